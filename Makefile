@@ -1,0 +1,55 @@
+# vigie - a thin layer over Meson + Ninja. See README.md.
+#   make run     install what is missing, build, create a demo population, serve on :8080
+#   make test    install what is missing, build with ASan+UBSan, run every test
+#   make bench   release build, wrk against a 1,000,000-insured population -> docs/BENCHMARKS.md
+#   make fuzz    libFuzzer targets (clang), each for FUZZ_SECONDS
+#   make clean
+BUILD      ?= build
+TEST_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+DATA       ?= data
+LISTEN     ?= 127.0.0.1:8080
+INSURED    ?= 100000
+PROS       ?= 2000
+SEED       ?= 1
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps deps-test build run test bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	@scripts/run.sh $(BUILD)/vigie $(DATA) $(LISTEN) $(INSURED) $(PROS) $(SEED)
+
+$(TEST_BUILD)/build.ninja:
+	meson setup $(TEST_BUILD) -Dsanitize=address,undefined
+
+test: deps-test $(TEST_BUILD)/build.ninja
+	ninja -C $(TEST_BUILD)
+	@scripts/test.sh $(TEST_BUILD)
+
+bench: deps-test $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	@scripts/bench.sh $(BUILD)
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dsanitize=address,undefined
+
+fuzz: deps-test $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD)
+	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# run.sh VIGIE DATA LISTEN INSURED PROS SEED - `make run`: initialise and seed
+# the demo data directory if it is not there yet, show how to log in, serve.
+set -euo pipefail
+vigie=$1 data=$2 listen=$3 insured=$4 pros=$5 seed=$6
+
+if [ ! -f "$data/master.key" ]; then
+  "$vigie" init --data "$data"
+fi
+if [ ! -f "$data/pros.tsv" ]; then
+  echo "creating the demo population: $insured insured, $pros professionals (seed $seed)"
+  "$vigie" seed --data "$data" --insured "$insured" --pros "$pros" --seed "$seed"
+fi
+
+read -r rpps password secret _ < <(sed -n 2p "$data/pros.tsv")
+read -r nir family given _ < <(sed -n 2p "$data/insured-sample.tsv")
+base="http://$listen"
+cat <<MSG
+
+  demo professional   RPPS $rpps   password $password
+  current TOTP code   $vigie totp --data $data --rpps $rpps
+  a demo insured      NIR $nir ($given $family); more in $data/insured-sample.tsv
+
+  TOKEN=\$(curl -s $base/auth/pro/login -H 'Content-Type: application/json' \\
+      -d "{\"rpps\":\"$rpps\",\"password\":\"$password\",\"totp\":\"\$($vigie totp --data $data --rpps $rpps)\"}" \\
+      | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
+  curl -s -H "Authorization: Bearer \$TOKEN" \\
+      '$base/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.10|$nir&_revinclude=Coverage:beneficiary'
+
+MSG
+exec "$vigie" serve --data "$data" --listen "$listen"

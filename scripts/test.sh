@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# test.sh BUILD - run every test against the sanitizer build in BUILD:
+# the cmocka unit programs, then the Node integration tests (real server on
+# 127.0.0.1, free ports). Ends with the line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=$1
+passed=0 failed=0
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+echo "== unit tests (cmocka, ASan+UBSan)"
+for t in "$build"/tests/unit/test_*; do
+  [ -f "$t" ] && [ -x "$t" ] || continue
+  name=$(basename "$t")
+  "$t" >"$log/$name.out" 2>&1
+  rc=$?
+  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$log/$name.out" | tail -1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p' "$log/$name.out" | tail -1)
+  p=${p:-0} f=${f:-0}
+  if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed or sanitizer report
+  passed=$((passed + p)) failed=$((failed + f))
+  if [ $rc -ne 0 ]; then
+    echo "FAIL $name (exit $rc)"; sed 's/^/    /' "$log/$name.out" | tail -40
+  else
+    echo "ok   $name: $p passed"
+  fi
+done
+
+echo "== integration tests (node:test against the real server)"
+export VIGIE_BIN="$PWD/$build/vigie"
+node --test --test-reporter=tap --test-concurrency=1 tests/js/*.test.mjs >"$log/js.tap" 2>&1
+rc=$?
+grep -E '^(not ok|ok) |^# Subtest' "$log/js.tap" | grep -v '^# Subtest' | sed 's/^/  /' | head -300
+p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log/js.tap" | tail -1)
+f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log/js.tap" | tail -1)
+p=${p:-0} f=${f:-0}
+if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+if [ "$f" -ne 0 ]; then
+  echo "--- failing integration output:"; grep -B2 -A30 '^not ok' "$log/js.tap" | head -200
+fi
+passed=$((passed + p)) failed=$((failed + f))
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
