@@ -1,0 +1,2 @@
+/* store.c - backend-independent helpers live here as they appear; the interface is store.h. */
+#include "store/store.h"

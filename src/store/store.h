@@ -1,0 +1,184 @@
+/*
+ * store.h - vigie's one storage interface.
+ *
+ * A backend fills a struct store_ops (store_sqlite.c today; store_pg.c is meant
+ * to be one more file). Callers use the store_* wrappers below, never a
+ * backend's own functions.
+ *
+ * Invariants:
+ *  (a) the store never sees a personal field in clear: insured rows hold
+ *      blind indexes and vault-sealed blobs only (see crypto/vault.h);
+ *  (b) every function is safe to call from several threads at once on one
+ *      struct store (a backend keeps one connection per thread);
+ *  (c) functions return 0 or a negative enum vg_err; VG_ENOTFOUND when a
+ *      looked-up row does not exist.
+ */
+#ifndef VIGIE_STORE_STORE_H
+#define VIGIE_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "core/record.h"
+#include "crypto/vault.h"
+
+#define STORE_SEALED_MAX (RECORD_PACK_MAX + VAULT_OVERHEAD)
+#define STORE_MATCH_MAX 8 /* most people one NIR can match (insured + dependants) */
+
+/* An insured person as stored: blind index, public pseudonym, sealed groups. */
+struct store_insured {
+	int64_t id;
+	uint8_t nir_bidx[VAULT_BIDX];
+	uint8_t pid[VAULT_BIDX];        /* pseudonymous id shown in FHIR (hex) */
+	uint8_t ident[STORE_SEALED_MAX];
+	size_t ident_len;
+	uint8_t contact[STORE_SEALED_MAX];
+	size_t contact_len;
+	uint8_t rights[STORE_SEALED_MAX];
+	size_t rights_len;
+	uint8_t card_pk[32];            /* Ed25519 public key of the patient's card */
+};
+
+enum pro_kind {
+	PRO_PHARMACIST = 1,
+	PRO_GP = 2,
+	PRO_SPECIALIST = 3,
+	PRO_LAB = 4,
+	PRO_HOSPITAL = 5,
+};
+
+/* A professional and their account. RPPS directory data is public; the TOTP secret is sealed. */
+struct store_pro {
+	int64_t id;
+	char rpps[12];
+	int kind;                /* enum pro_kind */
+	char family[64];
+	char given[64];
+	char dept[4];            /* practice department */
+	char city[64];
+	char pwhash[128];        /* Argon2id string (crypto_pwhash_str) */
+	uint8_t totp_sealed[64 + VAULT_OVERHEAD];
+	size_t totp_sealed_len;
+	int64_t totp_last_step;  /* last accepted TOTP counter: a code is accepted once */
+	int32_t failed;          /* consecutive failed logins */
+	int64_t locked_until;    /* unix seconds; 0 = not locked */
+	int32_t suspended;       /* 1: no login until an operator reinstates */
+};
+
+struct store_session {
+	uint8_t token_hash[VAULT_BIDX];
+	int64_t pro_id;
+	int64_t created;     /* unix seconds */
+	int64_t last_used;
+	int64_t expires;     /* absolute expiry */
+	char ip[46];         /* address the session was opened from */
+};
+
+/* One access to personal data (or a refused attempt): who, whom, when, what. */
+struct access_rec {
+	int64_t t_ms;                    /* unix milliseconds */
+	int64_t pro_id;                  /* 0 when unauthenticated */
+	uint8_t patient[VAULT_BIDX];     /* VAULT_D_ACCESS pseudonym of the NIR asked for */
+	char ip[46];
+	char route[32];                  /* "Patient", "Coverage", "$submit" */
+	int status;                      /* HTTP status returned */
+	int n_results;                   /* persons returned */
+	char fields[64];                 /* fields disclosed, e.g. "name,birthDate,gender,rights" */
+	char decision[16];               /* "allow", "deny", ... */
+};
+
+struct store;
+
+struct store_ops {
+	const char *name;
+	void (*close)(struct store *s);
+	int (*begin)(struct store *s);
+	int (*commit)(struct store *s);
+	int (*rollback)(struct store *s);
+	int (*meta_get)(struct store *s, const char *key, char *val, size_t cap);
+	int (*meta_set)(struct store *s, const char *key, const char *val);
+	int (*insured_put)(struct store *s, const struct store_insured *r);
+	int (*insured_find)(struct store *s, const uint8_t nir_bidx[VAULT_BIDX],
+	                    struct store_insured *out, size_t cap, size_t *n);
+	int (*insured_count)(struct store *s, int64_t *n);
+	int (*pro_put)(struct store *s, struct store_pro *p);
+	int (*pro_get)(struct store *s, const char *rpps, struct store_pro *out);
+	int (*pro_get_id)(struct store *s, int64_t id, struct store_pro *out);
+	int (*pro_set_auth)(struct store *s, int64_t id, int32_t failed, int64_t locked_until,
+	                    int64_t totp_last_step);
+	int (*pro_count)(struct store *s, int64_t *n);
+	int (*session_put)(struct store *s, const struct store_session *ss);
+	int (*session_get)(struct store *s, const uint8_t token_hash[VAULT_BIDX],
+	                   struct store_session *out);
+	int (*session_touch)(struct store *s, const uint8_t token_hash[VAULT_BIDX], int64_t t);
+	int (*session_delete)(struct store *s, const uint8_t token_hash[VAULT_BIDX]);
+	int (*session_purge)(struct store *s, int64_t now, int64_t idle);
+	int (*access_put)(struct store *s, const struct access_rec *recs, size_t n);
+	int (*access_count)(struct store *s, int64_t *n);
+	int (*backup)(struct store *s, const char *path);
+};
+
+struct store {
+	const struct store_ops *ops;
+};
+
+/*
+ * Open (creating if needed, with the schema) the SQLite database at path.
+ * *out is owned by the caller: store_close. Returns 0, VG_EIO or VG_ECORRUPT.
+ */
+VG_MUST_USE int store_sqlite_open(const char *path, struct store **out);
+
+/* Wrappers: see struct store_ops. */
+static inline void store_close(struct store *s) { if (s) s->ops->close(s); }
+VG_MUST_USE static inline int store_begin(struct store *s) { return s->ops->begin(s); }
+VG_MUST_USE static inline int store_commit(struct store *s) { return s->ops->commit(s); }
+VG_MUST_USE static inline int store_rollback(struct store *s) { return s->ops->rollback(s); }
+/* Copy the value of key (NUL-terminated) into val; VG_ENOTFOUND, VG_ETOOBIG. */
+VG_MUST_USE static inline int store_meta_get(struct store *s, const char *k, char *v, size_t cap)
+{ return s->ops->meta_get(s, k, v, cap); }
+VG_MUST_USE static inline int store_meta_set(struct store *s, const char *k, const char *v)
+{ return s->ops->meta_set(s, k, v); }
+/* Insert an insured row with its given id; VG_EEXIST if the id is taken. */
+VG_MUST_USE static inline int store_insured_put(struct store *s, const struct store_insured *r)
+{ return s->ops->insured_put(s, r); }
+/* Every row with this NIR blind index, up to cap, in id order; *n is set (0 is not an error). */
+VG_MUST_USE static inline int store_insured_find(struct store *s, const uint8_t b[VAULT_BIDX],
+                                                 struct store_insured *out, size_t cap, size_t *n)
+{ return s->ops->insured_find(s, b, out, cap, n); }
+VG_MUST_USE static inline int store_insured_count(struct store *s, int64_t *n)
+{ return s->ops->insured_count(s, n); }
+/* Insert a professional; p->id is set to the new id. VG_EEXIST if the RPPS exists. */
+VG_MUST_USE static inline int store_pro_put(struct store *s, struct store_pro *p)
+{ return s->ops->pro_put(s, p); }
+VG_MUST_USE static inline int store_pro_get(struct store *s, const char *rpps, struct store_pro *o)
+{ return s->ops->pro_get(s, rpps, o); }
+VG_MUST_USE static inline int store_pro_get_id(struct store *s, int64_t id, struct store_pro *o)
+{ return s->ops->pro_get_id(s, id, o); }
+VG_MUST_USE static inline int store_pro_set_auth(struct store *s, int64_t id, int32_t failed,
+                                                 int64_t locked_until, int64_t totp_last_step)
+{ return s->ops->pro_set_auth(s, id, failed, locked_until, totp_last_step); }
+VG_MUST_USE static inline int store_pro_count(struct store *s, int64_t *n)
+{ return s->ops->pro_count(s, n); }
+VG_MUST_USE static inline int store_session_put(struct store *s, const struct store_session *x)
+{ return s->ops->session_put(s, x); }
+VG_MUST_USE static inline int store_session_get(struct store *s, const uint8_t h[VAULT_BIDX],
+                                                struct store_session *o)
+{ return s->ops->session_get(s, h, o); }
+VG_MUST_USE static inline int store_session_touch(struct store *s, const uint8_t h[VAULT_BIDX],
+                                                  int64_t t)
+{ return s->ops->session_touch(s, h, t); }
+VG_MUST_USE static inline int store_session_delete(struct store *s, const uint8_t h[VAULT_BIDX])
+{ return s->ops->session_delete(s, h); }
+/* Delete sessions past their absolute expiry or idle for more than idle seconds. */
+VG_MUST_USE static inline int store_session_purge(struct store *s, int64_t now, int64_t idle)
+{ return s->ops->session_purge(s, now, idle); }
+/* Append n access records in one transaction. */
+VG_MUST_USE static inline int store_access_put(struct store *s, const struct access_rec *r, size_t n)
+{ return s->ops->access_put(s, r, n); }
+VG_MUST_USE static inline int store_access_count(struct store *s, int64_t *n)
+{ return s->ops->access_count(s, n); }
+/* A consistent online copy of the whole database to path (a new file). */
+VG_MUST_USE static inline int store_backup(struct store *s, const char *path)
+{ return s->ops->backup(s, path); }
+
+#endif

@@ -1,0 +1,609 @@
+/*
+ * store_sqlite.c - the embedded SQLite backend of store.h.
+ *
+ * SQLite connections must not be used by two threads at once, so each thread
+ * that calls the store gets its own connection (found through a pthread key),
+ * with its statements prepared once. All connections are listed so that
+ * store_close can finalize and close them. WAL mode lets readers run while
+ * one writer commits.
+ */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+enum stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK, S_META_GET, S_META_SET, S_INS_PUT, S_INS_FIND, S_INS_COUNT,
+	S_PRO_PUT, S_PRO_GET, S_PRO_GET_ID, S_PRO_AUTH, S_PRO_COUNT, S_SES_PUT, S_SES_GET,
+	S_SES_TOUCH, S_SES_DEL, S_SES_PURGE, S_ACC_PUT, S_ACC_COUNT, S_N
+};
+
+static const char *const SQL[S_N] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_META_GET] = "SELECT v FROM meta WHERE k = ?1",
+	[S_META_SET] = "INSERT INTO meta(k, v) VALUES (?1, ?2) "
+	               "ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+	[S_INS_PUT] = "INSERT INTO insured(id, nir_bidx, pid, ident, contact, rights, card_pk) "
+	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_INS_FIND] = "SELECT id, pid, ident, rights, card_pk FROM insured "
+	               "WHERE nir_bidx = ?1 ORDER BY id LIMIT ?2",
+	[S_INS_COUNT] = "SELECT count(*) FROM insured",
+	[S_PRO_PUT] = "INSERT INTO pro(id, rpps, kind, family, given, dept, city, pwhash, totp, "
+	              "totp_last_step, failed, locked_until, suspended) "
+	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[S_PRO_GET] = "SELECT id, rpps, kind, family, given, dept, city, pwhash, totp, "
+	              "totp_last_step, failed, locked_until, suspended FROM pro WHERE rpps = ?1",
+	[S_PRO_GET_ID] = "SELECT id, rpps, kind, family, given, dept, city, pwhash, totp, "
+	                 "totp_last_step, failed, locked_until, suspended FROM pro WHERE id = ?1",
+	[S_PRO_AUTH] = "UPDATE pro SET failed = ?2, locked_until = ?3, "
+	               "totp_last_step = max(totp_last_step, ?4) WHERE id = ?1",
+	[S_PRO_COUNT] = "SELECT count(*) FROM pro",
+	[S_SES_PUT] = "INSERT INTO session(token_hash, pro_id, created, last_used, expires, ip) "
+	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_SES_GET] = "SELECT pro_id, created, last_used, expires, ip FROM session "
+	              "WHERE token_hash = ?1",
+	[S_SES_TOUCH] = "UPDATE session SET last_used = ?2 WHERE token_hash = ?1",
+	[S_SES_DEL] = "DELETE FROM session WHERE token_hash = ?1",
+	[S_SES_PURGE] = "DELETE FROM session WHERE expires <= ?1 OR last_used <= ?1 - ?2",
+	[S_ACC_PUT] = "INSERT INTO access(t_ms, pro_id, patient, ip, route, status, n_results, "
+	              "fields, decision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[S_ACC_COUNT] = "SELECT count(*) FROM access",
+};
+
+static const char SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS insured("
+	" id INTEGER PRIMARY KEY, nir_bidx BLOB NOT NULL, pid BLOB NOT NULL UNIQUE,"
+	" ident BLOB NOT NULL, contact BLOB NOT NULL, rights BLOB NOT NULL, card_pk BLOB NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS insured_nir ON insured(nir_bidx);"
+	"CREATE TABLE IF NOT EXISTS pro("
+	" id INTEGER PRIMARY KEY, rpps TEXT NOT NULL UNIQUE, kind INTEGER NOT NULL,"
+	" family TEXT NOT NULL, given TEXT NOT NULL, dept TEXT NOT NULL, city TEXT NOT NULL,"
+	" pwhash TEXT NOT NULL, totp BLOB NOT NULL, totp_last_step INTEGER NOT NULL DEFAULT 0,"
+	" failed INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,"
+	" suspended INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS session("
+	" token_hash BLOB PRIMARY KEY, pro_id INTEGER NOT NULL REFERENCES pro(id),"
+	" created INTEGER NOT NULL, last_used INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	" ip TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS access("
+	" id INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL, pro_id INTEGER NOT NULL,"
+	" patient BLOB NOT NULL, ip TEXT NOT NULL, route TEXT NOT NULL, status INTEGER NOT NULL,"
+	" n_results INTEGER NOT NULL, fields TEXT NOT NULL, decision TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS access_pro ON access(pro_id, t_ms);"
+	"CREATE INDEX IF NOT EXISTS access_patient ON access(patient);";
+
+struct conn {
+	sqlite3 *db;
+	sqlite3_stmt *st[S_N];
+	struct conn *next;
+};
+
+struct sq {
+	struct store base; /* first: a struct store * is a struct sq * */
+	char *path;
+	pthread_key_t key;
+	pthread_mutex_t lock; /* guards conns */
+	struct conn *conns;
+};
+
+static void conn_free(struct conn *c)
+{
+	for (int i = 0; i < S_N; i++)
+		sqlite3_finalize(c->st[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static int conn_open(const char *path, struct conn **out)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+	int rc = VG_EIO;
+
+	*out = NULL;
+	if (!c)
+		return VG_ENOMEM;
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(c->db, 10000);
+	if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	                 "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+	                 "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;",
+	                 NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_exec(c->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	for (int i = 0; i < S_N; i++)
+		if (sqlite3_prepare_v3(c->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &c->st[i],
+		                       NULL) != SQLITE_OK)
+			goto out;
+	*out = c;
+	c = NULL;
+	rc = 0;
+out:
+	if (c)
+		conn_free(c);
+	return rc;
+}
+
+/* This thread's connection, opened on first use. */
+static struct conn *conn_get(struct store *s)
+{
+	struct sq *q = (struct sq *)s;
+	struct conn *c = pthread_getspecific(q->key);
+
+	if (c)
+		return c;
+	if (conn_open(q->path, &c) != 0)
+		return NULL;
+	pthread_mutex_lock(&q->lock);
+	c->next = q->conns;
+	q->conns = c;
+	pthread_mutex_unlock(&q->lock);
+	pthread_setspecific(q->key, c);
+	return c;
+}
+
+/* Borrow statement i of this thread's connection, reset and unbound. */
+static sqlite3_stmt *stmt(struct store *s, enum stmt_id i)
+{
+	struct conn *c = conn_get(s);
+
+	if (!c)
+		return NULL;
+	sqlite3_reset(c->st[i]);
+	sqlite3_clear_bindings(c->st[i]);
+	return c->st[i];
+}
+
+static int map_rc(int rc)
+{
+	switch (rc) {
+	case SQLITE_OK: case SQLITE_DONE: case SQLITE_ROW: return 0;
+	case SQLITE_CONSTRAINT: return VG_EEXIST;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return VG_EBUSY;
+	case SQLITE_NOMEM: return VG_ENOMEM;
+	case SQLITE_CORRUPT: case SQLITE_NOTADB: return VG_ECORRUPT;
+	default: return VG_EIO;
+	}
+}
+
+/* Step a statement that returns no row. */
+static int run(sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : map_rc(rc);
+}
+
+static int exec_simple(struct store *s, enum stmt_id i)
+{
+	sqlite3_stmt *q = stmt(s, i);
+
+	return q ? run(q) : VG_EIO;
+}
+
+static int sq_begin(struct store *s) { return exec_simple(s, S_BEGIN); }
+static int sq_commit(struct store *s) { return exec_simple(s, S_COMMIT); }
+static int sq_rollback(struct store *s) { return exec_simple(s, S_ROLLBACK); }
+
+static int count(struct store *s, enum stmt_id i, int64_t *n)
+{
+	sqlite3_stmt *q = stmt(s, i);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return map_rc(rc == SQLITE_DONE ? SQLITE_ERROR : rc);
+	}
+	*n = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return 0;
+}
+
+static int sq_meta_get(struct store *s, const char *k, char *v, size_t cap)
+{
+	sqlite3_stmt *q = stmt(s, S_META_GET);
+	int rc, len;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_text(q, 1, k, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return rc == SQLITE_DONE ? VG_ENOTFOUND : map_rc(rc);
+	}
+	len = sqlite3_column_bytes(q, 0);
+	if ((size_t)len >= cap) {
+		sqlite3_reset(q);
+		return VG_ETOOBIG;
+	}
+	memcpy(v, sqlite3_column_text(q, 0), (size_t)len);
+	v[len] = '\0';
+	sqlite3_reset(q);
+	return 0;
+}
+
+static int sq_meta_set(struct store *s, const char *k, const char *v)
+{
+	sqlite3_stmt *q = stmt(s, S_META_SET);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_text(q, 1, k, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, v, -1, SQLITE_STATIC);
+	return run(q);
+}
+
+static int sq_insured_put(struct store *s, const struct store_insured *r)
+{
+	sqlite3_stmt *q = stmt(s, S_INS_PUT);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, r->id);
+	sqlite3_bind_blob(q, 2, r->nir_bidx, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, r->pid, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, r->ident, (int)r->ident_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 5, r->contact, (int)r->contact_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 6, r->rights, (int)r->rights_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 7, r->card_pk, 32, SQLITE_STATIC);
+	return run(q);
+}
+
+/* Copy a blob column of exactly want bytes (want > 0) or at most cap bytes (want == 0). */
+static int col_blob(sqlite3_stmt *q, int col, uint8_t *dst, size_t cap, size_t want, size_t *len)
+{
+	int n = sqlite3_column_bytes(q, col);
+	const void *p = sqlite3_column_blob(q, col);
+
+	if (n < 0 || (want && (size_t)n != want) || (size_t)n > cap || (n > 0 && !p))
+		return VG_ECORRUPT;
+	if (n > 0)
+		memcpy(dst, p, (size_t)n);
+	if (len)
+		*len = (size_t)n;
+	return 0;
+}
+
+static int col_text(sqlite3_stmt *q, int col, char *dst, size_t cap)
+{
+	int n = sqlite3_column_bytes(q, col);
+	const unsigned char *p = sqlite3_column_text(q, col);
+
+	if (n < 0 || (size_t)n >= cap)
+		return VG_ECORRUPT;
+	if (n > 0)
+		memcpy(dst, p, (size_t)n);
+	dst[n] = '\0';
+	return 0;
+}
+
+static int sq_insured_find(struct store *s, const uint8_t b[VAULT_BIDX], struct store_insured *out,
+                           size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_INS_FIND);
+	int rc = 0, step;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_blob(q, 1, b, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)cap);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_insured *r = &out[*n];
+
+		r->id = sqlite3_column_int64(q, 0);
+		memcpy(r->nir_bidx, b, VAULT_BIDX);
+		r->contact_len = 0; /* never read on the lookup path */
+		if ((rc = col_blob(q, 1, r->pid, VAULT_BIDX, VAULT_BIDX, NULL)) != 0 ||
+		    (rc = col_blob(q, 2, r->ident, sizeof(r->ident), 0, &r->ident_len)) != 0 ||
+		    (rc = col_blob(q, 3, r->rights, sizeof(r->rights), 0, &r->rights_len)) != 0 ||
+		    (rc = col_blob(q, 4, r->card_pk, 32, 32, NULL)) != 0)
+			break;
+		(*n)++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = map_rc(step);
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_insured_count(struct store *s, int64_t *n) { return count(s, S_INS_COUNT, n); }
+static int sq_pro_count(struct store *s, int64_t *n) { return count(s, S_PRO_COUNT, n); }
+static int sq_access_count(struct store *s, int64_t *n) { return count(s, S_ACC_COUNT, n); }
+
+static int sq_pro_put(struct store *s, struct store_pro *p)
+{
+	sqlite3_stmt *q = stmt(s, S_PRO_PUT);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	if (p->id > 0)
+		sqlite3_bind_int64(q, 1, p->id);
+	else
+		sqlite3_bind_null(q, 1);
+	sqlite3_bind_text(q, 2, p->rpps, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, p->kind);
+	sqlite3_bind_text(q, 4, p->family, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, p->given, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, p->dept, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, p->city, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, p->pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 9, p->totp_sealed, (int)p->totp_sealed_len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 10, p->totp_last_step);
+	sqlite3_bind_int(q, 11, p->failed);
+	sqlite3_bind_int64(q, 12, p->locked_until);
+	sqlite3_bind_int(q, 13, p->suspended);
+	rc = run(q);
+	if (rc == 0 && p->id <= 0)
+		p->id = sqlite3_last_insert_rowid(conn_get(s)->db);
+	return rc;
+}
+
+static int pro_row(sqlite3_stmt *q, struct store_pro *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->id = sqlite3_column_int64(q, 0);
+	p->kind = sqlite3_column_int(q, 2);
+	if ((rc = col_text(q, 1, p->rpps, sizeof(p->rpps))) != 0 ||
+	    (rc = col_text(q, 3, p->family, sizeof(p->family))) != 0 ||
+	    (rc = col_text(q, 4, p->given, sizeof(p->given))) != 0 ||
+	    (rc = col_text(q, 5, p->dept, sizeof(p->dept))) != 0 ||
+	    (rc = col_text(q, 6, p->city, sizeof(p->city))) != 0 ||
+	    (rc = col_text(q, 7, p->pwhash, sizeof(p->pwhash))) != 0 ||
+	    (rc = col_blob(q, 8, p->totp_sealed, sizeof(p->totp_sealed), 0, &p->totp_sealed_len)) != 0)
+		return rc;
+	p->totp_last_step = sqlite3_column_int64(q, 9);
+	p->failed = sqlite3_column_int(q, 10);
+	p->locked_until = sqlite3_column_int64(q, 11);
+	p->suspended = sqlite3_column_int(q, 12);
+	return 0;
+}
+
+static int pro_fetch(sqlite3_stmt *q, struct store_pro *out)
+{
+	int rc = sqlite3_step(q);
+
+	if (rc == SQLITE_ROW)
+		rc = pro_row(q, out);
+	else
+		rc = rc == SQLITE_DONE ? VG_ENOTFOUND : map_rc(rc);
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_pro_get(struct store *s, const char *rpps, struct store_pro *out)
+{
+	sqlite3_stmt *q = stmt(s, S_PRO_GET);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_text(q, 1, rpps, -1, SQLITE_STATIC);
+	return pro_fetch(q, out);
+}
+
+static int sq_pro_get_id(struct store *s, int64_t id, struct store_pro *out)
+{
+	sqlite3_stmt *q = stmt(s, S_PRO_GET_ID);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	return pro_fetch(q, out);
+}
+
+static int sq_pro_set_auth(struct store *s, int64_t id, int32_t failed, int64_t locked_until,
+                           int64_t totp_last_step)
+{
+	sqlite3_stmt *q = stmt(s, S_PRO_AUTH);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int(q, 2, failed);
+	sqlite3_bind_int64(q, 3, locked_until);
+	sqlite3_bind_int64(q, 4, totp_last_step);
+	return run(q);
+}
+
+static int sq_session_put(struct store *s, const struct store_session *x)
+{
+	sqlite3_stmt *q = stmt(s, S_SES_PUT);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_blob(q, 1, x->token_hash, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, x->pro_id);
+	sqlite3_bind_int64(q, 3, x->created);
+	sqlite3_bind_int64(q, 4, x->last_used);
+	sqlite3_bind_int64(q, 5, x->expires);
+	sqlite3_bind_text(q, 6, x->ip, -1, SQLITE_STATIC);
+	return run(q);
+}
+
+static int sq_session_get(struct store *s, const uint8_t h[VAULT_BIDX], struct store_session *o)
+{
+	sqlite3_stmt *q = stmt(s, S_SES_GET);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_blob(q, 1, h, VAULT_BIDX, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		memcpy(o->token_hash, h, VAULT_BIDX);
+		o->pro_id = sqlite3_column_int64(q, 0);
+		o->created = sqlite3_column_int64(q, 1);
+		o->last_used = sqlite3_column_int64(q, 2);
+		o->expires = sqlite3_column_int64(q, 3);
+		rc = col_text(q, 4, o->ip, sizeof(o->ip));
+	} else {
+		rc = rc == SQLITE_DONE ? VG_ENOTFOUND : map_rc(rc);
+	}
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_session_touch(struct store *s, const uint8_t h[VAULT_BIDX], int64_t t)
+{
+	sqlite3_stmt *q = stmt(s, S_SES_TOUCH);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_blob(q, 1, h, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, t);
+	return run(q);
+}
+
+static int sq_session_delete(struct store *s, const uint8_t h[VAULT_BIDX])
+{
+	sqlite3_stmt *q = stmt(s, S_SES_DEL);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_blob(q, 1, h, VAULT_BIDX, SQLITE_STATIC);
+	return run(q);
+}
+
+static int sq_session_purge(struct store *s, int64_t now, int64_t idle)
+{
+	sqlite3_stmt *q = stmt(s, S_SES_PURGE);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, now);
+	sqlite3_bind_int64(q, 2, idle);
+	return run(q);
+}
+
+static int sq_access_put(struct store *s, const struct access_rec *r, size_t n)
+{
+	sqlite3_stmt *q;
+	int rc = sq_begin(s);
+
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!(q = stmt(s, S_ACC_PUT))) {
+			rc = VG_EIO;
+			break;
+		}
+		sqlite3_bind_int64(q, 1, r[i].t_ms);
+		sqlite3_bind_int64(q, 2, r[i].pro_id);
+		sqlite3_bind_blob(q, 3, r[i].patient, VAULT_BIDX, SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, r[i].ip, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, r[i].route, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 6, r[i].status);
+		sqlite3_bind_int(q, 7, r[i].n_results);
+		sqlite3_bind_text(q, 8, r[i].fields, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 9, r[i].decision, -1, SQLITE_STATIC);
+		rc = run(q);
+	}
+	if (rc == 0)
+		return sq_commit(s);
+	(void)sq_rollback(s);
+	return rc;
+}
+
+static int sq_backup(struct store *s, const char *path)
+{
+	struct conn *c = conn_get(s);
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int rc = VG_EIO;
+
+	if (!c)
+		return VG_EIO;
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
+		goto out;
+	b = sqlite3_backup_init(dst, "main", c->db, "main");
+	if (!b)
+		goto out;
+	if (sqlite3_backup_step(b, -1) == SQLITE_DONE)
+		rc = 0;
+	if (sqlite3_backup_finish(b) != SQLITE_OK)
+		rc = VG_EIO;
+out:
+	sqlite3_close(dst);
+	return rc;
+}
+
+static void sq_close(struct store *s)
+{
+	struct sq *q = (struct sq *)s;
+	struct conn *c = q->conns, *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		conn_free(c);
+	}
+	pthread_key_delete(q->key);
+	pthread_mutex_destroy(&q->lock);
+	free(q->path);
+	free(q);
+}
+
+static const struct store_ops SQLITE_OPS = {
+	.name = "sqlite",
+	.close = sq_close,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.insured_put = sq_insured_put,
+	.insured_find = sq_insured_find,
+	.insured_count = sq_insured_count,
+	.pro_put = sq_pro_put,
+	.pro_get = sq_pro_get,
+	.pro_get_id = sq_pro_get_id,
+	.pro_set_auth = sq_pro_set_auth,
+	.pro_count = sq_pro_count,
+	.session_put = sq_session_put,
+	.session_get = sq_session_get,
+	.session_touch = sq_session_touch,
+	.session_delete = sq_session_delete,
+	.session_purge = sq_session_purge,
+	.access_put = sq_access_put,
+	.access_count = sq_access_count,
+	.backup = sq_backup,
+};
+
+int store_sqlite_open(const char *path, struct store **out)
+{
+	struct sq *q = calloc(1, sizeof(*q));
+
+	*out = NULL;
+	if (!q)
+		return VG_ENOMEM;
+	q->base.ops = &SQLITE_OPS;
+	q->path = strdup(path);
+	if (!q->path || pthread_key_create(&q->key, NULL) != 0) {
+		free(q->path);
+		free(q);
+		return VG_ENOMEM;
+	}
+	pthread_mutex_init(&q->lock, NULL);
+	/* Open this thread's connection now: creates the file and schema, reports errors early. */
+	if (!conn_get(&q->base)) {
+		sq_close(&q->base);
+		return VG_EIO;
+	}
+	*out = &q->base;
+	return 0;
+}
