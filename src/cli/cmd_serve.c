@@ -1,0 +1,156 @@
+/*
+ * cmd_serve.c - `vigie serve`: start the HTTP service, wait for SIGTERM or
+ * SIGINT, then stop cleanly: no new connections, requests in flight
+ * finished, access records flushed, keys wiped.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/open.h"
+#include "core/log.h"
+#include "http/access.h"
+#include "http/http.h"
+#include "http/sessions.h"
+#include "http/throttle.h"
+
+static int parse_listen(const char *s, struct vigie_cfg *c)
+{
+	const char *colon = strrchr(s, ':');
+	uint64_t port;
+	size_t hl;
+
+	if (!colon)
+		return cli_fail("--listen wants HOST:PORT, e.g. 127.0.0.1:8080");
+	hl = (size_t)(colon - s);
+	if (hl == 0 || hl >= sizeof(c->host))
+		return cli_fail("--listen: bad host");
+	if (cli_u64(colon + 1, "--listen port", &port) != 0 || port > 65535)
+		return cli_fail("--listen: port must be 0..65535");
+	memcpy(c->host, s, hl);
+	c->host[hl] = '\0';
+	c->port = (uint16_t)port;
+	return 0;
+}
+
+static int write_port_file(const char *path, unsigned port)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "%u\n", port);
+	return fclose(f);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option OPTS[] = {
+		{ "data", required_argument, NULL, 'd' }, { "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "base-url", required_argument, NULL, 'b' },
+		{ "port-file", required_argument, NULL, 'P' },
+		{ "conn-timeout", required_argument, NULL, 'T' },
+		{ "login-burst", required_argument, NULL, 'B' },
+		{ NULL, 0, NULL, 0 } };
+	struct vigie *v = calloc(1, sizeof(*v));
+	const char *dir = NULL, *port_file = NULL, *base = NULL;
+	struct vault *vault = NULL;
+	struct store *st = NULL;
+	sigset_t set;
+	uint64_t x;
+	int c, sig = 0, status = 1;
+
+	if (!v)
+		return cli_fail("out of memory");
+	vigie_cfg_defaults(&v->cfg);
+	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'l': if (parse_listen(optarg, &v->cfg)) goto out; break;
+		case 't':
+			if (cli_u64(optarg, "--threads", &x) || x < 1 || x > 64) {
+				cli_fail("--threads: 1..64");
+				goto out;
+			}
+			v->cfg.threads = (unsigned)x;
+			break;
+		case 'b': base = optarg; break;
+		case 'P': port_file = optarg; break;
+		case 'T':
+			if (cli_u64(optarg, "--conn-timeout", &x) || x < 1 || x > 3600) {
+				cli_fail("--conn-timeout: 1..3600 seconds");
+				goto out;
+			}
+			v->cfg.conn_timeout = (unsigned)x;
+			break;
+		case 'B':
+			if (cli_u64(optarg, "--login-burst", &x) || x < 1 || x > 10000) {
+				cli_fail("--login-burst: 1..10000");
+				goto out;
+			}
+			v->cfg.ip_fail_burst = (unsigned)x;
+			break;
+		default:
+			cli_fail("usage: vigie serve [--data DIR] [--listen HOST:PORT] [--threads N] "
+			         "[--base-url URL] [--port-file FILE] [--conn-timeout S] "
+			         "[--login-burst N]");
+			goto out;
+		}
+	}
+	dir = cli_data_dir(dir);
+	if (cli_open(dir, &vault, &st) != 0)
+		goto out;
+	v->store = st;
+	v->vault = vault;
+	if (sessions_new(st, vault, v->cfg.token_ttl, v->cfg.token_idle, &v->sessions) != 0 ||
+	    throttle_new(v->cfg.ip_fail_burst, v->cfg.ip_fail_period, &v->throttle) != 0 ||
+	    access_log_new(st, &v->metrics, &v->access) != 0 ||
+	    sem_init(&v->login_slots, 0, v->cfg.login_parallel) != 0 ||
+	    pthread_mutex_init(&v->login_lock, NULL) != 0) {
+		cli_fail("cannot set up the service");
+		goto out;
+	}
+	VG_IGNORE(store_session_purge(st, now_unix(), v->cfg.token_idle));
+	/* Block the stop signals in every thread; this one waits for them below. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (vigie_start(v) != 0) {
+		cli_fail("cannot listen on %s:%u (in use, or not a local address?)", v->cfg.host,
+		         v->cfg.port);
+		goto out;
+	}
+	if (base)
+		snprintf(v->cfg.base_url, sizeof(v->cfg.base_url), "%s", base);
+	else
+		snprintf(v->cfg.base_url, sizeof(v->cfg.base_url), "http://%s:%u/fhir", v->cfg.host,
+		         v->bound_port);
+	if (port_file && write_port_file(port_file, v->bound_port) != 0)
+		log_event(LOG_WARN, "serve.port_file_failed", LS("path", port_file));
+	printf("vigie listening on http://%s:%u (FHIR base %s)\n", v->cfg.host, v->bound_port,
+	       v->cfg.base_url);
+	fflush(stdout);
+	log_event(LOG_INFO, "serve.start", LS("host", v->cfg.host), LI("port", v->bound_port),
+	          LI("threads", v->cfg.threads));
+	while (sigwait(&set, &sig) != 0)
+		;
+	log_event(LOG_INFO, "serve.stopping", LI("signal", sig));
+	vigie_stop(v);
+	status = 0;
+out:
+	access_log_free(v->access); /* flushes queued access records */
+	throttle_free(v->throttle);
+	sessions_free(v->sessions);
+	store_close(st);
+	vault_free(vault);
+	if (status == 0)
+		log_event(LOG_INFO, "serve.stopped", LI("signal", sig));
+	free(v);
+	return status;
+}

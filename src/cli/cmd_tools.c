@@ -1,0 +1,155 @@
+/* cmd_tools.c - small operator commands: totp, backup, status. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "cli/open.h"
+#include "crypto/totp.h"
+
+/* Find rpps in dir/pros.tsv and copy its TOTP secret (third column). */
+static int secret_from_pros(const char *dir, const char *rpps, char *out, size_t cap)
+{
+	char path[4096], line[1024];
+	FILE *f;
+	int rc = -1;
+
+	cli_path(path, sizeof(path), dir, "pros.tsv");
+	f = fopen(path, "r");
+	if (!f)
+		return cli_fail("cannot read %s (run `vigie seed` first)", path);
+	while (fgets(line, sizeof(line), f)) {
+		char *tab1 = strchr(line, '\t'), *tab2, *tab3;
+
+		if (!tab1 || (size_t)(tab1 - line) != strlen(rpps) ||
+		    memcmp(line, rpps, strlen(rpps)) != 0)
+			continue;
+		tab2 = strchr(tab1 + 1, '\t');
+		tab3 = tab2 ? strchr(tab2 + 1, '\t') : NULL;
+		if (tab3 && (size_t)(tab3 - tab2 - 1) < cap) {
+			memcpy(out, tab2 + 1, (size_t)(tab3 - tab2 - 1));
+			out[tab3 - tab2 - 1] = '\0';
+			rc = 0;
+		}
+		break;
+	}
+	fclose(f);
+	if (rc != 0)
+		return cli_fail("RPPS %s is not in %s", rpps, path);
+	return 0;
+}
+
+int cmd_totp(int argc, char **argv)
+{
+	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
+	                                       { "rpps", required_argument, NULL, 'r' },
+	                                       { NULL, 0, NULL, 0 } };
+	const char *dir = NULL, *rpps = NULL;
+	char b32[128], code[7];
+	uint8_t secret[TOTP_SECRET_LEN];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
+		if (c == 'd')
+			dir = optarg;
+		else if (c == 'r')
+			rpps = optarg;
+		else
+			return cli_fail("usage: vigie totp SECRET | vigie totp --rpps RPPS [--data DIR]");
+	}
+	if (rpps) {
+		if (secret_from_pros(cli_data_dir(dir), rpps, b32, sizeof(b32)) != 0)
+			return 1;
+	} else if (optind < argc && strlen(argv[optind]) < sizeof(b32)) {
+		memcpy(b32, argv[optind], strlen(argv[optind]) + 1);
+	} else {
+		return cli_fail("usage: vigie totp SECRET | vigie totp --rpps RPPS [--data DIR]");
+	}
+	if (totp_from_base32(b32, secret) != 0)
+		return cli_fail("not a base32 TOTP secret of %d bytes", TOTP_SECRET_LEN);
+	if (totp_code(secret, (int64_t)time(NULL), code) != 0)
+		return cli_fail("cannot compute the code");
+	sodium_memzero(secret, sizeof(secret));
+	puts(code);
+	return 0;
+}
+
+int cmd_backup(int argc, char **argv)
+{
+	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
+	                                       { "out", required_argument, NULL, 'o' },
+	                                       { NULL, 0, NULL, 0 } };
+	const char *dir = NULL, *outp = NULL;
+	struct vault *v;
+	struct store *st;
+	int c, rc, fd;
+
+	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
+		if (c == 'd')
+			dir = optarg;
+		else if (c == 'o')
+			outp = optarg;
+		else
+			return cli_fail("usage: vigie backup [--data DIR] --out FILE");
+	}
+	if (!outp)
+		return cli_fail("usage: vigie backup [--data DIR] --out FILE");
+	/* Create the file ourselves: private, and never through a planted symlink. */
+	fd = open(outp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cli_fail("cannot create %s (it must not exist yet)", outp);
+	close(fd);
+	if (cli_open(cli_data_dir(dir), &v, &st) != 0)
+		return 1;
+	rc = store_backup(st, outp);
+	store_close(st);
+	vault_free(v);
+	if (rc != 0) {
+		unlink(outp);
+		return cli_fail("backup failed: %s", vg_strerror(rc));
+	}
+	printf("backup written to %s (personal fields stay sealed; keep master.key apart)\n",
+	       outp);
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
+	                                       { NULL, 0, NULL, 0 } };
+	const char *dir = NULL;
+	struct vault *v;
+	struct store *st;
+	int64_t ni = 0, np = 0, na = 0;
+	char created[64] = "?";
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
+		if (c != 'd')
+			return cli_fail("usage: vigie status [--data DIR]");
+		dir = optarg;
+	}
+	dir = cli_data_dir(dir);
+	if (cli_open(dir, &v, &st) != 0)
+		return 1;
+	VG_IGNORE(store_meta_get(st, "created", created, sizeof(created)));
+	rc = store_insured_count(st, &ni);
+	if (rc == 0)
+		rc = store_pro_count(st, &np);
+	if (rc == 0)
+		rc = store_access_count(st, &na);
+	store_close(st);
+	vault_free(v);
+	if (rc != 0)
+		return cli_fail("cannot read %s: %s", dir, vg_strerror(rc));
+	printf("data directory  %s\ncreated         %s\ninsured         %lld\n"
+	       "professionals   %lld\naccess records  %lld\n",
+	       dir, created, (long long)ni, (long long)np, (long long)na);
+	return 0;
+}

@@ -1,0 +1,273 @@
+/*
+ * api_auth.c - professional login and logout, and bearer-token checks.
+ *
+ * Every login failure (unknown RPPS, wrong password, wrong or replayed TOTP,
+ * suspended account) gets the same 401 OperationOutcome and costs the same
+ * Argon2id work, so the answer does not tell which factor was wrong.
+ * Throttling answers 429 with Retry-After: per client address (GCRA) and per
+ * account (back-off after acct_fail_free failures, hard lock at acct_fail_max).
+ */
+#include "http/http.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "core/log.h"
+#include "core/rpps.h"
+#include "crypto/password.h"
+#include "crypto/totp.h"
+#include "http/sessions.h"
+#include "http/throttle.h"
+
+#define LOGIN_FAILED "login failed: check the RPPS number, password and one-time code"
+
+static int copy_field(json_t *root, const char *key, char *dst, size_t cap)
+{
+	json_t *v = json_object_get(root, key);
+	size_t n;
+
+	if (!json_is_string(v))
+		return VG_EINVAL;
+	n = json_string_length(v);
+	if (n >= cap || memchr(json_string_value(v), '\0', n))
+		return VG_ETOOBIG;
+	memcpy(dst, json_string_value(v), n + 1);
+	return 0;
+}
+
+int login_parse(const char *body, size_t len, struct login_req *out, const char **why)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	const char *key;
+	json_t *val;
+	int rc = VG_EINVAL;
+
+	memset(out, 0, sizeof(*out));
+	if (!root) {
+		*why = "body is not valid JSON";
+		return VG_EINVAL;
+	}
+	if (!json_is_object(root)) {
+		*why = "body must be a JSON object {\"rpps\",\"password\",\"totp\"}";
+		goto out;
+	}
+	json_object_foreach(root, key, val) {
+		if (strcmp(key, "rpps") != 0 && strcmp(key, "password") != 0 &&
+		    strcmp(key, "totp") != 0) {
+			*why = "unknown member: only rpps, password and totp are accepted";
+			goto out;
+		}
+	}
+	if (copy_field(root, "rpps", out->rpps, sizeof(out->rpps)) != 0 ||
+	    copy_field(root, "password", out->password, sizeof(out->password)) != 0 ||
+	    copy_field(root, "totp", out->totp, sizeof(out->totp)) != 0) {
+		*why = "rpps, password and totp must be strings of reasonable length";
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+static enum MHD_Result fail(struct req *r)
+{
+	atomic_fetch_add(&r->v->metrics.logins_failed, 1);
+	throttle_ip_fail(r->v->throttle, r->ip, now_unix());
+	return reply_outcome(r, MHD_HTTP_UNAUTHORIZED, "security", LOGIN_FAILED);
+}
+
+/* Count a failure against the account and lock it as throttle_account_lock says. */
+static void account_failed(struct vigie *v, const struct store_pro *p, int64_t now)
+{
+	int32_t failed = p->failed + 1;
+	int64_t lock = throttle_account_lock(failed, v->cfg.acct_fail_free, v->cfg.acct_fail_max);
+	int64_t until = lock == THROTTLE_FOREVER ? INT64_MAX : lock ? now + lock : 0;
+
+	if (store_pro_set_auth(v->store, p->id, failed, until, p->totp_last_step) != 0)
+		log_event(LOG_ERROR, "login.store_failed", LI("pro", p->id));
+	if (lock == THROTTLE_FOREVER && p->failed + 1 == (int32_t)v->cfg.acct_fail_max)
+		log_event(LOG_WARN, "login.account_locked", LI("pro", p->id), LI("failed", failed));
+}
+
+static enum MHD_Result issue_token(struct req *r, const struct store_pro *p, int64_t now)
+{
+	char token[TOKEN_B64_LEN + 1];
+	struct jw w;
+	enum MHD_Result res;
+
+	if (sessions_open(r->v->sessions, p->id, r->ip, now, token) != 0)
+		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                     "could not open a session; try again");
+	jw_init(&w, 160);
+	jw_obj(&w);
+	jw_kstr(&w, "access_token", token);
+	jw_kstr(&w, "token_type", "Bearer");
+	jw_kint(&w, "expires_in", r->v->cfg.token_ttl);
+	jw_kint(&w, "idle_timeout", r->v->cfg.token_idle);
+	jw_end(&w);
+	sodium_memzero(token, sizeof(token));
+	res = reply_json(r, MHD_HTTP_OK, "application/json", &w);
+	atomic_fetch_add(&r->v->metrics.logins_ok, 1);
+	log_event(LOG_INFO, "login.ok", LI("pro", p->id), LS("ip", r->ip));
+	return res;
+}
+
+static int check_password(struct vigie *v, const struct store_pro *p, const struct login_req *lr)
+{
+	int ok;
+
+	/* Argon2id takes 64 MiB: bound how many run at once. */
+	sem_wait(&v->login_slots);
+	ok = password_verify(p->pwhash, lr->password, strlen(lr->password)) == 0;
+	sem_post(&v->login_slots);
+	return ok;
+}
+
+/* The TOTP check against the account's last accepted step. */
+static int check_totp(struct vigie *v, const struct store_pro *p, const struct login_req *lr,
+                      int64_t now, int64_t *step)
+{
+	uint8_t secret[TOTP_SECRET_LEN];
+	int ok;
+
+	if (p->totp_sealed_len != TOTP_SECRET_LEN + VAULT_OVERHEAD ||
+	    vault_unseal(v->vault, "pro", "totp", p->id, p->totp_sealed, p->totp_sealed_len,
+	                 secret) != 0) {
+		log_event(LOG_ERROR, "login.totp_secret_unreadable", LI("pro", p->id));
+		return 0;
+	}
+	ok = totp_verify(secret, now, lr->totp, p->totp_last_step, step) == 0;
+	sodium_memzero(secret, sizeof(secret));
+	return ok;
+}
+
+enum MHD_Result api_login(struct req *r)
+{
+	struct vigie *v = r->v;
+	struct login_req lr;
+	struct store_pro p;
+	const char *why = NULL;
+	int64_t now = now_unix(), wait, step = 0;
+	enum MHD_Result res;
+	int rc;
+
+	if (!req_is_json(r))
+		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
+		                     "Content-Type must be application/json");
+	if (login_parse(r->body ? r->body : "", r->body_len, &lr, &why) != 0)
+		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
+	wait = throttle_ip_wait(v->throttle, r->ip, now);
+	if (wait > 0) {
+		atomic_fetch_add(&v->metrics.logins_throttled, 1);
+		res = reply_throttled(r, wait, "too many failed logins from this address");
+		goto out;
+	}
+	rc = rpps_validate(lr.rpps, strlen(lr.rpps)) == 0 ? store_pro_get(v->store, lr.rpps, &p)
+	                                                  : VG_ENOTFOUND;
+	if (rc == VG_ENOTFOUND) {
+		password_burn(lr.password, strlen(lr.password));
+		res = fail(r);
+		goto out;
+	}
+	if (rc != 0) {
+		res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                    "the service is busy; try again");
+		goto out;
+	}
+	if (p.locked_until > now) {
+		atomic_fetch_add(&v->metrics.logins_throttled, 1);
+		res = reply_throttled(r, p.locked_until == INT64_MAX ? 3600 : p.locked_until - now,
+		                      p.locked_until == INT64_MAX
+		                              ? "this account is locked; contact the operator"
+		                              : "too many failed logins on this account");
+		goto out;
+	}
+	if (!p.suspended && check_password(v, &p, &lr)) {
+		/*
+		 * Serialise the TOTP check-and-set, re-reading the account inside the
+		 * lock, so that a code is accepted once even by concurrent logins.
+		 */
+		pthread_mutex_lock(&v->login_lock);
+		rc = store_pro_get_id(v->store, p.id, &p);
+		if (rc == 0 && check_totp(v, &p, &lr, now, &step)) {
+			rc = store_pro_set_auth(v->store, p.id, 0, 0, step);
+			pthread_mutex_unlock(&v->login_lock);
+			res = rc == 0 ? issue_token(r, &p, now)
+			              : reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+			                              "the service is busy; try again");
+			goto out;
+		}
+		pthread_mutex_unlock(&v->login_lock);
+	}
+	if (rc == 0) {
+		pthread_mutex_lock(&v->login_lock);
+		if (store_pro_get_id(v->store, p.id, &p) == 0)
+			account_failed(v, &p, now);
+		pthread_mutex_unlock(&v->login_lock);
+	}
+	log_event(LOG_INFO, "login.failed", LI("pro", rc == 0 ? p.id : 0), LS("ip", r->ip));
+	res = fail(r);
+out:
+	sodium_memzero(&lr, sizeof(lr));
+	return res;
+}
+
+/* The token in "Authorization: Bearer <token>", or NULL. */
+static const char *bearer(struct req *r, size_t *len)
+{
+	const char *h = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	*len = strlen(h);
+	return h;
+}
+
+int auth_require(struct req *r, enum MHD_Result *res)
+{
+	size_t len = 0;
+	const char *tok = bearer(r, &len);
+	int64_t pro_id = 0;
+	int rc;
+
+	if (!tok) {
+		*res = reply_unauthorized(r, req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) != NULL);
+		return -1;
+	}
+	rc = sessions_check(r->v->sessions, tok, len, now_unix(), &pro_id);
+	if (rc == VG_EDENIED) {
+		*res = reply_unauthorized(r, 1);
+		return -1;
+	}
+	if (rc != 0) {
+		*res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                     "the service is busy; try again");
+		return -1;
+	}
+	r->pro_id = pro_id;
+	return 0;
+}
+
+enum MHD_Result api_logout(struct req *r)
+{
+	size_t len = 0;
+	const char *tok = bearer(r, &len);
+	enum MHD_Result res;
+
+	if (auth_require(r, &res) != 0)
+		return res;
+	if (sessions_close(r->v->sessions, tok, len) != 0)
+		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                     "the service is busy; try again");
+	log_event(LOG_INFO, "logout", LI("pro", r->pro_id));
+	return reply_text(r, MHD_HTTP_OK, "application/json", "{\"status\":\"logged out\"}");
+}

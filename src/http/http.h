@@ -1,0 +1,141 @@
+/*
+ * http.h - the HTTP shell around vigie's core: one struct vigie per server,
+ * one struct req per request, and the handlers of each API file.
+ *
+ * Threads: libmicrohttpd runs a pool of cfg.threads epoll threads; each
+ * handler runs on one of them with its own struct req. Everything reachable
+ * from struct vigie is either immutable after start-up or thread-safe
+ * (store, sessions, throttle, metrics, access log).
+ */
+#ifndef VIGIE_HTTP_HTTP_H
+#define VIGIE_HTTP_HTTP_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <microhttpd.h>
+
+#include "core/err.h"
+#include "core/jw.h"
+#include "crypto/vault.h"
+#include "store/store.h"
+#include "http/metrics.h"
+
+#define VIGIE_VERSION "0.1.0"
+
+struct vigie_cfg {
+	char host[64];              /* listen address, default 127.0.0.1 */
+	uint16_t port;              /* 0 picks a free port */
+	char base_url[256];         /* public FHIR base, default http://host:port/fhir */
+	unsigned threads;           /* epoll threads (default: cores) */
+	unsigned conn_limit;        /* open connections in all */
+	unsigned per_ip_limit;      /* open connections per client address */
+	unsigned conn_timeout;      /* seconds of silence before a connection is closed */
+	size_t body_max;            /* bytes of request body accepted */
+	int64_t token_ttl;          /* absolute token lifetime, seconds */
+	int64_t token_idle;         /* idle timeout, seconds */
+	unsigned login_parallel;    /* Argon2id verifications at once (64 MiB each) */
+	unsigned ip_fail_burst;     /* failed logins per address before throttling */
+	unsigned ip_fail_period;    /* seconds to earn back one failed-login allowance */
+	unsigned acct_fail_free;    /* consecutive failures before an account backs off */
+	unsigned acct_fail_max;     /* consecutive failures that lock an account (<= 100) */
+};
+
+/* Defaults for every field. */
+void vigie_cfg_defaults(struct vigie_cfg *c);
+
+struct sessions;
+struct throttle;
+struct access_log;
+
+struct vigie {
+	struct vigie_cfg cfg;
+	struct store *store;        /* borrowed */
+	const struct vault *vault;  /* borrowed */
+	struct sessions *sessions;
+	struct throttle *throttle;
+	struct access_log *access;
+	struct metrics metrics;
+	sem_t login_slots;
+	pthread_mutex_t login_lock; /* serialises the TOTP-step check-and-set */
+	struct MHD_Daemon *daemon;
+	uint16_t bound_port;
+	int64_t started;
+};
+
+enum route {
+	R_NONE = 0, R_METADATA, R_PATIENT, R_COVERAGE, R_SUBMIT, R_LOGIN, R_LOGOUT, R_HEALTH,
+	R_METRICS, R_NOT_FOUND, R_N
+};
+
+/* One request. Freed when libmicrohttpd reports it complete. */
+struct req {
+	struct vigie *v;
+	struct MHD_Connection *conn;
+	const char *method;      /* borrowed from libmicrohttpd for the request's life */
+	const char *url;
+	enum route route;
+	char ip[46];
+	int64_t t0_ns;           /* monotonic start */
+	char *body;              /* owned, NUL-terminated, at most cfg.body_max bytes */
+	size_t body_len;
+	int too_big;             /* the body went over cfg.body_max */
+	int bad_framing;         /* both Content-Length and Transfer-Encoding */
+	int replied;
+	int status;              /* status sent */
+	int64_t pro_id;          /* authenticated professional, 0 if none */
+};
+
+/* Start serving (binds, starts threads). Returns 0 or VG_EIO. v must outlive the server. */
+VG_MUST_USE int vigie_start(struct vigie *v);
+/* Stop accepting, finish requests in flight, stop threads. */
+void vigie_stop(struct vigie *v);
+
+/* Monotonic and wall clocks. */
+int64_t now_ns(void);
+int64_t now_unix(void);
+
+/* Replies: each queues exactly one response and sets r->status. Return MHD_YES/MHD_NO. */
+enum MHD_Result reply_json(struct req *r, int status, const char *ctype, struct jw *w);
+enum MHD_Result reply_text(struct req *r, int status, const char *ctype, const char *text);
+/* An OperationOutcome (application/fhir+json) with one issue. */
+enum MHD_Result reply_outcome(struct req *r, int status, const char *code, const char *diag);
+/* An OperationOutcome with one extra response header (Allow, Retry-After, ...). */
+enum MHD_Result reply_with_header(struct req *r, int status, const char *code, const char *diag,
+                                  const char *hname, const char *hvalue);
+/* 401 with WWW-Authenticate: Bearer (error="invalid_token" when a token was sent). */
+enum MHD_Result reply_unauthorized(struct req *r, int token_sent);
+/* 429 with Retry-After. */
+enum MHD_Result reply_throttled(struct req *r, int64_t retry_after, const char *diag);
+
+/* The bearer token's session: 0 and sets r->pro_id, or replies 401 itself (returns -1). */
+int auth_require(struct req *r, enum MHD_Result *res);
+/* The value of a request header, or NULL. */
+const char *req_header(struct req *r, const char *name);
+/* 1 if the Content-Type is JSON (application/json or application/fhir+json). */
+int req_is_json(struct req *r);
+
+/* The route's name for metrics and logs. */
+const char *vigie_route_name(int route);
+
+/* Handlers (api_*.c). */
+enum MHD_Result api_metadata(struct req *r);
+enum MHD_Result api_patient_search(struct req *r);
+enum MHD_Result api_coverage_search(struct req *r);
+enum MHD_Result api_eligibility_submit(struct req *r);
+enum MHD_Result api_login(struct req *r);
+enum MHD_Result api_logout(struct req *r);
+enum MHD_Result api_healthz(struct req *r);
+enum MHD_Result api_metrics(struct req *r);
+
+/* The login body, parsed from untrusted JSON (exposed for the fuzzer). */
+struct login_req {
+	char rpps[16];
+	char password[1025];
+	char totp[8];
+};
+/* 0, or VG_EINVAL with *why set. out->password is wiped by the caller after use. */
+VG_MUST_USE int login_parse(const char *body, size_t len, struct login_req *out, const char **why);
+
+#endif

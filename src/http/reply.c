@@ -1,0 +1,111 @@
+/*
+ * reply.c - every response vigie sends goes through send_buf, which adds the
+ * headers all responses carry (no caching of personal data, no sniffing).
+ */
+#include "http/http.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fhir.h"
+
+#define CT_FHIR "application/fhir+json; charset=utf-8"
+
+static const char *issue_severity(int status)
+{
+	return status >= 500 ? "fatal" : "error";
+}
+
+/* Queue buf (taken: freed by libmicrohttpd) as the response. */
+static enum MHD_Result send_buf(struct req *r, int status, const char *ctype, char *buf,
+                                size_t len, const char *hname, const char *hvalue)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
+
+	if (r->replied) {
+		free(buf);
+		return MHD_YES;
+	}
+	resp = MHD_create_response_from_buffer_with_free_callback(len, buf, free);
+	if (!resp) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (hname)
+		MHD_add_response_header(resp, hname, hvalue);
+	ok = MHD_queue_response(r->conn, (unsigned int)status, resp);
+	MHD_destroy_response(resp);
+	r->replied = 1;
+	r->status = status;
+	return ok;
+}
+
+static enum MHD_Result send_jw(struct req *r, int status, const char *ctype, struct jw *w,
+                               const char *hname, const char *hvalue)
+{
+	size_t len;
+	char *buf;
+
+	if (jw_finish(w) != 0) {
+		jw_release(w);
+		return MHD_NO; /* out of memory: drop the connection rather than send half */
+	}
+	buf = jw_detach(w, &len);
+	return send_buf(r, status, ctype, buf, len, hname, hvalue);
+}
+
+enum MHD_Result reply_json(struct req *r, int status, const char *ctype, struct jw *w)
+{
+	return send_jw(r, status, ctype ? ctype : CT_FHIR, w, NULL, NULL);
+}
+
+enum MHD_Result reply_text(struct req *r, int status, const char *ctype, const char *text)
+{
+	size_t len = strlen(text);
+	char *buf = malloc(len + 1);
+
+	if (!buf)
+		return MHD_NO;
+	memcpy(buf, text, len + 1);
+	return send_buf(r, status, ctype, buf, len, NULL, NULL);
+}
+
+enum MHD_Result reply_with_header(struct req *r, int status, const char *code, const char *diag,
+                                  const char *hname, const char *hvalue)
+{
+	struct jw w;
+
+	jw_init(&w, 256);
+	fhir_outcome(&w, issue_severity(status), code, diag);
+	return send_jw(r, status, CT_FHIR, &w, hname, hvalue);
+}
+
+enum MHD_Result reply_outcome(struct req *r, int status, const char *code, const char *diag)
+{
+	return reply_with_header(r, status, code, diag, NULL, NULL);
+}
+
+enum MHD_Result reply_unauthorized(struct req *r, int token_sent)
+{
+	return reply_with_header(r, MHD_HTTP_UNAUTHORIZED, "login",
+	                         token_sent ? "the access token is invalid or expired"
+	                                    : "an access token is required",
+	                         MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+	                         token_sent ? "Bearer realm=\"vigie\", error=\"invalid_token\""
+	                                    : "Bearer realm=\"vigie\"");
+}
+
+enum MHD_Result reply_throttled(struct req *r, int64_t retry_after, const char *diag)
+{
+	char ra[24];
+
+	snprintf(ra, sizeof(ra), "%" PRId64, retry_after > 0 ? retry_after : 1);
+	return reply_with_header(r, MHD_HTTP_TOO_MANY_REQUESTS, "throttled", diag,
+	                         MHD_HTTP_HEADER_RETRY_AFTER, ra);
+}

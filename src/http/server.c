@@ -1,0 +1,273 @@
+/*
+ * server.c - libmicrohttpd glue: daemon settings, routing, request lifecycle.
+ *
+ * Settings follow ../shared/notes/http-libmicrohttpd.md: epoll threads (one
+ * per core), an explicit loopback bind, strict parsing, explicit connection
+ * and memory limits. The handler answers on its second call so keep-alive
+ * survives, buffers bodies up to cfg.body_max, and refuses requests framed
+ * by both Content-Length and Transfer-Encoding (request smuggling).
+ */
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "http/access.h"
+#include "http/sessions.h"
+#include "http/throttle.h"
+
+static const char *const ROUTE_NAMES[R_N] = {
+	[R_NONE] = "none", [R_METADATA] = "metadata", [R_PATIENT] = "Patient",
+	[R_COVERAGE] = "Coverage", [R_SUBMIT] = "$submit", [R_LOGIN] = "login",
+	[R_LOGOUT] = "logout", [R_HEALTH] = "healthz", [R_METRICS] = "metrics",
+	[R_NOT_FOUND] = "not_found",
+};
+
+_Static_assert(R_N <= METRICS_ROUTES, "metrics has a slot per route");
+
+void vigie_cfg_defaults(struct vigie_cfg *c)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->host, "127.0.0.1", 10);
+	c->port = 8080;
+	c->threads = cores > 0 && cores < 64 ? (unsigned)cores : 2;
+	c->conn_limit = 4096;
+	c->per_ip_limit = 1024;
+	c->conn_timeout = 15;
+	c->body_max = 64 * 1024;
+	c->token_ttl = 8 * 3600;
+	c->token_idle = 30 * 60;
+	c->login_parallel = 2;
+	c->ip_fail_burst = 20;
+	c->ip_fail_period = 60;
+	c->acct_fail_free = 5;
+	c->acct_fail_max = 100;
+}
+
+int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t now_unix(void)
+{
+	return (int64_t)time(NULL);
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+int req_is_json(struct req *r)
+{
+	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n;
+
+	if (!ct)
+		return 0;
+	n = strcspn(ct, "; \t");
+	return (n == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
+	       (n == 21 && strncasecmp(ct, "application/fhir+json", 21) == 0);
+}
+
+static enum route route_of(const char *method, const char *url, int *method_ok)
+{
+	static const struct { const char *path, *method; enum route r; } T[] = {
+		{ "/fhir/metadata", "GET", R_METADATA },
+		{ "/fhir/Patient", "GET", R_PATIENT },
+		{ "/fhir/Coverage", "GET", R_COVERAGE },
+		{ "/fhir/CoverageEligibilityRequest/$submit", "POST", R_SUBMIT },
+		{ "/auth/pro/login", "POST", R_LOGIN },
+		{ "/auth/pro/logout", "POST", R_LOGOUT },
+		{ "/healthz", "GET", R_HEALTH },
+		{ "/metrics", "GET", R_METRICS },
+	};
+
+	*method_ok = 1;
+	for (size_t i = 0; i < sizeof(T) / sizeof(T[0]); i++) {
+		if (strcmp(url, T[i].path) != 0)
+			continue;
+		*method_ok = strcmp(method, T[i].method) == 0 ||
+		             (strcmp(method, "HEAD") == 0 && strcmp(T[i].method, "GET") == 0);
+		return T[i].r;
+	}
+	return R_NOT_FOUND;
+}
+
+static const char *allowed_for(enum route r)
+{
+	return r == R_SUBMIT || r == R_LOGIN || r == R_LOGOUT ? "POST" : "GET, HEAD";
+}
+
+static enum MHD_Result dispatch(struct req *r)
+{
+	int method_ok;
+
+	r->route = route_of(r->method, r->url, &method_ok);
+	if (r->route == R_NOT_FOUND)
+		return reply_outcome(r, MHD_HTTP_NOT_FOUND, "not-found", "no such endpoint");
+	if (!method_ok)
+		return reply_with_header(r, MHD_HTTP_METHOD_NOT_ALLOWED, "not-supported",
+		                         "method not allowed on this endpoint", MHD_HTTP_HEADER_ALLOW,
+		                         allowed_for(r->route));
+	switch (r->route) {
+	case R_METADATA: return api_metadata(r);
+	case R_PATIENT: return api_patient_search(r);
+	case R_COVERAGE: return api_coverage_search(r);
+	case R_SUBMIT: return api_eligibility_submit(r);
+	case R_LOGIN: return api_login(r);
+	case R_LOGOUT: return api_logout(r);
+	case R_HEALTH: return api_healthz(r);
+	case R_METRICS: return api_metrics(r);
+	default: break;
+	}
+	return reply_outcome(r, MHD_HTTP_NOT_FOUND, "not-found", "no such endpoint");
+}
+
+static void client_ip(struct MHD_Connection *c, char out[46])
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	memcpy(out, "unknown", 8);
+	if (!sa)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, 46);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, 46);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **req_cls)
+{
+	struct vigie *v = cls;
+	struct req *r = *req_cls;
+
+	if (!r) {
+		/* First call: headers only. Answering now would cost keep-alive. */
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		r->v = v;
+		r->conn = conn;
+		r->method = method;
+		r->url = url;
+		r->t0_ns = now_ns();
+		client_ip(conn, r->ip);
+		if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                MHD_HTTP_HEADER_TRANSFER_ENCODING) &&
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                MHD_HTTP_HEADER_CONTENT_LENGTH))
+			r->bad_framing = 1;
+		*req_cls = r;
+		return MHD_YES;
+	}
+	if (r->replied) {
+		*upload_size = 0; /* discard the rest of a refused body */
+		return MHD_YES;
+	}
+	if (r->bad_framing)
+		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid",
+		                     "Content-Length and Transfer-Encoding together are refused");
+	if (*upload_size > 0) {
+		size_t n = *upload_size;
+
+		*upload_size = 0;
+		if (r->too_big || r->body_len + n > v->cfg.body_max) {
+			r->too_big = 1;
+			return reply_outcome(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-long",
+			                     "request body is too large");
+		}
+		if (!r->body) {
+			r->body = malloc(v->cfg.body_max + 1);
+			if (!r->body)
+				return MHD_NO;
+		}
+		memcpy(r->body + r->body_len, upload, n);
+		r->body_len += n;
+		r->body[r->body_len] = '\0';
+		return MHD_YES;
+	}
+	(void)version;
+	return dispatch(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct vigie *v = cls;
+	struct req *r = *req_cls;
+	int64_t dur;
+
+	(void)conn;
+	if (!r)
+		return;
+	dur = now_ns() - r->t0_ns;
+	metrics_request(&v->metrics, r->route, r->replied ? r->status : 0, dur);
+	if (log_enabled(LOG_DEBUG))
+		log_event(LOG_DEBUG, "http.request", LS("method", r->method),
+		          LS("route", ROUTE_NAMES[r->route]), LI("status", r->status),
+		          LI("us", dur / 1000), LI("pro", r->pro_id), LI("term", toe));
+	free(r->body);
+	free(r);
+	*req_cls = NULL;
+}
+
+int vigie_start(struct vigie *v)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(v->cfg.port) };
+	const union MHD_DaemonInfo *di;
+
+	if (inet_pton(AF_INET, v->cfg.host, &sa.sin_addr) != 1) {
+		log_event(LOG_ERROR, "serve.bad_listen", LS("host", v->cfg.host));
+		return VG_EINVAL;
+	}
+	v->started = now_unix();
+	v->daemon = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		on_request, v,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)v->cfg.threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)v->cfg.conn_limit,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)v->cfg.per_ip_limit,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)v->cfg.conn_timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, v,
+		MHD_OPTION_END);
+	if (!v->daemon)
+		return VG_EIO;
+	di = MHD_get_daemon_info(v->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	v->bound_port = di ? di->port : v->cfg.port;
+	return 0;
+}
+
+void vigie_stop(struct vigie *v)
+{
+	if (v->daemon) {
+		MHD_stop_daemon(v->daemon);
+		v->daemon = NULL;
+	}
+}
+
+const char *vigie_route_name(int route)
+{
+	return route >= 0 && route < R_N ? ROUTE_NAMES[route] : "none";
+}

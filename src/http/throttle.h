@@ -1,0 +1,39 @@
+/*
+ * throttle.h - failed-login throttling.
+ *
+ * Per client address: a GCRA (generic cell rate) limiter. Each failure adds
+ * `period` seconds of debt; an address may go on while its debt is under
+ * burst * period, so `burst` quick failures are allowed, then one more per
+ * period. The table has a fixed size (an address flood evicts the
+ * least-indebted entries, never grows memory). Thread-safe.
+ *
+ * Per account: throttle_account_lock says how long an account is locked after
+ * n consecutive failures (exponential back-off, then a hard lock at max, as
+ * NIST SP 800-63B asks: never more than 100 consecutive failures).
+ */
+#ifndef VIGIE_HTTP_THROTTLE_H
+#define VIGIE_HTTP_THROTTLE_H
+
+#include <stdint.h>
+#include "core/err.h"
+
+#define THROTTLE_FOREVER INT64_MAX
+
+struct throttle;
+
+VG_MUST_USE int throttle_new(unsigned burst, unsigned period, struct throttle **out);
+void throttle_free(struct throttle *t);
+
+/* Seconds before addr may try to log in again; 0 if it may now. */
+int64_t throttle_ip_wait(struct throttle *t, const char *addr, int64_t now);
+/* Record a failed login from addr. */
+void throttle_ip_fail(struct throttle *t, const char *addr, int64_t now);
+
+/*
+ * The lock, in seconds, after `failed` consecutive failures of one account:
+ * 0 below free_n; then 30 s doubling per further failure, capped at one hour;
+ * THROTTLE_FOREVER from max_n on (an operator must reinstate). Pure.
+ */
+int64_t throttle_account_lock(int32_t failed, unsigned free_n, unsigned max_n);
+
+#endif
