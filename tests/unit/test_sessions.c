@@ -1,0 +1,118 @@
+/* Bearer sessions: issue, check, idle and absolute expiry, logout, restart, hashed at rest. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "http/sessions.h"
+#include "testutil.h"
+
+struct fx {
+	char dir[PATH_MAX];
+	struct vault *v;
+	struct store *st;
+	int64_t pro;
+};
+
+static int setup(void **state)
+{
+	static struct fx f;
+	char db[PATH_MAX + 16];
+	struct store_pro p = { 0 };
+
+	if (sodium_init() < 0 || tu_tempdir(f.dir) != 0 || vault_keygen(f.dir) != 0 ||
+	    vault_open(f.dir, &f.v) != 0)
+		return -1;
+	snprintf(db, sizeof(db), "%s/s.db", f.dir);
+	if (store_sqlite_open(db, &f.st) != 0)
+		return -1;
+	memcpy(p.rpps, "10000000016", 12);
+	p.kind = PRO_GP;
+	if (store_pro_put(f.st, &p) != 0)
+		return -1;
+	f.pro = p.id;
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	store_close(f->st);
+	vault_free(f->v);
+	tu_rmdir(f->dir);
+	return 0;
+}
+
+static void issue_and_check(void **state)
+{
+	struct fx *f = *state;
+	struct sessions *s;
+	struct store_session ss;
+	char tok[TOKEN_B64_LEN + 1], tok2[TOKEN_B64_LEN + 1];
+	uint8_t h[VAULT_BIDX];
+	int64_t pro = 0;
+
+	assert_int_equal(sessions_new(f->st, f->v, 3600, 600, &s), 0);
+	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 1000, tok), 0);
+	assert_int_equal(strlen(tok), TOKEN_B64_LEN);
+	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 1000, tok2), 0);
+	assert_string_not_equal(tok, tok2);
+	assert_int_equal(sessions_check(s, tok, strlen(tok), 1001, &pro), 0);
+	assert_int_equal(pro, f->pro);
+	/* Stored hashed: the raw token is not the key, its keyed hash is. */
+	assert_int_equal(store_session_get(f->st, (const uint8_t *)tok, &ss), VG_ENOTFOUND);
+	vault_blind(f->v, VAULT_D_TOKEN, tok, strlen(tok), h);
+	assert_int_equal(store_session_get(f->st, h, &ss), 0);
+	assert_int_equal(ss.pro_id, f->pro);
+	/* Malformed tokens */
+	assert_int_equal(sessions_check(s, tok, strlen(tok) - 1, 1001, &pro), VG_EDENIED);
+	tok2[5] = '!';
+	assert_int_equal(sessions_check(s, tok2, strlen(tok2), 1001, &pro), VG_EDENIED);
+	assert_int_equal(sessions_check(s, "", 0, 1001, &pro), VG_EDENIED);
+	sessions_free(s);
+}
+
+static void expiry_and_logout(void **state)
+{
+	struct fx *f = *state;
+	struct sessions *s, *fresh;
+	char a[TOKEN_B64_LEN + 1], b[TOKEN_B64_LEN + 1], c[TOKEN_B64_LEN + 1];
+	int64_t pro = 0;
+
+	assert_int_equal(sessions_new(f->st, f->v, 3600, 600, &s), 0);
+	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 10000, a), 0);
+	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 10000, b), 0);
+	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 10000, c), 0);
+	/* Idle: used at 10500 (ok), then silent for more than 600 s. */
+	assert_int_equal(sessions_check(s, a, TOKEN_B64_LEN, 10500, &pro), 0);
+	assert_int_equal(sessions_check(s, a, TOKEN_B64_LEN, 11101, &pro), VG_EDENIED);
+	assert_int_equal(sessions_check(s, a, TOKEN_B64_LEN, 11102, &pro), VG_EDENIED);
+	/* Absolute: kept busy, still ends at 10000 + 3600. */
+	for (int64_t t = 10000; t < 13600; t += 300)
+		assert_int_equal(sessions_check(s, b, TOKEN_B64_LEN, t, &pro), 0);
+	assert_int_equal(sessions_check(s, b, TOKEN_B64_LEN, 13600, &pro), VG_EDENIED);
+	/* A new cache (a restart) still knows c from the store; logout ends it everywhere. */
+	assert_int_equal(sessions_new(f->st, f->v, 3600, 600, &fresh), 0);
+	assert_int_equal(sessions_check(fresh, c, TOKEN_B64_LEN, 10100, &pro), 0);
+	assert_int_equal(sessions_close(s, c, TOKEN_B64_LEN), 0);
+	assert_int_equal(sessions_check(s, c, TOKEN_B64_LEN, 10101, &pro), VG_EDENIED);
+	sessions_free(fresh);
+	assert_int_equal(sessions_new(f->st, f->v, 3600, 600, &fresh), 0);
+	assert_int_equal(sessions_check(fresh, c, TOKEN_B64_LEN, 10102, &pro), VG_EDENIED);
+	sessions_free(fresh);
+	sessions_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(issue_and_check),
+		cmocka_unit_test(expiry_and_logout),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,76 @@
+/* Failed-login throttling: per-address GCRA and per-account back-off. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "http/throttle.h"
+
+static void address_burst_then_one_per_period(void **state)
+{
+	struct throttle *t;
+	int64_t now = 1000;
+
+	(void)state;
+	assert_true(sodium_init() >= 0);
+	assert_int_equal(throttle_new(5, 60, &t), 0);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(throttle_ip_wait(t, "192.0.2.1", now), 0);
+		throttle_ip_fail(t, "192.0.2.1", now);
+	}
+	assert_int_equal(throttle_ip_wait(t, "192.0.2.1", now), 60);
+	assert_int_equal(throttle_ip_wait(t, "192.0.2.2", now), 0); /* others unaffected */
+	assert_int_equal(throttle_ip_wait(t, "192.0.2.1", now + 59), 1);
+	assert_int_equal(throttle_ip_wait(t, "192.0.2.1", now + 60), 0);
+	throttle_ip_fail(t, "192.0.2.1", now + 60);
+	assert_int_equal(throttle_ip_wait(t, "192.0.2.1", now + 60), 60);
+	throttle_free(t);
+}
+
+static void flood_of_addresses_keeps_memory_fixed(void **state)
+{
+	struct throttle *t;
+	char ip[32];
+
+	(void)state;
+	assert_int_equal(throttle_new(3, 60, &t), 0);
+	/* 100,000 addresses into a fixed table: no growth, no crash. */
+	for (int i = 0; i < 100000; i++) {
+		snprintf(ip, sizeof(ip), "10.%d.%d.%d", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+		throttle_ip_fail(t, ip, 5000);
+	}
+	/* A fresh attacker address is still throttled after its burst. */
+	for (int i = 0; i < 3; i++)
+		throttle_ip_fail(t, "198.51.100.9", 5000);
+	assert_true(throttle_ip_wait(t, "198.51.100.9", 5000) > 0);
+	throttle_free(t);
+}
+
+static void account_backoff(void **state)
+{
+	(void)state;
+	assert_int_equal(throttle_account_lock(0, 5, 100), 0);
+	assert_int_equal(throttle_account_lock(4, 5, 100), 0);
+	assert_int_equal(throttle_account_lock(5, 5, 100), 30);
+	assert_int_equal(throttle_account_lock(6, 5, 100), 60);
+	assert_int_equal(throttle_account_lock(11, 5, 100), 1920);
+	assert_int_equal(throttle_account_lock(12, 5, 100), 3600);
+	assert_int_equal(throttle_account_lock(99, 5, 100), 3600);
+	assert_int_equal(throttle_account_lock(100, 5, 100), THROTTLE_FOREVER);
+	/* Never more than 100 consecutive failures, whatever is configured. */
+	assert_int_equal(throttle_account_lock(100, 5, 1000), THROTTLE_FOREVER);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(address_burst_then_one_per_period),
+		cmocka_unit_test(flood_of_addresses_keeps_memory_fixed),
+		cmocka_unit_test(account_backoff),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
