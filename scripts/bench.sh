@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# bench.sh BUILD - `make bench`: authenticated lookups on a 1,000,000-insured
+# population against the HTTP library's constant-response ceiling, both with
+# wrk on loopback; writes the figures to docs/BENCHMARKS.md.
+# Environment: BENCH_INSURED (1000000), BENCH_SECONDS (15), BENCH_CONNS (8 64),
+# BENCH_THREADS (server threads, default: cores).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$1
+vigie=$build/vigie
+insured=${BENCH_INSURED:-1000000}
+secs=${BENCH_SECONDS:-15}
+conns=${BENCH_CONNS:-8 64}
+threads=${BENCH_THREADS:-$(nproc)}
+data=$build/bench-data-$insured
+pids=()
+cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+  || node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+seed_line="(population reused from $data)"
+if [ ! -f "$data/pros.tsv" ]; then
+  rm -rf "$data"
+  "$vigie" init --data "$data" >/dev/null
+  start=$(date +%s.%N)
+  "$vigie" seed --data "$data" --insured "$insured" --pros 20 --seed 1 --sample 5000 --quiet
+  end=$(date +%s.%N)
+  seed_secs=$(echo "$end - $start" | bc)
+  seed_line="seeding $insured insured + 20 professionals took ${seed_secs} s"
+  echo "$seed_line" > "$data/seed-time.txt"
+else
+  [ -f "$data/seed-time.txt" ] && seed_line="$(cat "$data/seed-time.txt") (measured when this population was created)"
+fi
+echo "$seed_line"
+
+# The service.
+port=$(free_port)
+VIGIE_LOG=warn "$vigie" serve --data "$data" --listen "127.0.0.1:$port" --threads "$threads" >/dev/null &
+pids+=($!)
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+read -r rpps password secret _ < <(sed -n 2p "$data/pros.tsv")
+token=$(curl -sf "http://127.0.0.1:$port/auth/pro/login" -H 'Content-Type: application/json' \
+  -d "{\"rpps\":\"$rpps\",\"password\":\"$password\",\"totp\":\"$("$vigie" totp "$secret")\"}" \
+  | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+[ -n "$token" ] || { echo "bench: login failed" >&2; exit 1; }
+
+# The ceiling.
+cport=$(free_port)
+"$build/bench/const_server" "$cport" "$threads" >/dev/null &
+pids+=($!)
+sleep 0.3
+
+run_wrk() { # url script conns [args...]
+  local url=$1 script=$2 c=$3; shift 3
+  wrk -t1 -c"$c" -d"${secs}s" --latency -s "$script" "$url" -- "$@" | awk '/^BENCH/ {print}'
+}
+field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
+
+rows=""
+for c in $conns; do
+  # Warm the page cache and the session for this connection count.
+  wrk -t1 -c"$c" -d2s -s bench/lookup.lua "http://127.0.0.1:$port" -- "$token" "$data/insured-sample.tsv" >/dev/null
+  l=$(run_wrk "http://127.0.0.1:$port" bench/lookup.lua "$c" "$token" "$data/insured-sample.tsv")
+  lr=$(run_wrk "http://127.0.0.1:$port" bench/lookup.lua "$c" "$token" "$data/insured-sample.tsv" revinclude)
+  k=$(run_wrk "http://127.0.0.1:$cport" bench/const.lua "$c")
+  lrps=$(( $(echo "$l" | field requests) * 1000000 / $(echo "$l" | field duration_us) ))
+  lrrps=$(( $(echo "$lr" | field requests) * 1000000 / $(echo "$lr" | field duration_us) ))
+  krps=$(( $(echo "$k" | field requests) * 1000000 / $(echo "$k" | field duration_us) ))
+  lerr=$(( $(echo "$l" | field errors_status) + $(echo "$lr" | field errors_status) ))
+  ratio=$(echo "scale=3; $lrps / $krps" | bc)
+  rows+="| $c | $krps | $lrps | $(echo "$l" | field p50_us) / $(echo "$l" | field p99_us) | $lrrps | 0$ratio | $lerr |"$'\n'
+  echo "conns=$c const=$krps/s lookup=$lrps/s lookup+coverage=$lrrps/s ratio=0$ratio non-2xx=$lerr"
+done
+accesses=$("$vigie" status --data "$data" 2>/dev/null | awk '/access records/ {print $3}' || echo "?")
+
+out=docs/BENCHMARKS.md
+tmp=$(mktemp)
+awk '/^<!-- lookup-bench:start -->/ {skip=1} !skip {print} /^<!-- lookup-bench:end -->/ {skip=0}' "$out" > "$tmp" 2>/dev/null || true
+{
+  cat "$tmp"
+  echo "<!-- lookup-bench:start -->"
+  echo "## Authenticated lookup vs. the HTTP library's ceiling"
+  echo
+  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
+  echo "with \`make bench\` (scripts/bench.sh): wrk -t1, ${secs} s per run, loopback, keep-alive;"
+  echo "server threads: $threads. Population: $insured insured. $seed_line."
+  echo
+  echo "Lookup = \`GET /fhir/Patient?identifier=<system>|<NIR>\` with a bearer token, NIRs rotating"
+  echo "over 5,000 demo insured: token check, NIR parse, blind index, SQLite lookup, two AEAD"
+  echo "openings per person, FHIR JSON, one access record queued. Ceiling = the same libmicrohttpd"
+  echo "settings answering a constant 330-byte Bundle (bench/const_server.c)."
+  echo
+  echo "| connections | constant (req/s) | lookup (req/s) | lookup p50 / p99 (µs) | lookup + Coverage (req/s) | lookup / constant | non-2xx |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s' "$rows"
+  echo
+  echo "Target: lookup >= 40 % of the constant ceiling. Access records in the database after the run: $accesses."
+  echo "<!-- lookup-bench:end -->"
+} > "$out"
+rm -f "$tmp"
+echo "wrote $out"
