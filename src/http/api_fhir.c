@@ -27,28 +27,37 @@
 struct qargs {
 	const char *const *allowed; /* NULL-terminated names this endpoint accepts */
 	const char *val[4];         /* value of each allowed name, parallel to allowed */
-	const char *bad;            /* first unknown or repeated name */
+	const char *bad;            /* first unknown or repeated name, or a NUL byte */
+	const char *bad_code;       /* its OperationOutcome issue code */
 	int n;
 };
 
 static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *value)
+                               size_t key_size, const char *value, size_t value_size)
 {
 	struct qargs *q = cls;
 
 	(void)kind;
 	q->n++;
+	/* %00 decodes to a NUL: refuse it rather than silently cut the value there. */
+	if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+		q->bad = "a search parameter contains a NUL byte";
+		q->bad_code = "invalid";
+		return MHD_NO;
+	}
 	for (int i = 0; q->allowed[i]; i++) {
 		if (strcmp(key, q->allowed[i]) != 0)
 			continue;
 		if (q->val[i]) {
 			q->bad = "a search parameter is repeated";
+			q->bad_code = "invalid";
 			return MHD_NO;
 		}
 		q->val[i] = value ? value : "";
 		return MHD_YES;
 	}
 	q->bad = "unknown search parameter (this server handles unknown parameters strictly)";
+	q->bad_code = "not-supported";
 	return MHD_NO;
 }
 
@@ -57,9 +66,9 @@ static int parse_query(struct req *r, struct qargs *q, enum MHD_Result *res)
 {
 	const char *fmt;
 
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect, q);
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, collect, q);
 	if (q->bad) {
-		*res = reply_outcome(r, MHD_HTTP_BAD_REQUEST, "not-supported", q->bad);
+		*res = reply_outcome(r, MHD_HTTP_BAD_REQUEST, q->bad_code, q->bad);
 		return -1;
 	}
 	for (int i = 0; q->allowed[i]; i++) {

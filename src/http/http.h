@@ -81,7 +81,9 @@ struct req {
 	char *body;              /* owned, NUL-terminated, at most cfg.body_max bytes */
 	size_t body_len;
 	int too_big;             /* the body went over cfg.body_max */
-	int bad_framing;         /* both Content-Length and Transfer-Encoding */
+	const char *refusal;     /* set on the first call: why the request is refused */
+	int refusal_status;
+	int close_after;         /* send Connection: close (framing we will not trust) */
 	int replied;
 	int status;              /* status sent */
 	int64_t pro_id;          /* authenticated professional, 0 if none */

@@ -39,6 +39,8 @@ static enum MHD_Result send_buf(struct req *r, int status, const char *ctype, ch
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (hname)
 		MHD_add_response_header(resp, hname, hvalue);
+	if (r->close_after)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ok = MHD_queue_response(r->conn, (unsigned int)status, resp);
 	MHD_destroy_response(resp);
 	r->replied = 1;

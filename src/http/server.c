@@ -10,6 +10,7 @@
 #include "http/http.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,57 @@ static void client_ip(struct MHD_Connection *c, char out[46])
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, 46);
 }
 
+struct header_scan {
+	int hosts, lengths, encodings;
+	uint64_t length;
+	int bad_length;
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	struct header_scan *h = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
+		h->hosts++;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		h->encodings++;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		char *end = NULL;
+
+		h->lengths++;
+		h->length = value ? strtoull(value, &end, 10) : 0;
+		if (!value || !*value || *end || *value == '-')
+			h->bad_length = 1;
+	}
+	return MHD_YES;
+}
+
+/*
+ * The headers alone decide some refusals, before any body is read: framing a
+ * proxy could read differently (smuggling), several Host headers, a declared
+ * body over the limit. Such connections are closed after the answer.
+ */
+static void check_headers(struct req *r)
+{
+	struct header_scan h = { 0 };
+
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, scan_header, &h);
+	if (h.lengths && h.encodings) {
+		r->refusal = "Content-Length and Transfer-Encoding together are refused";
+		r->refusal_status = MHD_HTTP_BAD_REQUEST;
+	} else if (h.hosts > 1 || h.lengths > 1 || h.bad_length) {
+		r->refusal = h.hosts > 1 ? "several Host headers" : "malformed Content-Length";
+		r->refusal_status = MHD_HTTP_BAD_REQUEST;
+	} else if (h.lengths && h.length > r->v->cfg.body_max) {
+		r->refusal = "request body is too large";
+		r->refusal_status = MHD_HTTP_CONTENT_TOO_LARGE;
+	}
+	if (r->refusal)
+		r->close_after = 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **req_cls)
@@ -159,8 +211,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct vigie *v = cls;
 	struct req *r = *req_cls;
 
+	(void)version;
 	if (!r) {
-		/* First call: headers only. Answering now would cost keep-alive. */
+		/* First call: headers only. Answering now costs keep-alive, so only refusals do. */
 		r = calloc(1, sizeof(*r));
 		if (!r)
 			return MHD_NO;
@@ -170,29 +223,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->url = url;
 		r->t0_ns = now_ns();
 		client_ip(conn, r->ip);
-		if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-		                                MHD_HTTP_HEADER_TRANSFER_ENCODING) &&
-		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-		                                MHD_HTTP_HEADER_CONTENT_LENGTH))
-			r->bad_framing = 1;
 		*req_cls = r;
+		check_headers(r);
+		if (r->refusal)
+			return reply_outcome(r, r->refusal_status,
+			                     r->refusal_status == MHD_HTTP_CONTENT_TOO_LARGE ? "too-long"
+			                                                                     : "invalid",
+			                     r->refusal);
 		return MHD_YES;
 	}
 	if (r->replied) {
 		*upload_size = 0; /* discard the rest of a refused body */
 		return MHD_YES;
 	}
-	if (r->bad_framing)
-		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid",
-		                     "Content-Length and Transfer-Encoding together are refused");
 	if (*upload_size > 0) {
 		size_t n = *upload_size;
 
 		*upload_size = 0;
+		/* A chunked body over the limit: discard it, answer 413 at its end. */
 		if (r->too_big || r->body_len + n > v->cfg.body_max) {
 			r->too_big = 1;
-			return reply_outcome(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-long",
-			                     "request body is too large");
+			return MHD_YES;
 		}
 		if (!r->body) {
 			r->body = malloc(v->cfg.body_max + 1);
@@ -204,8 +255,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->body[r->body_len] = '\0';
 		return MHD_YES;
 	}
-	(void)version;
+	if (r->too_big) {
+		r->close_after = 1;
+		return reply_outcome(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-long",
+		                     "request body is too large");
+	}
 	return dispatch(r);
+}
+
+/* libmicrohttpd's own messages, as JSON log lines like every other. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[256];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	log_event(LOG_WARN, "http.library", LS("message", msg));
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -251,6 +320,7 @@ int vigie_start(struct vigie *v)
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, v,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, v,
 		MHD_OPTION_END);
 	if (!v->daemon)
 		return VG_EIO;
