@@ -1,0 +1,132 @@
+// atrest.test.mjs - encryption at rest: the database, its WAL and a backup
+// hold no NIR, name, e-mail or IBAN in clear; key and data files are private.
+import { before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  NIR_SYSTEM, FHIR_JSON, seededDataDir, startServer, readSample, readPros, Pros, http, vigie, vigieOk,
+  assertCleanExit,
+  test,
+} from './lib.mjs';
+
+let data, server, pros, sample, needles;
+const whileRunning = {};
+
+before(async () => {
+  data = await seededDataDir();
+  server = await startServer(data);
+  pros = new Pros(data);
+  sample = readSample(data);
+  // Professionals' names and cities are public directory data that vigie keeps
+  // in clear (pro table); leave out insured names that happen to equal one
+  // (as whole fields or inside them: MARTIN is in MARTINEZ, Julie in Juliette).
+  const proText = readPros(data).map((p) => `${p.family}\t${p.given}\t${p.city}`).join('\n');
+  const proWords = { has: (w) => proText.includes(w) };
+  needles = [];
+  for (const r of sample) {
+    needles.push(['nir', r.nir]);
+    needles.push(['nir without its key', r.nir.slice(0, 13)]);
+    if (r.email) needles.push(['email', r.email]);
+    if (r.iban) needles.push(['iban', r.iban], ['iban without spaces', r.iban.replace(/ /g, '')]);
+    if (r.family.length >= 5 && !proWords.has(r.family)) needles.push(['family', r.family]);
+    for (const g of r.given.split(' ')) if (g.length >= 5 && !proWords.has(g)) needles.push(['given', g]);
+  }
+});
+
+/**
+ * The needles found in a file, as {kind, v}: GNU grep -F (Aho-Corasick) over
+ * the bytes, which finds every needle anywhere, binary or not, in one pass.
+ */
+async function found(file) {
+  const patterns = path.join(path.dirname(data), 'needles.txt');
+  const kindOf = new Map(needles.map(([k, v]) => [v, k]));
+  fs.writeFileSync(patterns, `${[...kindOf.keys()].join('\n')}\n`);
+  const out = await new Promise((resolve, reject) => {
+    execFile('grep', ['-aoF', '-f', patterns, file], { env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 256 << 20, encoding: 'buffer' },
+      (err, stdout) => (err && err.code !== 1 ? reject(err) : resolve(stdout)));
+  });
+  const hits = new Set(out.toString('utf8').split('\n').filter(Boolean));
+  return [...hits].map((v) => ({ kind: kindOf.get(v) ?? 'part of a needle', v }));
+}
+
+test('the sample gives enough to look for', () => {
+  const kinds = new Set(needles.map(([k]) => k));
+  for (const k of ['nir', 'email', 'iban', 'family']) assert.ok(kinds.has(k), `the sample has ${k} values`);
+  assert.ok(needles.filter(([k]) => k === 'family').length >= 20, 'family names of 5 letters or more');
+});
+
+test('control: the search finds every value in insured-sample.tsv', async () => {
+  const hits = await found(path.join(data, 'insured-sample.tsv'));
+  const distinct = new Set(needles.map(([, v]) => v));
+  // grep -o reports the longest match at each place: the NIR hides its 13-digit prefix
+  const expected = [...distinct].filter((v) => !needles.some(([k, w]) => k === 'nir' && w !== v && w.startsWith(v)));
+  const got = new Set(hits.map((h) => h.v));
+  for (const v of expected) assert.ok(got.has(v), `${v} found in the clear-text sample`);
+  assert.ok(expected.length > 1000, `${expected.length} distinct values searched`);
+});
+
+test('lookups write to the database (so the files below hold real traffic)', async () => {
+  const token = await pros.login(server);
+  for (const r of sample.slice(0, 20)) {
+    const id = encodeURIComponent(`${NIR_SYSTEM}|${r.nir}`);
+    assert.equal((await http(server, 'GET', `/fhir/Patient?identifier=${id}&_revinclude=Coverage:beneficiary`, { token })).status, 200);
+  }
+  const r0 = sample[0];
+  const s = await http(server, 'POST', '/fhir/CoverageEligibilityRequest/$submit', {
+    token, contentType: FHIR_JSON, body: {
+      resourceType: 'CoverageEligibilityRequest', status: 'active', purpose: ['validation'], created: '2025-01-01',
+      insurer: { display: 'x' }, patient: { reference: '#p' },
+      contained: [{ resourceType: 'Patient', id: 'p', identifier: [{ system: NIR_SYSTEM, value: r0.nir }], birthDate: r0.birth_date }],
+    },
+  });
+  assert.equal(s.status, 200, s.text);
+  // the files as a thief copying them from the running service would get them
+  for (const f of ['vigie.db', 'vigie.db-wal', 'vigie.db-shm'])
+    if (fs.existsSync(path.join(data, f))) whileRunning[f] = fs.readFileSync(path.join(data, f));
+  assert.ok(whileRunning['vigie.db']?.length > 100_000, 'the database holds the population');
+});
+
+test('the server stops cleanly', async () => {
+  assertCleanExit(await server.stop(), server);
+});
+
+test('no NIR, name, e-mail or IBAN in clear in the database, its WAL, or a backup', async () => {
+  const backup = path.join(data, 'backup.db');
+  const b = await vigieOk(['backup', '--data', data, '--out', backup]);
+  assert.match(b.stdout, /backup written/);
+  const files = [];
+  for (const [f, buf] of Object.entries(whileRunning)) {
+    const copy = path.join(path.dirname(data), `${f}.while-serving`);
+    fs.writeFileSync(copy, buf);
+    files.push(copy);
+  }
+  for (const f of ['vigie.db', 'vigie.db-wal', 'backup.db'])
+    if (fs.existsSync(path.join(data, f))) files.push(path.join(data, f));
+  const bk = fs.readFileSync(path.join(data, 'backup.db'));
+  assert.ok(bk.length > 100_000, 'the backup holds the population');
+  assert.equal(bk.subarray(0, 16).toString('latin1'), 'SQLite format 3\0', 'the backup is a SQLite database');
+  const report = [];
+  for (const f of files) {
+    const hits = await found(f);
+    if (hits.length) report.push(`${path.basename(f)}: ${hits.length} found, e.g. ${hits.slice(0, 5).map((h) => `${h.kind} ${h.v}`).join(', ')}`);
+  }
+  assert.deepEqual(report, [], 'personal data in clear at rest');
+});
+
+test('a backup refuses to overwrite an existing file', async () => {
+  const r = await vigie(['backup', '--data', data, '--out', path.join(data, 'backup.db')]);
+  assert.notEqual(r.code, 0);
+});
+
+test('file modes: data dir 0700; master.key, pros.tsv, cards.key, database and backup 0600', () => {
+  const mode = (p) => fs.statSync(path.join(data, p)).mode & 0o777;
+  assert.equal((fs.statSync(data).mode & 0o777).toString(8), '700', 'data directory');
+  for (const f of ['master.key', 'pros.tsv', 'cards.key', 'vigie.db', 'backup.db'])
+    assert.equal(mode(f).toString(8), '600', f);
+  for (const f of ['vigie.db-wal', 'vigie.db-shm'])
+    if (fs.existsSync(path.join(data, f))) assert.equal(mode(f) & 0o077, 0, `${f} is not readable by others`);
+  assert.equal(fs.statSync(path.join(data, 'master.key')).size, 32, 'a 32-byte master key');
+});

@@ -1,0 +1,224 @@
+// auth.test.mjs - professional login (password + TOTP), bearer tokens,
+// logout, and login throttling per address and per account.
+import { before } from 'node:test';
+import assert from 'node:assert/strict';
+
+import {
+  NIR_SYSTEM, seededDataDir, startServer, readSample, Pros, http, assertOutcome,
+  assertCleanExit, totpAtStep, nowStep, wrongTotp,
+  test,
+} from './lib.mjs';
+
+let data, server, pros, sample;
+
+before(async () => {
+  data = await seededDataDir({ pros: 14 }); // one fresh account per login below
+  server = await startServer(data);
+  pros = new Pros(data);
+  sample = readSample(data);
+});
+
+const login = (s, body, opts = {}) => http(s, 'POST', '/auth/pro/login', { body, ...opts });
+const lookup = (s, token) => http(s, 'GET',
+  `/fhir/Patient?identifier=${encodeURIComponent(`${NIR_SYSTEM}|${sample[0].nir}`)}`, { token });
+
+/** The Luhn check digit of 10 digits. */
+function luhnDigit(s10) {
+  let sum = 0;
+  for (let i = 0; i < 10; i++) {
+    let d = Number(s10[9 - i]);
+    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; }
+    sum += d;
+  }
+  return String((10 - (sum % 10)) % 10);
+}
+const isLuhn = (s) => /^\d{11}$/.test(s) && luhnDigit(s.slice(0, 10)) === s[10];
+
+/** An RPPS with a correct Luhn key that no professional of the data set has. */
+function unknownRpps() {
+  const taken = new Set(pros.all.map((p) => p.rpps));
+  for (let i = 0; ; i++) {
+    const s10 = String(1000000000 + i * 7777);
+    const r = s10 + luhnDigit(s10);
+    if (!taken.has(r)) return r;
+  }
+}
+
+test('the seeded RPPS numbers carry a valid Luhn key', () => {
+  assert.ok(pros.all.length >= 10);
+  for (const p of pros.all) assert.ok(isLuhn(p.rpps), `${p.rpps} passes Luhn`);
+});
+
+test('login: 200 {access_token, token_type: "Bearer", expires_in}, and the token works', async () => {
+  const pro = pros.fresh();
+  const r = await pros.loginResponse(server, pro);
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-type'), /^application\/json/);
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  assert.equal(typeof r.json.access_token, 'string');
+  assert.ok(r.json.access_token.length >= 43, '256-bit token');
+  assert.match(r.json.access_token, /^[A-Za-z0-9_-]+$/);
+  assert.equal(r.json.token_type, 'Bearer');
+  assert.ok(Number.isInteger(r.json.expires_in) && r.json.expires_in > 0 && r.json.expires_in <= 86400,
+    `expires_in ${r.json.expires_in}`);
+  const l = await lookup(server, r.json.access_token);
+  assert.equal(l.status, 200, l.text);
+  assert.equal(l.json.resourceType, 'Bundle');
+});
+
+test('each login gets its own token', async () => {
+  const a = await pros.login(server);
+  const b = await pros.login(server);
+  assert.notEqual(a, b);
+  assert.equal((await lookup(server, a)).status, 200);
+  assert.equal((await lookup(server, b)).status, 200);
+});
+
+test('wrong password, wrong TOTP, unknown and malformed RPPS: byte-identical 401s', async () => {
+  const p1 = pros.fresh();
+  const p2 = pros.fresh();
+  const unknown = unknownRpps();
+  const attempts = {
+    'wrong password': { rpps: p1.rpps, password: `${p1.password}x`, totp: (await pros.code(p1)).code },
+    'wrong TOTP': { rpps: p2.rpps, password: p2.password, totp: wrongTotp(p2.totp_secret) },
+    'unknown RPPS': { rpps: unknown, password: p1.password, totp: (await pros.code(p1)).code },
+    'RPPS with a bad Luhn key': { rpps: p1.rpps.slice(0, 10) + String((Number(p1.rpps[10]) + 1) % 10), password: p1.password, totp: '123456' },
+    'RPPS too short': { rpps: '12345', password: p1.password, totp: '123456' },
+    'RPPS with letters': { rpps: 'ABCDEFGHIJK', password: p1.password, totp: '123456' },
+    'empty TOTP': { rpps: p2.rpps, password: p2.password, totp: '' },
+  };
+  const bodies = new Map();
+  for (const [what, body] of Object.entries(attempts)) {
+    const r = await login(server, body);
+    assertOutcome(r, 401);
+    bodies.set(what, `${r.headers.get('content-type')}\n${r.text}`);
+  }
+  const distinct = new Set(bodies.values());
+  assert.equal(distinct.size, 1, `all failures look the same:\n${[...bodies].map(([k, v]) => `${k}: ${v}`).join('\n')}`);
+  // and the accounts that were tried are still usable with the right credentials
+  assert.equal((await pros.loginResponse(server, p1)).status, 200);
+  assert.equal((await pros.loginResponse(server, p2)).status, 200);
+});
+
+test('a TOTP code is accepted once: the replay is refused', async () => {
+  const pro = pros.fresh();
+  const step = nowStep();
+  const code = totpAtStep(pro.totp_secret, step);
+  const body = { rpps: pro.rpps, password: pro.password, totp: code };
+  const first = await login(server, body);
+  assert.equal(first.status, 200, first.text);
+  const again = await login(server, body);
+  assertOutcome(again, 401);
+  // an older code of the window is refused too, once a newer one was accepted
+  const older = await login(server, { ...body, totp: totpAtStep(pro.totp_secret, step - 1) });
+  assertOutcome(older, 401);
+  pros.lastStep.set(pro.rpps, step);
+});
+
+test('two concurrent logins with the same code: exactly one succeeds', async () => {
+  const pro = pros.fresh();
+  const { code, step } = await pros.code(pro);
+  const body = { rpps: pro.rpps, password: pro.password, totp: code };
+  const rs = await Promise.all([login(server, body), login(server, body), login(server, body)]);
+  const codes = rs.map((r) => r.status).sort();
+  assert.deepEqual(codes, [200, 401, 401], `statuses ${codes}`);
+  pros.lastStep.set(pro.rpps, step);
+});
+
+test('logout revokes the token', async () => {
+  const token = await pros.login(server);
+  assert.equal((await lookup(server, token)).status, 200);
+  const out = await http(server, 'POST', '/auth/pro/logout', { token });
+  assert.equal(out.status, 200, out.text);
+  const after = await lookup(server, token);
+  assertOutcome(after, 401);
+  assert.match(after.headers.get('www-authenticate') ?? '', /Bearer/);
+  assert.match(after.headers.get('www-authenticate'), /invalid_token/);
+  assertOutcome(await http(server, 'POST', '/auth/pro/logout', { token }), 401);
+});
+
+test('no token: 401 with WWW-Authenticate: Bearer', async () => {
+  for (const p of ['/fhir/Patient?identifier=x', '/fhir/Coverage?beneficiary:identifier=x']) {
+    const r = await http(server, 'GET', p);
+    assertOutcome(r, 401);
+    assert.match(r.headers.get('www-authenticate') ?? '', /^Bearer\b/);
+    assert.doesNotMatch(r.headers.get('www-authenticate'), /invalid_token/, 'no token is not an invalid token');
+  }
+  const s = await http(server, 'POST', '/fhir/CoverageEligibilityRequest/$submit', { body: {}, contentType: 'application/fhir+json' });
+  assertOutcome(s, 401);
+  assert.match(s.headers.get('www-authenticate') ?? '', /^Bearer\b/);
+});
+
+test('garbage tokens: 401 invalid_token', async () => {
+  const good = await pros.login(server);
+  const variants = {
+    'random, right shape': 'A'.repeat(good.length),
+    'one character changed': (good[0] === 'A' ? 'B' : 'A') + good.slice(1),
+    'truncated': good.slice(0, -1),
+    'extended': `${good}A`,
+    'not base64url': `${good.slice(0, -1)}%`,
+    'very long': 'x'.repeat(4000),
+  };
+  for (const [what, tok] of Object.entries(variants)) {
+    const r = await lookup(server, tok);
+    assertOutcome(r, 401);
+    assert.match(r.headers.get('www-authenticate') ?? '', /Bearer.*invalid_token/, what);
+  }
+  for (const h of [`Basic ${Buffer.from('a:b').toString('base64')}`, 'Bearer', `Token ${good}`]) {
+    const r = await http(server, 'GET', `/fhir/Patient?identifier=${encodeURIComponent(`${NIR_SYSTEM}|${sample[0].nir}`)}`,
+      { headers: { authorization: h } });
+    assertOutcome(r, 401);
+    assert.match(r.headers.get('www-authenticate') ?? '', /^Bearer/, h);
+  }
+  assert.equal((await lookup(server, good)).status, 200, 'the real token still works');
+});
+
+test('per account: after 5 consecutive failures, even the right credentials get 429 + Retry-After', async () => {
+  const pro = pros.fresh();
+  const other = pros.fresh();
+  for (let i = 0; i < 5; i++) {
+    const r = await login(server, { rpps: pro.rpps, password: `wrong-${i}`, totp: (await pros.code(pro)).code });
+    assertOutcome(r, 401);
+  }
+  const r = await pros.loginResponse(server, pro);
+  assertOutcome(r, 429, 'throttled');
+  const ra = Number(r.headers.get('retry-after'));
+  assert.ok(Number.isInteger(ra) && ra >= 1 && ra <= 3600, `Retry-After ${r.headers.get('retry-after')}`);
+  // the lock is the account's, not the address's
+  assert.equal((await pros.loginResponse(server, other)).status, 200);
+});
+
+test('first server stops cleanly', async () => {
+  assertCleanExit(await server.stop(), server);
+});
+
+test('per address (--login-burst 5): the 6th attempt after 5 failures gets 429 + Retry-After', async () => {
+  const s2 = await startServer(data, ['--login-burst', '5']);
+  try {
+    const unknown = unknownRpps();
+    for (let i = 0; i < 5; i++) {
+      const r = await login(s2, { rpps: unknown, password: `guess-${i}`, totp: '000000' });
+      assertOutcome(r, 401);
+    }
+    const pro = pros.fresh();
+    const { code } = await pros.code(pro);
+    const r = await login(s2, { rpps: pro.rpps, password: pro.password, totp: code });
+    assertOutcome(r, 429, 'throttled');
+    const ra = Number(r.headers.get('retry-after'));
+    assert.ok(Number.isInteger(ra) && ra >= 1 && ra <= 3600, `Retry-After ${r.headers.get('retry-after')}`);
+  } finally {
+    assertCleanExit(await s2.stop(), s2);
+  }
+});
+
+test('per address: below the burst, logins still succeed', async () => {
+  const s3 = await startServer(data, ['--login-burst', '5']);
+  try {
+    const unknown = unknownRpps();
+    for (let i = 0; i < 3; i++) assertOutcome(await login(s3, { rpps: unknown, password: 'x', totp: '000000' }), 401);
+    const r = await pros.loginResponse(s3, pros.fresh());
+    assert.equal(r.status, 200, r.text);
+  } finally {
+    assertCleanExit(await s3.stop(), s3);
+  }
+});
