@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -96,6 +97,8 @@ int main(int argc, char **argv)
 		puts("vigie " VIGIE_VERSION);
 		return 0;
 	}
+	/* Every file vigie creates (database, WAL, access records, backups) is private. */
+	umask(077);
 	if (sodium_init() < 0 || totp_global_init() != 0)
 		return cli_fail("cannot initialise the crypto libraries");
 	log_init_from_env();

@@ -3,11 +3,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 
 #define QCAP 65536
 #define BATCH 2048
+#define GATHER_NS 5000000 /* 5 ms */
 
 struct access_log {
 	struct store *st;
@@ -37,6 +39,14 @@ static void *writer(void *arg)
 			pthread_cond_wait(&a->nonempty, &a->lock);
 		if (a->len == 0 && a->stopping)
 			break;
+		if (a->len < BATCH && !a->stopping) {
+			/* Let a batch gather: one transaction for many records, not one each. */
+			struct timespec gather = { 0, GATHER_NS };
+
+			pthread_mutex_unlock(&a->lock);
+			nanosleep(&gather, NULL);
+			pthread_mutex_lock(&a->lock);
+		}
 		while (n < BATCH && a->len > 0) {
 			batch[n++] = a->q[a->head];
 			a->head = (a->head + 1) % QCAP;

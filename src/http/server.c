@@ -311,6 +311,7 @@ int vigie_start(struct vigie *v)
 	v->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 		on_request, v,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, v, /* first, so every message goes through it */
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)v->cfg.threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)v->cfg.conn_limit,
@@ -320,7 +321,6 @@ int vigie_start(struct vigie *v)
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, v,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, v,
 		MHD_OPTION_END);
 	if (!v->daemon)
 		return VG_EIO;

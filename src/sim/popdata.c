@@ -16,7 +16,8 @@
 	(uint8_t)(sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
 #define NB_NONE NULL, 0
 #define TOWNS(...) (const struct popdata_town[]){ __VA_ARGS__ }, \
-	(uint8_t)(sizeof((const struct popdata_town[]){ __VA_ARGS__ }) / sizeof(struct popdata_town))
+	(uint8_t)(sizeof((const struct popdata_town[]){ __VA_ARGS__ }) / \
+	          sizeof(struct popdata_town))
 #define T(name, postal, kpop) { name, postal, kpop, 0 }
 #define TA(name, postal, kpop, narr) { name, postal, kpop, narr }
 
@@ -417,7 +418,8 @@ const struct popdata_dept popdata_depts[POPDATA_N_DEPTS] = {
 	        T("Sotteville-lès-Rouen", "76300", 29),
 	        T("Dieppe", "76200", 28),
 	        T("Fécamp", "76400", 18)) },
-	{ "77", "Seine-et-Marne", 1433173, 530, NB("02", "10", "45", "51", "60", "89", "91", "93", "94", "95"),
+	{ "77", "Seine-et-Marne", 1433173, 530,
+	  NB("02", "10", "45", "51", "60", "89", "91", "93", "94", "95"),
 	  TOWNS(T("Melun", "77000", 41),
 	        T("Meaux", "77100", 56),
 	        T("Chelles", "77500", 55),
@@ -623,6 +625,25 @@ const struct popdata_surname popdata_surnames[] = {
 	SN("PICHON", 22), SN("LEJEUNE", 22), SN("GILBERT", 22), SN("LAMY", 22),
 	SN("DELAUNAY", 22), SN("PASQUIER", 22), SN("CARLIER", 22), SN("LAPORTE", 22),
 	SN("GONZALEZ", 21), SN("KERMARREC", 8), SN("D'ALMEIDA", 5), SN("N'GUYEN", 3),
+	SN("AUBIN", 20), SN("BAUDRY", 20), SN("BAUDIN", 20), SN("BLONDEL", 20),
+	SN("BONNIN", 20), SN("BOULAY", 20), SN("BOURDON", 20), SN("BOUSQUET", 20),
+	SN("BRUNEL", 20), SN("BUISSON", 20), SN("CAMUS", 20), SN("CHAMPION", 19),
+	SN("CHARRIER", 19), SN("CLERC", 19), SN("COLLARD", 19), SN("COSTE", 19),
+	SN("COULON", 19), SN("COURTOIS", 19), SN("DELMAS", 19), SN("DIDIER", 19),
+	SN("DUCHEMIN", 19), SN("DUPRE", 19), SN("FERRAND", 18), SN("FOUCHER", 18),
+	SN("GAUDIN", 18), SN("GILLES", 18), SN("GODARD", 18), SN("GRENIER", 18),
+	SN("GROS", 18), SN("GUIBERT", 18), SN("GUILLON", 18), SN("GUILLOU", 18),
+	SN("HUGUET", 18), SN("JOUBERT", 17), SN("JOURDAN", 17), SN("LAGARDE", 17),
+	SN("LANGLAIS", 17), SN("LAUNAY", 17), SN("LEBRETON", 17), SN("LECOQ", 17),
+	SN("LEFORT", 17), SN("LEGROS", 17), SN("LELIEVRE", 17), SN("LESAGE", 16),
+	SN("MAILLET", 16), SN("MARIN", 16), SN("MARTEL", 16), SN("MAURY", 16),
+	SN("MONTAGNE", 16), SN("MOUNIER", 16), SN("PAGES", 16), SN("PARENT", 16),
+	SN("PERON", 16), SN("PINEAU", 16), SN("PONS", 15), SN("RAYMOND", 15),
+	SN("REGNIER", 15), SN("RIGAUD", 15), SN("RIOU", 15), SN("ROCHER", 15),
+	SN("ROUSSET", 15), SN("SAUVAGE", 15), SN("SCHMIDT", 15), SN("TANGUY", 15),
+	SN("TEXIER", 15), SN("THIBAULT", 14), SN("TOUSSAINT", 14), SN("VALLEE", 14),
+	SN("VERDIER", 14), SN("WEISS", 14), SN("ZIMMERMANN", 14), SN("BESNARD", 14),
+	SN("BOUCHARD", 14), SN("CHAUVET", 14), SN("DELAGE", 14),
 
 	SO("BENALI", POP_MAGHREB, 30), SO("BENSAID", POP_MAGHREB, 20),
 	SO("HADDAD", POP_MAGHREB, 25), SO("SAIDI", POP_MAGHREB, 25),
@@ -636,6 +657,19 @@ const struct popdata_surname popdata_surnames[] = {
 	SO("TRABELSI", POP_MAGHREB, 15), SO("GHARBI", POP_MAGHREB, 10),
 	SO("BELHADJ", POP_MAGHREB, 12), SO("BENNANI", POP_MAGHREB, 10),
 	SO("OUALI", POP_MAGHREB, 10), SO("BOUAZZA", POP_MAGHREB, 10),
+	SO("ALAOUI", POP_MAGHREB, 10), SO("BELAID", POP_MAGHREB, 10),
+	SO("BENAMAR", POP_MAGHREB, 10), SO("BENHAMOU", POP_MAGHREB, 10),
+	SO("BENMOUSSA", POP_MAGHREB, 10), SO("BENYAHIA", POP_MAGHREB, 10),
+	SO("BOUAZIZ", POP_MAGHREB, 10), SO("BOUALEM", POP_MAGHREB, 10),
+	SO("CHAOUI", POP_MAGHREB, 10), SO("CHERIFI", POP_MAGHREB, 10),
+	SO("DAOUDI", POP_MAGHREB, 10), SO("FERHAT", POP_MAGHREB, 10),
+	SO("HAMDI", POP_MAGHREB, 10), SO("HAMMOUDI", POP_MAGHREB, 10),
+	SO("KACI", POP_MAGHREB, 10), SO("KADDOUR", POP_MAGHREB, 10),
+	SO("LAHMAR", POP_MAGHREB, 10), SO("MAHMOUDI", POP_MAGHREB, 10),
+	SO("MEBAREK", POP_MAGHREB, 10), SO("NACERI", POP_MAGHREB, 10),
+	SO("RAHMANI", POP_MAGHREB, 10), SO("SAADI", POP_MAGHREB, 10),
+	SO("SLIMANI", POP_MAGHREB, 10), SO("TAIBI", POP_MAGHREB, 10),
+	SO("ZIANI", POP_MAGHREB, 10), SO("AZZOUZ", POP_MAGHREB, 10),
 
 	SO("DA SILVA", POP_IBERIAN, 40), SO("DOS SANTOS", POP_IBERIAN, 35),
 	SO("PEREIRA", POP_IBERIAN, 30), SO("FERREIRA", POP_IBERIAN, 30),
@@ -647,6 +681,15 @@ const struct popdata_surname popdata_surnames[] = {
 	SO("GARCIA", POP_IBERIAN, 25), SO("MARTINEZ", POP_IBERIAN, 20),
 	SO("LOPEZ", POP_IBERIAN, 15), SO("SANCHEZ", POP_IBERIAN, 15),
 	SO("FERNANDEZ", POP_IBERIAN, 12), SO("GOMEZ", POP_IBERIAN, 10),
+	SO("RIBEIRO", POP_IBERIAN, 10), SO("CARVALHO", POP_IBERIAN, 10),
+	SO("MARQUES", POP_IBERIAN, 10), SO("PINTO", POP_IBERIAN, 10),
+	SO("MENDES", POP_IBERIAN, 10), SO("CORREIA", POP_IBERIAN, 10),
+	SO("NUNES", POP_IBERIAN, 10), SO("SOARES", POP_IBERIAN, 10),
+	SO("VIEIRA", POP_IBERIAN, 10), SO("MONTEIRO", POP_IBERIAN, 10),
+	SO("CARDOSO", POP_IBERIAN, 10), SO("RUIZ", POP_IBERIAN, 10),
+	SO("HERNANDEZ", POP_IBERIAN, 10), SO("MORENO", POP_IBERIAN, 10),
+	SO("JIMENEZ", POP_IBERIAN, 10), SO("NAVARRO", POP_IBERIAN, 10),
+	SO("DIAZ", POP_IBERIAN, 10),
 
 	SO("ROSSI", POP_ITALIAN, 20), SO("RUSSO", POP_ITALIAN, 15),
 	SO("FERRARI", POP_ITALIAN, 12), SO("ESPOSITO", POP_ITALIAN, 12),
@@ -678,6 +721,15 @@ const struct popdata_surname popdata_surnames[] = {
 	SO("COULIBALY", POP_AFRICA, 15), SO("TOURE", POP_AFRICA, 12),
 	SO("SANGARE", POP_AFRICA, 6), SO("KOUASSI", POP_AFRICA, 6),
 	SO("RAKOTO", POP_AFRICA, 5), SO("MBAPPE", POP_AFRICA, 3),
+	SO("BAMBA", POP_AFRICA, 8), SO("BANGOURA", POP_AFRICA, 8),
+	SO("CONDE", POP_AFRICA, 8), SO("DIABATE", POP_AFRICA, 8),
+	SO("DIAKITE", POP_AFRICA, 8), SO("DOUMBIA", POP_AFRICA, 8),
+	SO("GUEYE", POP_AFRICA, 8), SO("KANTE", POP_AFRICA, 8),
+	SO("KONATE", POP_AFRICA, 8), SO("MAIGA", POP_AFRICA, 8),
+	SO("NIANG", POP_AFRICA, 8), SO("OUATTARA", POP_AFRICA, 8),
+	SO("SYLLA", POP_AFRICA, 8), SO("SIDIBE", POP_AFRICA, 8),
+	SO("BAH", POP_AFRICA, 8), SO("BARRY", POP_AFRICA, 8),
+	SO("SOUMARE", POP_AFRICA, 8), SO("DIAWARA", POP_AFRICA, 8),
 
 	SO("NGUYEN", POP_ASIA, 40), SO("TRAN", POP_ASIA, 20),
 	SO("LE", POP_ASIA, 15), SO("PHAM", POP_ASIA, 12),
@@ -685,6 +737,13 @@ const struct popdata_surname popdata_surnames[] = {
 	SO("DANG", POP_ASIA, 5), SO("WANG", POP_ASIA, 10),
 	SO("LI", POP_ASIA, 10), SO("ZHANG", POP_ASIA, 8),
 	SO("CHEN", POP_ASIA, 10), SO("LIU", POP_ASIA, 6),
+	SO("HO", POP_ASIA, 5), SO("VO", POP_ASIA, 5),
+	SO("DO", POP_ASIA, 5), SO("NGO", POP_ASIA, 5),
+	SO("DUONG", POP_ASIA, 5), SO("LAM", POP_ASIA, 5),
+	SO("LY", POP_ASIA, 5), SO("TRUONG", POP_ASIA, 5),
+	SO("WU", POP_ASIA, 5), SO("YANG", POP_ASIA, 5),
+	SO("ZHAO", POP_ASIA, 5), SO("HUANG", POP_ASIA, 5),
+	SO("LIN", POP_ASIA, 5),
 
 	SO("PAYET", POP_REUNION, 40), SO("HOARAU", POP_REUNION, 30),
 	SO("GRONDIN", POP_REUNION, 30), SO("FONTAINE", POP_REUNION, 20),
@@ -1063,8 +1122,8 @@ enum popdata_origin popdata_pick_origin(struct rng *r, int dept)
 {
 	/* Per mille, metropolitan France: families of each origin among those born in France. */
 	static const uint16_t METRO[POP_N_ORIGINS] = {
-		[POP_FR] = 860, [POP_MAGHREB] = 75, [POP_IBERIAN] = 22, [POP_ITALIAN] = 10,
-		[POP_EASTERN] = 5, [POP_TURKISH] = 7, [POP_AFRICA] = 13, [POP_ASIA] = 8,
+		[POP_FR] = 895, [POP_MAGHREB] = 50, [POP_IBERIAN] = 20, [POP_ITALIAN] = 10,
+		[POP_EASTERN] = 3, [POP_TURKISH] = 5, [POP_AFRICA] = 10, [POP_ASIA] = 7,
 	};
 	uint64_t x = rng_below(r, 1000);
 	int o;

@@ -56,7 +56,7 @@ struct popdata_town {
 	const char *name;    /* "Bourg-en-Bresse" */
 	const char *postal;  /* "01000"; with n_arr > 0, the first of n_arr codes (75001..75020) */
 	uint16_t kpop;       /* inhabitants, thousands (weight for sampling) */
-	uint8_t n_arr;       /* arrondissements with their own postal code (Paris, Lyon, Marseille) */
+	uint8_t n_arr;       /* arrondissements with a postal code each (Paris, Lyon, Marseille) */
 };
 
 struct popdata_dept {
@@ -79,12 +79,12 @@ struct popdata_surname {
 struct popdata_given {
 	const char *name;             /* "Hélène", "Jean-Pierre" */
 	char sex;                     /* 'F' or 'M' */
-	uint8_t origin;               /* POP_FR, POP_MAGHREB, ... (never REUNION/ANTILLES/MAYOTTE) */
+	uint8_t origin;               /* POP_FR..POP_ASIA (never REUNION, ANTILLES, MAYOTTE) */
 	uint8_t w[POPDATA_N_BANDS];   /* relative frequency in each birth-year band */
 };
 
 struct popdata_country {
-	const char *code;   /* INSEE country code, 3 digits ("352" Algeria): NIR birth place 99xxx */
+	const char *code;   /* INSEE country code ("352" Algeria): NIR birth place 99xxx */
 	const char *name;
 	uint16_t w;         /* weight among people born abroad living in France */
 	uint8_t origin;     /* enum popdata_origin of their names */

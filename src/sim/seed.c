@@ -335,7 +335,8 @@ static unsigned parent_per_mille(int age)
 {
 	static const uint16_t BY5[] = { 0, 0, 0, 0, 50, 180, 330, 400, 400, 330, 180, 50 };
 
-	return age / 5 < (int)(sizeof(BY5) / sizeof(BY5[0])) ? BY5[age / 5] : 5;
+	/* From 60 on, any child of theirs is an adult. */
+	return age / 5 < (int)(sizeof(BY5) / sizeof(BY5[0])) ? BY5[age / 5] : 0;
 }
 
 /* Complementary solidarity health (C2S), per mille, for an adult. */
@@ -363,7 +364,7 @@ static void given_names(struct gen *g, char sex, int year, enum popdata_origin o
 	const char *first, *second = NULL;
 	enum popdata_origin pool = o;
 
-	/* Children of immigrants born in France often get French names; overseas pools are local. */
+	/* Children of immigrants often get French names; the overseas pools are local names. */
 	if (o != POP_FR && o != POP_REUNION && o != POP_ANTILLES && o != POP_MAYOTTE)
 		pool = chance(&g->r, immigrant ? 100 : 500) ? POP_FR : o;
 	first = popdata_pick_given(&g->r, sex, year, pool);
@@ -496,7 +497,10 @@ static void make_email(struct gen *g, const char *given, const char *family, int
 
 static void make_phone(struct gen *g, int dept, char *out, size_t cap)
 {
-	static const char *const OVERSEAS[] = { "+590690", "+596696", "+594694", "+262692", "+262639" };
+	/* Mobile prefixes of 971, 972, 973, 974, 976, in department index order. */
+	static const char *const OVERSEAS[] = {
+		"+590690", "+596696", "+594694", "+262692", "+262639",
+	};
 	char digits[9];
 
 	if (popdata_dept_overseas(dept)) {
@@ -571,7 +575,7 @@ static void make_rights(struct gen *g, const struct household *h, struct person 
 	if (p->ident.rank > 0 || age < 18) {
 		start = born + (int64_t)rng_below(&g->r, 60);
 	} else {
-		/* Affiliated in their own name some time after turning 18, within the last 30 years. */
+		/* Affiliated in their own name after turning 18, within the last 30 years. */
 		int64_t span = (int64_t)(age - 18 < 30 ? age - 18 : 30) * 365 + 1;
 		start = g->ref - 1 - (int64_t)rng_below(&g->r, (uint64_t)span);
 	}
@@ -697,18 +701,23 @@ static int gen_household(struct gen *g, struct person *out, size_t room, size_t 
 	}
 	make_email(g, out[0].ident.given, family, out[0].id, c->email, sizeof(c->email));
 	make_phone(g, h.dept, c->phone, sizeof(c->phone));
-	if ((rc = make_iban(g, c->iban)) != 0)
+	rc = make_iban(g, c->iban);
+	if (rc != 0)
 		return rc;
 	*n = 1;
 
 	for (int k = 0; k < kids; k++) {
 		/* The parent was 18 to 45 at the child's birth. */
 		int lo = age - 45 > 0 ? age - 45 : 0, hi = age - 18 < 17 ? age - 18 : 17;
-		int cage = hi >= lo ? lo + (int)rng_below(&g->r, (uint64_t)(hi - lo + 1)) : 0;
+		int cage;
 		char csex = chance(&g->r, 488) ? 'F' : 'M';
-		const struct popdata_country *cabroad = abroad && chance(&g->r, 300) ? abroad : NULL;
+		const struct popdata_country *cabroad =
+			abroad && chance(&g->r, 300) ? abroad : NULL;
 		struct person *ch = &out[*n];
 
+		if (hi < lo)
+			break; /* no child under 18 possible at this age */
+		cage = lo + (int)rng_below(&g->r, (uint64_t)(hi - lo + 1));
 		rc = make_person(g, &h, ch, (uint8_t)(k + 1), cage, csex, family, out[0].ident.nir,
 		                 cabroad, &born);
 		if (rc != 0)
@@ -991,7 +1000,8 @@ static int gen_pros(struct rng *r, const struct vault *v, struct pro_seed *pros,
 	for (uint32_t i = 0; i < n; i++) {
 		struct store_pro *p = &pros[i].p;
 		/* At least one per department when there are enough, then by population. */
-		int dept = n >= POPDATA_N_DEPTS && i < POPDATA_N_DEPTS ? (int)i : popdata_pick_dept(r);
+		int dept = n >= POPDATA_N_DEPTS && i < POPDATA_N_DEPTS ? (int)i
+		                                                       : popdata_pick_dept(r);
 		int age = 28 + (int)rng_below(r, 40);
 		char sex = chance(r, 550) ? 'F' : 'M';
 		enum popdata_origin o = popdata_pick_origin(r, dept);
@@ -1009,13 +1019,15 @@ static int gen_pros(struct rng *r, const struct vault *v, struct pro_seed *pros,
 		do {
 			num = (unsigned)rng_below(r, 100000000);
 		} while (u64set_has(&rpps, (uint64_t)num + 1));
-		if ((rc = u64set_add(&rpps, (uint64_t)num + 1)) != 0)
+		rc = u64set_add(&rpps, (uint64_t)num + 1);
+		if (rc != 0)
 			goto out;
 		p->rpps[0] = '1';
 		p->rpps[1] = '0';
 		put_digits(p->rpps + 2, num, 8);
 		p->rpps[10] = '\0';
-		if ((check = rpps_check_digit(p->rpps)) < 0) {
+		check = rpps_check_digit(p->rpps);
+		if (check < 0) {
 			rc = VG_EINVAL;
 			goto out;
 		}
@@ -1023,7 +1035,8 @@ static int gen_pros(struct rng *r, const struct vault *v, struct pro_seed *pros,
 		p->rpps[11] = '\0';
 
 		for (int k = 0; k < PW_LEN; k++)
-			pros[i].password[k] = PW_ALPHABET[randombytes_uniform(sizeof(PW_ALPHABET) - 1)];
+			pros[i].password[k] =
+				PW_ALPHABET[randombytes_uniform(sizeof(PW_ALPHABET) - 1)];
 		pros[i].password[PW_LEN] = '\0';
 		randombytes_buf(pros[i].totp, TOTP_SECRET_LEN);
 		if ((rc = vault_seal(v, "pro", "totp", p->id, pros[i].totp, TOTP_SECRET_LEN,
@@ -1050,10 +1063,13 @@ struct hasher {
 static void *hash_run(void *arg)
 {
 	struct hasher *h = arg;
-	unsigned i;
+	while (!atomic_load(&h->stop)) {
+		unsigned i = atomic_fetch_add(&h->next, 1);
+		int rc;
 
-	while (!atomic_load(&h->stop) && (i = atomic_fetch_add(&h->next, 1)) < h->n) {
-		int rc = password_hash(h->pros[i].password, PW_LEN, h->pros[i].p.pwhash);
+		if (i >= h->n)
+			break;
+		rc = password_hash(h->pros[i].password, PW_LEN, h->pros[i].p.pwhash);
 
 		if (rc != 0) {
 			atomic_store(&h->rc, rc);
@@ -1128,14 +1144,14 @@ static int write_new_secret(const char *path, const uint8_t *data, size_t len)
 static FILE *open_private(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	FILE *f;
+	FILE *f = NULL;
 
 	if (fd < 0)
 		return NULL;
-	if (fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "w"))) {
+	if (fchmod(fd, 0600) == 0)
+		f = fdopen(fd, "w");
+	if (!f)
 		close(fd);
-		return NULL;
-	}
 	return f;
 }
 
@@ -1214,23 +1230,27 @@ static int seed_insured(struct store *st, const struct vault *v, const uint8_t *
 		}
 	}
 	/* Generate batch k+1 while batch k is sealed; write batch k while batch k+1 is sealed. */
-	if ((rc = gen_batch(g, &b[0], smp)) != 0)
+	rc = gen_batch(g, &b[0], smp);
+	if (rc != 0)
 		goto out;
 	crypt_start(jobs, n_jobs, v, cards, &b[0]);
 	sealing = &b[0];
 	for (;;) {
 		struct batch *cur = &b[k & 1], *nxt = &b[(k + 1) & 1];
 
-		if ((rc = gen_batch(g, nxt, smp)) != 0)
+		rc = gen_batch(g, nxt, smp);
+		if (rc != 0)
 			goto out;
 		sealing = NULL;
-		if ((rc = crypt_join(jobs, n_jobs, cur)) != 0)
+		rc = crypt_join(jobs, n_jobs, cur);
+		if (rc != 0)
 			goto out;
 		if (nxt->n > 0) {
 			crypt_start(jobs, n_jobs, v, cards, nxt);
 			sealing = nxt;
 		}
-		if ((rc = insert_batch(st, cur)) != 0)
+		rc = insert_batch(st, cur);
+		if (rc != 0)
 			goto out;
 		written += cur->n;
 		progress_show(&pr, written, 0);
@@ -1305,14 +1325,18 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 	memset(&g, 0, sizeof(g));
 	if (!st || !v || !o || !o->dir || o->n_insured == 0 || o->n_insured > INT64_MAX / 2)
 		return VG_EINVAL;
-	if ((rc = path_in(cards_path, sizeof(cards_path), o->dir, "cards.key")) != 0 ||
-	    (rc = path_in(pros_path, sizeof(pros_path), o->dir, "pros.tsv")) != 0 ||
-	    (rc = path_in(sample_path, sizeof(sample_path), o->dir, "insured-sample.tsv")) != 0)
+	if (path_in(cards_path, sizeof(cards_path), o->dir, "cards.key") != 0 ||
+	    path_in(pros_path, sizeof(pros_path), o->dir, "pros.tsv") != 0 ||
+	    path_in(sample_path, sizeof(sample_path), o->dir, "insured-sample.tsv") != 0)
+		return VG_ETOOBIG;
+	rc = store_insured_count(st, &count);
+	if (rc != 0)
 		return rc;
-	if ((rc = store_insured_count(st, &count)) != 0)
-		return rc;
-	if (count == 0 && (rc = store_pro_count(st, &count)) != 0)
-		return rc;
+	if (count == 0) {
+		rc = store_pro_count(st, &count);
+		if (rc != 0)
+			return rc;
+	}
 	if (count > 0)
 		return VG_EEXIST;
 	if (sodium_init() < 0)
@@ -1325,34 +1349,40 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 		goto out;
 	}
 	randombytes_buf(cards, CARD_MASTER_LEN);
-	if ((rc = write_new_secret(cards_path, cards, CARD_MASTER_LEN)) != 0)
+	rc = write_new_secret(cards_path, cards, CARD_MASTER_LEN);
+	if (rc != 0)
 		goto out;
 	made_cards = 1;
 
 	/* Separate streams: the people do not depend on how many professionals were drawn. */
 	rng_init(&rpro, o->seed ^ 0x70726f66657373ULL);
 	rng_init(&g.r, o->seed ^ 0x696e7375726564ULL);
-	if ((rc = gen_pros(&rpro, v, pros, o->n_pros)) != 0)
+	rc = gen_pros(&rpro, v, pros, o->n_pros);
+	if (rc != 0)
 		goto out;
 	hasher_start(&h, pros, o->n_pros);
 	hashing = 1;
-	if ((rc = index_gps(&g, pros, o->n_pros)) != 0)
+	rc = index_gps(&g, pros, o->n_pros);
+	if (rc != 0)
 		goto out;
 	g.pros = pros;
 	g.ref = days_from_civil(SEED_REF_Y, 1, 1);
 	g.n_total = o->n_insured;
 	g.next_id = 1;
-	if ((rc = u64set_init(&g.nirs, 1 << 16)) != 0)
+	rc = u64set_init(&g.nirs, 1 << 16);
+	if (rc != 0)
 		goto out;
 
 	made_files = 1;
-	if (!(sample = open_private(sample_path))) {
+	sample = open_private(sample_path);
+	if (!sample) {
 		rc = VG_EIO;
 		goto out;
 	}
 	fputs("nir\tfamily\tgiven\tbirth_date\tsex\tdept\trank\temail\tiban\n", sample);
 	sampler_init(&smp, sample, o->sample, o->n_insured);
-	if ((rc = seed_insured(st, v, cards, &g, &smp, o->progress)) != 0)
+	rc = seed_insured(st, v, cards, &g, &smp, o->progress);
+	if (rc != 0)
 		goto out;
 	rc = close_file(sample);
 	sample = NULL;
@@ -1361,9 +1391,11 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 
 	progress_start(&pr, o->progress, "hashing passwords", o->n_pros);
 	hashing = 0;
-	if ((rc = hasher_join(&h, o->progress ? &pr : NULL)) != 0)
+	rc = hasher_join(&h, o->progress ? &pr : NULL);
+	if (rc != 0)
 		goto out;
-	if ((rc = insert_pros(st, pros, o->n_pros)) != 0)
+	rc = insert_pros(st, pros, o->n_pros);
+	if (rc != 0)
 		goto out;
 	rc = write_pros_tsv(pros_path, pros, o->n_pros);
 out:

@@ -177,7 +177,7 @@ VG_MUST_USE static inline int store_access_put(struct store *s, const struct acc
 { return s->ops->access_put(s, r, n); }
 VG_MUST_USE static inline int store_access_count(struct store *s, int64_t *n)
 { return s->ops->access_count(s, n); }
-/* A consistent online copy of the whole database to path (a new file). */
+/* A consistent online copy of the data to path and of the access records to path + "-access". */
 VG_MUST_USE static inline int store_backup(struct store *s, const char *path)
 { return s->ops->backup(s, path); }
 

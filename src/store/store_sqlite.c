@@ -15,13 +15,14 @@
 #include <sqlite3.h>
 
 enum stmt_id {
-	S_BEGIN, S_COMMIT, S_ROLLBACK, S_META_GET, S_META_SET, S_INS_PUT, S_INS_FIND, S_INS_COUNT,
+	S_BEGIN, S_BEGIN_DEFERRED, S_COMMIT, S_ROLLBACK, S_META_GET, S_META_SET, S_INS_PUT, S_INS_FIND, S_INS_COUNT,
 	S_PRO_PUT, S_PRO_GET, S_PRO_GET_ID, S_PRO_AUTH, S_PRO_COUNT, S_SES_PUT, S_SES_GET,
 	S_SES_TOUCH, S_SES_DEL, S_SES_PURGE, S_ACC_PUT, S_ACC_COUNT, S_N
 };
 
 static const char *const SQL[S_N] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_BEGIN_DEFERRED] = "BEGIN", /* locks only the files it writes: acc, for access records */
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
 	[S_META_GET] = "SELECT v FROM meta WHERE k = ?1",
@@ -49,9 +50,9 @@ static const char *const SQL[S_N] = {
 	[S_SES_TOUCH] = "UPDATE session SET last_used = ?2 WHERE token_hash = ?1",
 	[S_SES_DEL] = "DELETE FROM session WHERE token_hash = ?1",
 	[S_SES_PURGE] = "DELETE FROM session WHERE expires <= ?1 OR last_used <= ?1 - ?2",
-	[S_ACC_PUT] = "INSERT INTO access(t_ms, pro_id, patient, ip, route, status, n_results, "
+	[S_ACC_PUT] = "INSERT INTO acc.access(t_ms, pro_id, patient, ip, route, status, n_results, "
 	              "fields, decision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[S_ACC_COUNT] = "SELECT count(*) FROM access",
+	[S_ACC_COUNT] = "SELECT count(*) FROM acc.access",
 };
 
 static const char SCHEMA[] =
@@ -69,13 +70,25 @@ static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS session("
 	" token_hash BLOB PRIMARY KEY, pro_id INTEGER NOT NULL REFERENCES pro(id),"
 	" created INTEGER NOT NULL, last_used INTEGER NOT NULL, expires INTEGER NOT NULL,"
-	" ip TEXT NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS access("
+	" ip TEXT NOT NULL) WITHOUT ROWID;";
+
+/*
+ * Access records live in their own file, attached as "acc": their steady
+ * stream of writes then never invalidates the lookup connections' page cache
+ * of the personal data, and the audit trail is kept apart from the data.
+ */
+static const char ACC_SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS acc.access("
 	" id INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL, pro_id INTEGER NOT NULL,"
 	" patient BLOB NOT NULL, ip TEXT NOT NULL, route TEXT NOT NULL, status INTEGER NOT NULL,"
 	" n_results INTEGER NOT NULL, fields TEXT NOT NULL, decision TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS access_pro ON access(pro_id, t_ms);"
-	"CREATE INDEX IF NOT EXISTS access_patient ON access(patient);";
+	"CREATE INDEX IF NOT EXISTS acc.access_pro ON access(pro_id, t_ms);";
+/*
+ * No index on patient: its keys are random, so every insert would dirty a
+ * random page and a batch of N records would write about N pages. By
+ * professional (and time) inserts stay near the end of the index, which is
+ * what an incident query walks. The per-person view comes with the journal.
+ */
 
 struct conn {
 	sqlite3 *db;
@@ -86,6 +99,7 @@ struct conn {
 struct sq {
 	struct store base; /* first: a struct store * is a struct sq * */
 	char *path;
+	char *acc_path; /* access records: "access.db" beside the main file */
 	pthread_key_t key;
 	pthread_mutex_t lock; /* guards conns */
 	struct conn *conns;
@@ -99,9 +113,10 @@ static void conn_free(struct conn *c)
 	free(c);
 }
 
-static int conn_open(const char *path, struct conn **out)
+static int conn_open(const char *path, const char *acc_path, struct conn **out)
 {
 	struct conn *c = calloc(1, sizeof(*c));
+	sqlite3_stmt *att = NULL;
 	int rc = VG_EIO;
 
 	*out = NULL;
@@ -113,10 +128,18 @@ static int conn_open(const char *path, struct conn **out)
 	sqlite3_busy_timeout(c->db, 10000);
 	if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 	                 "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
-	                 "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;",
+	                 "PRAGMA cache_size=-65536;",
 	                 NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	if (sqlite3_exec(c->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_prepare_v2(c->db, "ATTACH DATABASE ?1 AS acc", -1, &att, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(att, 1, acc_path, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(att) != SQLITE_DONE)
+		goto out;
+	if (sqlite3_exec(c->db, "PRAGMA acc.journal_mode=WAL; PRAGMA acc.synchronous=NORMAL;",
+	                 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(c->db, ACC_SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	for (int i = 0; i < S_N; i++)
 		if (sqlite3_prepare_v3(c->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &c->st[i],
@@ -126,6 +149,7 @@ static int conn_open(const char *path, struct conn **out)
 	c = NULL;
 	rc = 0;
 out:
+	sqlite3_finalize(att);
 	if (c)
 		conn_free(c);
 	return rc;
@@ -139,7 +163,7 @@ static struct conn *conn_get(struct store *s)
 
 	if (c)
 		return c;
-	if (conn_open(q->path, &c) != 0)
+	if (conn_open(q->path, q->acc_path, &c) != 0)
 		return NULL;
 	pthread_mutex_lock(&q->lock);
 	c->next = q->conns;
@@ -493,7 +517,7 @@ static int sq_session_purge(struct store *s, int64_t now, int64_t idle)
 static int sq_access_put(struct store *s, const struct access_rec *r, size_t n)
 {
 	sqlite3_stmt *q;
-	int rc = sq_begin(s);
+	int rc = exec_simple(s, S_BEGIN_DEFERRED);
 
 	if (rc != 0)
 		return rc;
@@ -519,19 +543,16 @@ static int sq_access_put(struct store *s, const struct access_rec *r, size_t n)
 	return rc;
 }
 
-static int sq_backup(struct store *s, const char *path)
+static int backup_one(sqlite3 *src, const char *schema, const char *path)
 {
-	struct conn *c = conn_get(s);
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b;
 	int rc = VG_EIO;
 
-	if (!c)
-		return VG_EIO;
 	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
 		goto out;
-	b = sqlite3_backup_init(dst, "main", c->db, "main");
+	b = sqlite3_backup_init(dst, "main", src, schema);
 	if (!b)
 		goto out;
 	if (sqlite3_backup_step(b, -1) == SQLITE_DONE)
@@ -540,6 +561,27 @@ static int sq_backup(struct store *s, const char *path)
 		rc = VG_EIO;
 out:
 	sqlite3_close(dst);
+	return rc;
+}
+
+/* path gets the data; path + "-access" the access records. */
+static int sq_backup(struct store *s, const char *path)
+{
+	struct conn *c = conn_get(s);
+	size_t n = strlen(path);
+	char *acc = malloc(n + sizeof("-access"));
+	int rc;
+
+	if (!c || !acc) {
+		free(acc);
+		return c ? VG_ENOMEM : VG_EIO;
+	}
+	memcpy(acc, path, n);
+	memcpy(acc + n, "-access", sizeof("-access"));
+	rc = backup_one(c->db, "main", path);
+	if (rc == 0)
+		rc = backup_one(c->db, "acc", acc);
+	free(acc);
 	return rc;
 }
 
@@ -555,6 +597,7 @@ static void sq_close(struct store *s)
 	pthread_key_delete(q->key);
 	pthread_mutex_destroy(&q->lock);
 	free(q->path);
+	free(q->acc_path);
 	free(q);
 }
 
@@ -584,6 +627,20 @@ static const struct store_ops SQLITE_OPS = {
 	.backup = sq_backup,
 };
 
+/* dir/access.db for dir/anything.db (or access.db for a bare name). */
+static char *acc_path_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path + 1) : 0;
+	char *p = malloc(dl + sizeof("access.db"));
+
+	if (!p)
+		return NULL;
+	memcpy(p, path, dl);
+	memcpy(p + dl, "access.db", sizeof("access.db"));
+	return p;
+}
+
 int store_sqlite_open(const char *path, struct store **out)
 {
 	struct sq *q = calloc(1, sizeof(*q));
@@ -593,8 +650,10 @@ int store_sqlite_open(const char *path, struct store **out)
 		return VG_ENOMEM;
 	q->base.ops = &SQLITE_OPS;
 	q->path = strdup(path);
-	if (!q->path || pthread_key_create(&q->key, NULL) != 0) {
+	q->acc_path = acc_path_of(path);
+	if (!q->path || !q->acc_path || pthread_key_create(&q->key, NULL) != 0) {
 		free(q->path);
+		free(q->acc_path);
 		free(q);
 		return VG_ENOMEM;
 	}

@@ -84,7 +84,7 @@ test('lookups write to the database (so the files below hold real traffic)', asy
   });
   assert.equal(s.status, 200, s.text);
   // the files as a thief copying them from the running service would get them
-  for (const f of ['vigie.db', 'vigie.db-wal', 'vigie.db-shm'])
+  for (const f of ['vigie.db', 'vigie.db-wal', 'vigie.db-shm', 'access.db', 'access.db-wal'])
     if (fs.existsSync(path.join(data, f))) whileRunning[f] = fs.readFileSync(path.join(data, f));
   assert.ok(whileRunning['vigie.db']?.length > 100_000, 'the database holds the population');
 });
@@ -103,7 +103,7 @@ test('no NIR, name, e-mail or IBAN in clear in the database, its WAL, or a backu
     fs.writeFileSync(copy, buf);
     files.push(copy);
   }
-  for (const f of ['vigie.db', 'vigie.db-wal', 'backup.db'])
+  for (const f of ['vigie.db', 'vigie.db-wal', 'access.db', 'access.db-wal', 'backup.db', 'backup.db-access'])
     if (fs.existsSync(path.join(data, f))) files.push(path.join(data, f));
   const bk = fs.readFileSync(path.join(data, 'backup.db'));
   assert.ok(bk.length > 100_000, 'the backup holds the population');
@@ -124,9 +124,9 @@ test('a backup refuses to overwrite an existing file', async () => {
 test('file modes: data dir 0700; master.key, pros.tsv, cards.key, database and backup 0600', () => {
   const mode = (p) => fs.statSync(path.join(data, p)).mode & 0o777;
   assert.equal((fs.statSync(data).mode & 0o777).toString(8), '700', 'data directory');
-  for (const f of ['master.key', 'pros.tsv', 'cards.key', 'vigie.db', 'backup.db'])
+  for (const f of ['master.key', 'pros.tsv', 'cards.key', 'vigie.db', 'access.db', 'backup.db', 'backup.db-access'])
     assert.equal(mode(f).toString(8), '600', f);
-  for (const f of ['vigie.db-wal', 'vigie.db-shm'])
+  for (const f of ['vigie.db-wal', 'vigie.db-shm', 'access.db-wal', 'access.db-shm'])
     if (fs.existsSync(path.join(data, f))) assert.equal(mode(f) & 0o077, 0, `${f} is not readable by others`);
   assert.equal(fs.statSync(path.join(data, 'master.key')).size, 32, 'a 32-byte master key');
 });

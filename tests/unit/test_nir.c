@@ -206,7 +206,7 @@ static void character_faults(void **state)
 static void sex_faults_and_temporary_numbers(void **state)
 {
 	static const char bad[] = "0569";
-	char s13[14], buf[16];
+	char s13[48], buf[16];
 	struct nir n;
 
 	(void)state;
@@ -230,7 +230,7 @@ static void month_faults_and_unknown_months(void **state)
 {
 	static const int bad[] = { 0, 13, 15, 19, 21, 25, 29, 43, 47, 49 };
 	static const int unknown[] = { 20, 30, 35, 42, 50, 63, 99 };
-	char s13[14], buf[16];
+	char s13[48], buf[16];
 	struct nir n;
 
 	(void)state;
@@ -279,7 +279,7 @@ static void department_faults(void **state)
 	assert_string_equal(n.commune, "15");
 	assert_int_equal(n.order, 7);
 	for (const char *d = "971972973974975976977978984985986987988989"; *d; d += 3) {
-		char s13[14];
+		char s13[48];
 
 		snprintf(s13, sizeof(s13), "18505%.3s12345", d);
 		assert_fault13(s13, NIR_FAULT_NONE);
@@ -381,7 +381,7 @@ static void fault_sentences(void **state)
 static void random_round_trips(void **state)
 {
 	struct rng r;
-	char s13[14], buf[16];
+	char s13[48], buf[16];
 	struct nir a, b;
 
 	(void)state;

@@ -28,7 +28,8 @@ static void departments_are_the_101(void **state)
 		assert_int_equal(popdata_dept_index(d->code), i);
 		assert_true(d->pop > 50000 && d->pop < 3000000);
 		assert_true(d->max_commune >= 10);
-		assert_true(d->n_towns >= 3 || d->towns[0].n_arr > 1); /* Paris: its arrondissements */
+		/* Paris is one town of 20 arrondissements. */
+		assert_true(d->n_towns >= 3 || d->towns[0].n_arr > 1);
 		assert_non_null(d->name);
 		total += d->pop;
 		for (int j = 0; j < i; j++)
@@ -203,8 +204,10 @@ static void given_names_follow_their_time(void **state)
 	for (int i = 0; i < 20000; i++) {
 		emma_old += strcmp(popdata_pick_given(&r, 'F', 1940, POP_FR), "Emma") == 0;
 		emma_new += strcmp(popdata_pick_given(&r, 'F', 2015, POP_FR), "Emma") == 0;
-		jacqueline_old += strcmp(popdata_pick_given(&r, 'F', 1940, POP_FR), "Jacqueline") == 0;
-		jacqueline_new += strcmp(popdata_pick_given(&r, 'F', 2015, POP_FR), "Jacqueline") == 0;
+		jacqueline_old +=
+			strcmp(popdata_pick_given(&r, 'F', 1940, POP_FR), "Jacqueline") == 0;
+		jacqueline_new +=
+			strcmp(popdata_pick_given(&r, 'F', 2015, POP_FR), "Jacqueline") == 0;
 	}
 	assert_int_equal(emma_old, 0);
 	assert_true(emma_new > 100);
@@ -217,7 +220,8 @@ static void given_names_follow_their_time(void **state)
 			size_t i;
 
 			for (i = 0; i < popdata_n_givens; i++)
-				if (strcmp(popdata_givens[i].name, f) == 0 && popdata_givens[i].sex == 'F')
+				if (strcmp(popdata_givens[i].name, f) == 0 &&
+				    popdata_givens[i].sex == 'F')
 					break;
 			assert_true(i < popdata_n_givens);
 		}
@@ -262,7 +266,8 @@ static void neighbours_towns_postal_codes(void **state)
 			if (popdata_dept_overseas(i))
 				assert_int_equal(nb, -1);
 			else
-				assert_true(neighbour_listed(&popdata_depts[i], popdata_depts[nb].code));
+				assert_true(neighbour_listed(&popdata_depts[i],
+				                             popdata_depts[nb].code));
 			assert_non_null(t);
 			assert_true(t >= popdata_depts[i].towns &&
 			            t < popdata_depts[i].towns + popdata_depts[i].n_towns);
