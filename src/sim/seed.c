@@ -21,6 +21,11 @@
  * passwords runs in two more threads from the start, and the professionals
  * are written last, once their hashes are ready. Only the calling thread uses
  * the store.
+ *
+ * Refusals and failures: VG_EEXIST when the store already holds insured
+ * people or professionals, or when dir/cards.key exists (it is never
+ * overwritten). On a failure the files this run created are removed; rows
+ * already committed stay, so the store is then refused by a second run.
  */
 #include "sim/seed.h"
 
