@@ -38,7 +38,8 @@ echo "$seed_line"
 # The service.
 port=$(free_port)
 VIGIE_LOG=warn "$vigie" serve --data "$data" --listen "127.0.0.1:$port" --threads "$threads" >/dev/null &
-pids+=($!)
+vpid=$!
+pids+=($vpid)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 read -r rpps password secret _ < <(sed -n 2p "$data/pros.tsv")
 token=$(curl -sf "http://127.0.0.1:$port/auth/pro/login" -H 'Content-Type: application/json' \
@@ -49,12 +50,17 @@ token=$(curl -sf "http://127.0.0.1:$port/auth/pro/login" -H 'Content-Type: appli
 # The ceiling.
 cport=$(free_port)
 "$build/bench/const_server" "$cport" "$threads" >/dev/null &
-pids+=($!)
+kpid=$!
+pids+=($kpid)
 sleep 0.3
 
-run_wrk() { # url script conns [args...]
-  local url=$1 script=$2 c=$3; shift 3
-  wrk -t1 -c"$c" -d"${secs}s" --latency -s "$script" "$url" -- "$@" | awk '/^BENCH/ {print}'
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+run_wrk() { # pid url script conns [args...]: the BENCH line plus server_cpu_us per request
+  local pid=$1 url=$2 script=$3 c=$4 t0 out; shift 4
+  t0=$(ticks "$pid")
+  out=$(wrk -t1 -c"$c" -d"${secs}s" --latency -s "$script" "$url" -- "$@" | awk '/^BENCH/ {print}')
+  echo "$out server_cpu_ns=$(( ($(ticks "$pid") - t0) * 1000000000 / hz / $(echo "$out" | field requests) ))"
 }
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
 
@@ -62,16 +68,17 @@ rows=""
 for c in $conns; do
   # Warm the page cache and the session for this connection count.
   wrk -t1 -c"$c" -d2s -s bench/lookup.lua "http://127.0.0.1:$port" -- "$token" "$data/insured-sample.tsv" >/dev/null
-  l=$(run_wrk "http://127.0.0.1:$port" bench/lookup.lua "$c" "$token" "$data/insured-sample.tsv")
-  lr=$(run_wrk "http://127.0.0.1:$port" bench/lookup.lua "$c" "$token" "$data/insured-sample.tsv" revinclude)
-  k=$(run_wrk "http://127.0.0.1:$cport" bench/const.lua "$c")
+  l=$(run_wrk "$vpid" "http://127.0.0.1:$port" bench/lookup.lua "$c" "$token" "$data/insured-sample.tsv")
+  lr=$(run_wrk "$vpid" "http://127.0.0.1:$port" bench/lookup.lua "$c" "$token" "$data/insured-sample.tsv" revinclude)
+  k=$(run_wrk "$kpid" "http://127.0.0.1:$cport" bench/const.lua "$c")
   lrps=$(( $(echo "$l" | field requests) * 1000000 / $(echo "$l" | field duration_us) ))
   lrrps=$(( $(echo "$lr" | field requests) * 1000000 / $(echo "$lr" | field duration_us) ))
   krps=$(( $(echo "$k" | field requests) * 1000000 / $(echo "$k" | field duration_us) ))
   lerr=$(( $(echo "$l" | field errors_status) + $(echo "$lr" | field errors_status) ))
   ratio=$(echo "scale=3; $lrps / $krps" | bc)
-  rows+="| $c | $krps | $lrps | $(echo "$l" | field p50_us) / $(echo "$l" | field p99_us) | $lrrps | 0$ratio | $lerr |"$'\n'
-  echo "conns=$c const=$krps/s lookup=$lrps/s lookup+coverage=$lrrps/s ratio=0$ratio non-2xx=$lerr"
+  kcpu=$(( $(echo "$k" | field server_cpu_ns) / 1000 )) lcpu=$(( $(echo "$l" | field server_cpu_ns) / 1000 ))
+  rows+="| $c | $krps | $lrps | $(echo "$l" | field p50_us) / $(echo "$l" | field p99_us) | $lrrps | 0$ratio | $kcpu / $lcpu | $lerr |"$'\n'
+  echo "conns=$c const=$krps/s lookup=$lrps/s lookup+coverage=$lrrps/s ratio=0$ratio cpu_us_per_req const=$kcpu lookup=$lcpu non-2xx=$lerr"
 done
 accesses=$("$vigie" status --data "$data" 2>/dev/null | awk '/access records/ {print $3}' || echo "?")
 
@@ -92,8 +99,8 @@ awk '/^<!-- lookup-bench:start -->/ {skip=1} !skip {print} /^<!-- lookup-bench:e
   echo "openings per person, FHIR JSON, one access record queued. Ceiling = the same libmicrohttpd"
   echo "settings answering a constant 330-byte Bundle (bench/const_server.c)."
   echo
-  echo "| connections | constant (req/s) | lookup (req/s) | lookup p50 / p99 (µs) | lookup + Coverage (req/s) | lookup / constant | non-2xx |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| connections | constant (req/s) | lookup (req/s) | lookup p50 / p99 (µs) | lookup + Coverage (req/s) | lookup / constant | server CPU per request, constant / lookup (µs) | non-2xx |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf '%s' "$rows"
   echo
   echo "Target: lookup >= 40 % of the constant ceiling. Access records in the database after the run: $accesses."

@@ -30,6 +30,7 @@ static void *writer(void *arg)
 
 	if (!batch)
 		abort(); /* fixed internal allocation at start-up */
+	pthread_setname_np(pthread_self(), "vigie-access");
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
 		size_t n = 0;
