@@ -4,6 +4,7 @@
  * finished, access records flushed, keys wiped.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,12 @@ int cmd_serve(int argc, char **argv)
 
 	if (!v)
 		return cli_fail("out of memory");
+	/*
+	 * Keep freed memory in the heap: without this, each request's buffers
+	 * grow and trim the thread arenas (an mprotect system call per request).
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 4 * 1024 * 1024);
 	vigie_cfg_defaults(&v->cfg);
 	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
 		switch (c) {

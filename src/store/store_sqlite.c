@@ -128,7 +128,7 @@ static int conn_open(const char *path, const char *acc_path, struct conn **out)
 	sqlite3_busy_timeout(c->db, 10000);
 	if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 	                 "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
-	                 "PRAGMA cache_size=-65536;",
+	                 "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;",
 	                 NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	if (sqlite3_exec(c->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
@@ -643,7 +643,15 @@ static char *acc_path_of(const char *path)
 
 int store_sqlite_open(const char *path, struct store **out)
 {
-	struct sq *q = calloc(1, sizeof(*q));
+	struct sq *q;
+
+	/*
+	 * No global memory statistics: they take a process-wide mutex on every
+	 * SQLite allocation. Only possible before SQLite initialises; later calls
+	 * return SQLITE_MISUSE, which is harmless.
+	 */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	q = calloc(1, sizeof(*q));
 
 	*out = NULL;
 	if (!q)
