@@ -18,10 +18,4 @@ function request()
                     nirs[i] .. suffix, { Authorization = "Bearer " .. token })
 end
 
-function done(summary, latency, requests)
-  io.write(string.format("BENCH requests=%d errors_status=%d errors_connect=%d " ..
-                         "errors_read=%d p50_us=%d p99_us=%d duration_us=%d\n",
-                         summary.requests, summary.errors.status, summary.errors.connect,
-                         summary.errors.read, latency:percentile(50), latency:percentile(99),
-                         summary.duration))
-end
+dofile("bench/report.lua") -- done(): the summary line

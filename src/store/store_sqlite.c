@@ -20,6 +20,10 @@ enum stmt_id {
 	S_SES_TOUCH, S_SES_DEL, S_SES_PURGE, S_ACC_PUT, S_ACC_COUNT, S_N
 };
 
+/* The pro columns in the order pro_row reads them. */
+#define PRO_COLS "id, rpps, kind, family, given, dept, city, pwhash, totp, totp_last_step, " \
+                 "failed, locked_until, suspended"
+
 static const char *const SQL[S_N] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_BEGIN_DEFERRED] = "BEGIN", /* locks only the files it writes: acc, for access records */
@@ -33,13 +37,10 @@ static const char *const SQL[S_N] = {
 	[S_INS_FIND] = "SELECT id, pid, ident, rights, card_pk FROM insured "
 	               "WHERE nir_bidx = ?1 ORDER BY id LIMIT ?2",
 	[S_INS_COUNT] = "SELECT count(*) FROM insured",
-	[S_PRO_PUT] = "INSERT INTO pro(id, rpps, kind, family, given, dept, city, pwhash, totp, "
-	              "totp_last_step, failed, locked_until, suspended) "
+	[S_PRO_PUT] = "INSERT INTO pro(" PRO_COLS ") "
 	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-	[S_PRO_GET] = "SELECT id, rpps, kind, family, given, dept, city, pwhash, totp, "
-	              "totp_last_step, failed, locked_until, suspended FROM pro WHERE rpps = ?1",
-	[S_PRO_GET_ID] = "SELECT id, rpps, kind, family, given, dept, city, pwhash, totp, "
-	                 "totp_last_step, failed, locked_until, suspended FROM pro WHERE id = ?1",
+	[S_PRO_GET] = "SELECT " PRO_COLS " FROM pro WHERE rpps = ?1",
+	[S_PRO_GET_ID] = "SELECT " PRO_COLS " FROM pro WHERE id = ?1",
 	[S_PRO_AUTH] = "UPDATE pro SET failed = ?2, locked_until = ?3, "
 	               "totp_last_step = max(totp_last_step, ?4) WHERE id = ?1",
 	[S_PRO_COUNT] = "SELECT count(*) FROM pro",
