@@ -3,7 +3,9 @@
  * SIGINT, then stop cleanly: no new connections, requests in flight
  * finished, access records flushed, keys wiped.
  */
+#include <fcntl.h>
 #include <getopt.h>
+#include <unistd.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,10 +41,14 @@ static int parse_listen(const char *s, struct vigie_cfg *c)
 
 static int write_port_file(const char *path, unsigned port)
 {
-	FILE *f = fopen(path, "w");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
-	if (!f)
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return -1;
+	}
 	fprintf(f, "%u\n", port);
 	return fclose(f);
 }
@@ -128,16 +134,11 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (vigie_start(v) != 0) {
+	if (vigie_start(v, base) != 0) {
 		cli_fail("cannot listen on %s:%u (in use, or not a local address?)", v->cfg.host,
 		         v->cfg.port);
 		goto out;
 	}
-	if (base)
-		snprintf(v->cfg.base_url, sizeof(v->cfg.base_url), "%s", base);
-	else
-		snprintf(v->cfg.base_url, sizeof(v->cfg.base_url), "http://%s:%u/fhir", v->cfg.host,
-		         v->bound_port);
 	if (port_file && write_port_file(port_file, v->bound_port) != 0)
 		log_event(LOG_WARN, "serve.port_file_failed", LS("path", port_file));
 	printf("vigie listening on http://%s:%u (FHIR base %s)\n", v->cfg.host, v->bound_port,

@@ -86,6 +86,7 @@ int cmd_backup(int argc, char **argv)
 	                                       { "out", required_argument, NULL, 'o' },
 	                                       { NULL, 0, NULL, 0 } };
 	const char *dir = NULL, *outp = NULL;
+	char acc[4096];
 	struct vault *v;
 	struct store *st;
 	int c, rc, fd;
@@ -100,10 +101,18 @@ int cmd_backup(int argc, char **argv)
 	}
 	if (!outp)
 		return cli_fail("usage: vigie backup [--data DIR] --out FILE");
-	/* Create the file ourselves: private, and never through a planted symlink. */
+	/* Create both files ourselves: new, private, never through a planted symlink. */
+	if (snprintf(acc, sizeof(acc), "%s-access", outp) >= (int)sizeof(acc))
+		return cli_fail("path too long: %s", outp);
 	fd = open(outp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return cli_fail("cannot create %s (it must not exist yet)", outp);
+	close(fd);
+	fd = open(acc, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		unlink(outp);
+		return cli_fail("cannot create %s (it must not exist yet)", acc);
+	}
 	close(fd);
 	if (cli_open(cli_data_dir(dir), &v, &st) != 0)
 		return 1;
@@ -112,10 +121,11 @@ int cmd_backup(int argc, char **argv)
 	vault_free(v);
 	if (rc != 0) {
 		unlink(outp);
+		unlink(acc);
 		return cli_fail("backup failed: %s", vg_strerror(rc));
 	}
-	printf("backup written to %s (personal fields stay sealed; keep master.key apart)\n",
-	       outp);
+	printf("backup written to %s and %s (personal fields stay sealed; keep master.key "
+	       "apart)\n", outp, acc);
 	return 0;
 }
 

@@ -78,8 +78,8 @@ out:
 static enum MHD_Result fail(struct req *r)
 {
 	atomic_fetch_add(&r->v->metrics.logins_failed, 1);
-	throttle_ip_fail(r->v->throttle, r->ip, now_unix());
-	return reply_outcome(r, MHD_HTTP_UNAUTHORIZED, "security", LOGIN_FAILED);
+	return reply_with_header(r, MHD_HTTP_UNAUTHORIZED, "security", LOGIN_FAILED,
+	                         MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"vigie\"");
 }
 
 /* Count a failure against the account and lock it as throttle_account_lock says. */
@@ -118,13 +118,16 @@ static enum MHD_Result issue_token(struct req *r, const struct store_pro *p, int
 	return res;
 }
 
+/* Argon2id takes 64 MiB for tens of milliseconds: bound how many run at once. */
 static int check_password(struct vigie *v, const struct store_pro *p, const struct login_req *lr)
 {
 	int ok;
 
-	/* Argon2id takes 64 MiB: bound how many run at once. */
 	sem_wait(&v->login_slots);
-	ok = password_verify(p->pwhash, lr->password, strlen(lr->password)) == 0;
+	if (p)
+		ok = password_verify(p->pwhash, lr->password, strlen(lr->password)) == 0;
+	else
+		password_burn(lr->password, strlen(lr->password)), ok = 0;
 	sem_post(&v->login_slots);
 	return ok;
 }
@@ -168,19 +171,25 @@ enum MHD_Result api_login(struct req *r)
 		res = reply_throttled(r, wait, "too many failed logins from this address");
 		goto out;
 	}
+	/*
+	 * The attempt counts against the address and the account before the slow
+	 * checks, so concurrent attempts cannot all pass the limits; a success
+	 * takes it back.
+	 */
+	throttle_ip_fail(v->throttle, r->ip, now);
 	rc = rpps_validate(lr.rpps, strlen(lr.rpps)) == 0 ? store_pro_get(v->store, lr.rpps, &p)
 	                                                  : VG_ENOTFOUND;
 	if (rc == VG_ENOTFOUND) {
-		password_burn(lr.password, strlen(lr.password));
+		check_password(v, NULL, &lr); /* the same cost as for a real account */
 		res = fail(r);
 		goto out;
 	}
-	if (rc != 0) {
-		res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
-		                    "the service is busy; try again");
-		goto out;
-	}
-	if (p.locked_until > now) {
+	if (rc != 0)
+		goto busy;
+	pthread_mutex_lock(&v->login_lock);
+	rc = store_pro_get_id(v->store, p.id, &p);
+	if (rc == 0 && p.locked_until > now) {
+		pthread_mutex_unlock(&v->login_lock);
 		atomic_fetch_add(&v->metrics.logins_throttled, 1);
 		res = reply_throttled(r, p.locked_until == INT64_MAX ? 3600 : p.locked_until - now,
 		                      p.locked_until == INT64_MAX
@@ -188,31 +197,37 @@ enum MHD_Result api_login(struct req *r)
 		                              : "too many failed logins on this account");
 		goto out;
 	}
-	if (!p.suspended && check_password(v, &p, &lr)) {
+	if (rc == 0)
+		account_failed(v, &p, now);
+	pthread_mutex_unlock(&v->login_lock);
+	if (rc != 0)
+		goto busy;
+	/* Suspended accounts pay the same Argon2id cost: timing says nothing of state. */
+	if (check_password(v, &p, &lr)) {
 		/*
 		 * Serialise the TOTP check-and-set, re-reading the account inside the
-		 * lock, so that a code is accepted once even by concurrent logins.
+		 * lock, so that a code is accepted once even by concurrent logins, and
+		 * a suspension that landed meanwhile is seen.
 		 */
 		pthread_mutex_lock(&v->login_lock);
 		rc = store_pro_get_id(v->store, p.id, &p);
-		if (rc == 0 && check_totp(v, &p, &lr, now, &step)) {
+		if (rc == 0 && !p.suspended && check_totp(v, &p, &lr, now, &step)) {
 			rc = store_pro_set_auth(v->store, p.id, 0, 0, step);
 			pthread_mutex_unlock(&v->login_lock);
-			res = rc == 0 ? issue_token(r, &p, now)
-			              : reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
-			                              "the service is busy; try again");
+			if (rc != 0)
+				goto busy;
+			throttle_ip_refund(v->throttle, r->ip, now);
+			res = issue_token(r, &p, now);
 			goto out;
 		}
 		pthread_mutex_unlock(&v->login_lock);
 	}
-	if (rc == 0) {
-		pthread_mutex_lock(&v->login_lock);
-		if (store_pro_get_id(v->store, p.id, &p) == 0)
-			account_failed(v, &p, now);
-		pthread_mutex_unlock(&v->login_lock);
-	}
-	log_event(LOG_INFO, "login.failed", LI("pro", rc == 0 ? p.id : 0), LS("ip", r->ip));
+	log_event(LOG_INFO, "login.failed", LI("pro", p.id), LS("ip", r->ip));
 	res = fail(r);
+	goto out;
+busy:
+	res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+	                    "the service is busy; try again");
 out:
 	sodium_memzero(&lr, sizeof(lr));
 	return res;

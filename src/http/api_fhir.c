@@ -2,8 +2,10 @@
  * api_fhir.c - the FHIR R4 rights lookup: metadata, Patient and Coverage
  * search by NIR, CoverageEligibilityRequest/$submit.
  *
- * Every lookup that reaches a handler, allowed or refused, leaves an access
- * record (http/access.h) before its answer is queued. Personal data is
+ * Every authenticated lookup, allowed or refused, leaves an access record
+ * (http/access.h) queued before its answer is. The record is committed in the
+ * next batch (within milliseconds), not yet before the answer leaves: making
+ * it durable first is the journal's job (see access.h). Personal data is
  * unsealed only for the persons a lookup returns, and contact data never.
  * Search is by identifier only: no search by name or birth date, so there is
  * no way to fish for people.
@@ -144,8 +146,10 @@ static int lookup(struct req *r, const struct nir *n, struct fhir_person *out, s
 	*np = found;
 out:
 	sodium_memzero(pt, sizeof(pt));
-	if (rc != 0)
+	if (rc != 0) {
+		sodium_memzero(out, found * sizeof(*out)); /* nothing half-read stays behind */
 		log_event(LOG_ERROR, "lookup.unreadable_record", LS("error", vg_strerror(rc)));
+	}
 	return rc;
 }
 
@@ -179,13 +183,12 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	struct jw w;
 	enum MHD_Result res;
 
-	if (auth_require(r, &res) != 0) {
-		r->pro_id = 0;
-		VG_IGNORE(record(r, "", route, 401, 0, "", "unauthenticated"));
+	if (auth_require(r, &res) != 0)
+		return res; /* no professional, nothing disclosed: counted in metrics, not recorded */
+	if (parse_query(r, &q, &res) != 0) {
+		VG_IGNORE(record(r, "", route, r->status, 0, "", "invalid"));
 		return res;
 	}
-	if (parse_query(r, &q, &res) != 0)
-		return res;
 	if (!q.val[0])
 		return refuse(r, "", route, MHD_HTTP_BAD_REQUEST, "required",
 		              coverage_only ? "beneficiary:identifier is required"
@@ -200,7 +203,7 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	if (rc != 0)
 		return lookup_failed(r, n.canon, route, rc);
 	fields = coverage_only ? F_COVERAGE : with_cov ? F_PATIENT_COV : F_PATIENT;
-	/* Write-ahead: the access is recorded before any personal data is queued. */
+	/* The access is recorded before any personal data is queued (see the top comment). */
 	if (record(r, n.canon, route, 200, (int)np, np ? fields : "", "allow") != 0) {
 		wipe_persons(persons, np);
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
@@ -244,14 +247,11 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 	enum MHD_Result res;
 	int rc;
 
-	if (auth_require(r, &res) != 0) {
-		r->pro_id = 0;
-		VG_IGNORE(record(r, "", "$submit", 401, 0, "", "unauthenticated"));
-		return res;
-	}
+	if (auth_require(r, &res) != 0)
+		return res; /* no professional, nothing disclosed: counted in metrics, not recorded */
 	if (!req_is_json(r))
-		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
-		                     "Content-Type must be application/fhir+json");
+		return refuse(r, "", "$submit", MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
+		              "Content-Type must be application/fhir+json", "invalid");
 	if (fhir_parse_eligibility(r->body ? r->body : "", r->body_len, &rq, &why) != 0)
 		return refuse(r, "", "$submit", MHD_HTTP_BAD_REQUEST, "invalid", why, "invalid");
 	rc = lookup(r, &rq.nir, persons, &np);

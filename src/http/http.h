@@ -89,8 +89,12 @@ struct req {
 	int64_t pro_id;          /* authenticated professional, 0 if none */
 };
 
-/* Start serving (binds, starts threads). Returns 0 or VG_EIO. v must outlive the server. */
-VG_MUST_USE int vigie_start(struct vigie *v);
+/*
+ * Bind cfg.host:cfg.port (0: a free port, then in v->bound_port), set
+ * cfg.base_url (from base_url, or http://host:port/fhir), start the threads.
+ * Returns 0, VG_EIO or VG_ETOOBIG. v must outlive the server.
+ */
+VG_MUST_USE int vigie_start(struct vigie *v, const char *base_url);
 /* Stop accepting, finish requests in flight, stop threads. */
 void vigie_stop(struct vigie *v);
 

@@ -86,6 +86,7 @@ int req_is_json(struct req *r)
 
 static enum route route_of(const char *method, const char *url, int *method_ok)
 {
+	/* HEAD is served where it discloses nothing: never on lookups. */
 	static const struct { const char *path, *method; enum route r; } T[] = {
 		{ "/fhir/metadata", "GET", R_METADATA },
 		{ "/fhir/Patient", "GET", R_PATIENT },
@@ -102,7 +103,8 @@ static enum route route_of(const char *method, const char *url, int *method_ok)
 		if (strcmp(url, T[i].path) != 0)
 			continue;
 		*method_ok = strcmp(method, T[i].method) == 0 ||
-		             (strcmp(method, "HEAD") == 0 && strcmp(T[i].method, "GET") == 0);
+		             (strcmp(method, "HEAD") == 0 && strcmp(T[i].method, "GET") == 0 &&
+		              T[i].r != R_PATIENT && T[i].r != R_COVERAGE);
 		return T[i].r;
 	}
 	return R_NOT_FOUND;
@@ -110,7 +112,9 @@ static enum route route_of(const char *method, const char *url, int *method_ok)
 
 static const char *allowed_for(enum route r)
 {
-	return r == R_SUBMIT || r == R_LOGIN || r == R_LOGOUT ? "POST" : "GET, HEAD";
+	if (r == R_SUBMIT || r == R_LOGIN || r == R_LOGOUT)
+		return "POST";
+	return r == R_PATIENT || r == R_COVERAGE ? "GET" : "GET, HEAD";
 }
 
 static enum MHD_Result dispatch(struct req *r)
@@ -154,7 +158,7 @@ static void client_ip(struct MHD_Connection *c, char out[46])
 }
 
 struct header_scan {
-	int hosts, lengths, encodings;
+	int hosts, lengths, encodings, bad_encoding;
 	uint64_t length;
 	int bad_length;
 };
@@ -168,7 +172,10 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
 		h->hosts++;
 	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		/* Only plain "chunked": lists and other codings are how TE.TE smuggling starts. */
 		h->encodings++;
+		if (!value || strcasecmp(value, "chunked") != 0)
+			h->bad_encoding = 1;
 	} else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
 		char *end = NULL;
 
@@ -192,6 +199,9 @@ static void check_headers(struct req *r)
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, scan_header, &h);
 	if (h.lengths && h.encodings) {
 		r->refusal = "Content-Length and Transfer-Encoding together are refused";
+		r->refusal_status = MHD_HTTP_BAD_REQUEST;
+	} else if (h.bad_encoding || h.encodings > 1) {
+		r->refusal = "Transfer-Encoding other than a single \"chunked\" is refused";
 		r->refusal_status = MHD_HTTP_BAD_REQUEST;
 	} else if (h.hosts > 1 || h.lengths > 1 || h.bad_length) {
 		r->refusal = h.hosts > 1 ? "several Host headers" : "malformed Content-Length";
@@ -300,41 +310,77 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
-int vigie_start(struct vigie *v)
+/* A listening socket on cfg.host:cfg.port, so the bound port is known before serving. */
+static int listen_on(const struct vigie_cfg *c, uint16_t *port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(v->cfg.port) };
-	const union MHD_DaemonInfo *di;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(c->port) };
+	socklen_t len = sizeof(sa);
+	int fd, one = 1;
 
-	if (inet_pton(AF_INET, v->cfg.host, &sa.sin_addr) != 1) {
-		log_event(LOG_ERROR, "serve.bad_listen", LS("host", v->cfg.host));
-		return VG_EINVAL;
+	if (inet_pton(AF_INET, c->host, &sa.sin_addr) != 1)
+		return -1;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 1024) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+int vigie_start(struct vigie *v, const char *base_url)
+{
+	int fd = listen_on(&v->cfg, &v->bound_port);
+	int n;
+
+	if (fd < 0) {
+		log_event(LOG_ERROR, "serve.cannot_listen", LS("host", v->cfg.host),
+		          LI("port", v->cfg.port));
+		return VG_EIO;
+	}
+	/* Everything the request threads read is set before they start. */
+	if (base_url)
+		n = snprintf(v->cfg.base_url, sizeof(v->cfg.base_url), "%s", base_url);
+	else
+		n = snprintf(v->cfg.base_url, sizeof(v->cfg.base_url), "http://%s:%u/fhir",
+		             v->cfg.host, v->bound_port);
+	if (n < 0 || (size_t)n >= sizeof(v->cfg.base_url)) {
+		close(fd);
+		return VG_ETOOBIG;
 	}
 	v->started = now_unix();
 	v->daemon = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 		on_request, v,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, v, /* first, so every message goes through it */
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)v->cfg.threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)v->cfg.conn_limit,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)v->cfg.per_ip_limit,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)v->cfg.conn_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, v,
 		MHD_OPTION_END);
-	if (!v->daemon)
+	if (!v->daemon) {
+		close(fd);
 		return VG_EIO;
-	di = MHD_get_daemon_info(v->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	v->bound_port = di ? di->port : v->cfg.port;
+	}
 	return 0;
 }
 
 void vigie_stop(struct vigie *v)
 {
 	if (v->daemon) {
+		MHD_socket fd = MHD_quiesce_daemon(v->daemon); /* stop accepting first */
+
 		MHD_stop_daemon(v->daemon);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd); /* ours: MHD does not close a quiesced listening socket */
 		v->daemon = NULL;
 	}
 }

@@ -7,11 +7,12 @@
 
 #define SLOTS 4096            /* cache entries; a miss falls back to the store */
 #define TOUCH_EVERY 60        /* seconds between persisted idle-clock updates */
+#define RECHECK_EVERY 5       /* seconds a cached session is trusted without the store */
 #define STRIPES 16
 
 struct entry {
 	uint8_t h[VAULT_BIDX];
-	int64_t pro_id, expires, last_used, persisted;
+	int64_t pro_id, expires, last_used, persisted, checked;
 	int used;
 };
 
@@ -100,7 +101,7 @@ int sessions_open(struct sessions *s, int64_t pro_id, const char *ip, int64_t no
 	k = slot_of(ss.token_hash);
 	pthread_mutex_lock(&s->lock[k % STRIPES]);
 	s->slot[k] = (struct entry){ .pro_id = pro_id, .expires = ss.expires, .last_used = now,
-	                             .persisted = now, .used = 1 };
+	                             .persisted = now, .checked = now, .used = 1 };
 	memcpy(s->slot[k].h, ss.token_hash, VAULT_BIDX);
 	pthread_mutex_unlock(&s->lock[k % STRIPES]);
 	return 0;
@@ -113,26 +114,38 @@ int sessions_check(struct sessions *s, const char *token, size_t len, int64_t no
 	struct store_session ss;
 	struct entry *e;
 	unsigned k;
-	int rc, persist = 0, hit = 0;
+	int rc = 0, persist = 0, hit = 0;
+	int64_t last_used = 0, persisted = 0;
 
 	if (hash_token(s, token, len, h) != 0)
 		return VG_EDENIED;
 	k = slot_of(h);
 	e = &s->slot[k];
 	pthread_mutex_lock(&s->lock[k % STRIPES]);
+	/*
+	 * A cached entry is re-read from the store every few seconds, so that a
+	 * session ended elsewhere (logout on another node, revocation by an
+	 * operator, a lost race with a concurrent logout) stops working quickly.
+	 */
 	if (e->used && sodium_memcmp(e->h, h, VAULT_BIDX) == 0) {
-		hit = 1;
-		if (now >= e->expires || now - e->last_used > s->idle) {
-			e->used = 0;
-			rc = VG_EDENIED;
-		} else {
-			e->last_used = now;
-			if (now - e->persisted >= TOUCH_EVERY) {
-				e->persisted = now;
-				persist = 1;
+		if (now - e->checked < RECHECK_EVERY) {
+			hit = 1;
+			if (now >= e->expires || now - e->last_used > s->idle) {
+				e->used = 0;
+				rc = VG_EDENIED;
+			} else {
+				e->last_used = now;
+				if (now - e->persisted >= TOUCH_EVERY) {
+					e->persisted = now;
+					persist = 1;
+				}
+				*pro_id = e->pro_id;
+				rc = 0;
 			}
-			*pro_id = e->pro_id;
-			rc = 0;
+		} else {
+			/* Due for a re-check: keep the idle clock the cache knows better. */
+			last_used = e->last_used;
+			persisted = e->persisted;
 		}
 	}
 	pthread_mutex_unlock(&s->lock[k % STRIPES]);
@@ -143,20 +156,27 @@ int sessions_check(struct sessions *s, const char *token, size_t len, int64_t no
 			VG_IGNORE(store_session_touch(s->st, h, now)); /* best effort: idle clock only */
 		return rc;
 	}
-	/* Not cached (evicted, or issued before a restart): ask the store. */
+	/* Not cached (evicted, issued before a restart) or due for a re-check: ask the store. */
 	rc = store_session_get(s->st, h, &ss);
 	if (rc == VG_ENOTFOUND)
 		return VG_EDENIED;
 	if (rc != 0)
 		return rc;
-	if (now >= ss.expires || now - ss.last_used > s->idle) {
+	if (ss.last_used > last_used)
+		last_used = ss.last_used;
+	if (ss.last_used > persisted)
+		persisted = ss.last_used;
+	if (now >= ss.expires || now - last_used > s->idle) {
 		VG_IGNORE(store_session_delete(s->st, h));
 		return VG_EDENIED;
 	}
-	VG_IGNORE(store_session_touch(s->st, h, now));
+	if (now - persisted >= TOUCH_EVERY) {
+		VG_IGNORE(store_session_touch(s->st, h, now));
+		persisted = now;
+	}
 	pthread_mutex_lock(&s->lock[k % STRIPES]);
 	*e = (struct entry){ .pro_id = ss.pro_id, .expires = ss.expires, .last_used = now,
-	                     .persisted = now, .used = 1 };
+	                     .persisted = persisted, .checked = now, .used = 1 };
 	memcpy(e->h, h, VAULT_BIDX);
 	pthread_mutex_unlock(&s->lock[k % STRIPES]);
 	*pro_id = ss.pro_id;

@@ -121,3 +121,15 @@ int64_t throttle_account_lock(int32_t failed, unsigned free_n, unsigned max_n)
 	secs = over >= 7 ? 3600 : (int64_t)30 << over;
 	return secs > 3600 ? 3600 : secs;
 }
+
+void throttle_ip_refund(struct throttle *t, const char *addr, int64_t now)
+{
+	uint64_t key = key_of(t, addr);
+	struct cell *c;
+
+	pthread_mutex_lock(&t->lock);
+	c = find(t, key, 0, now);
+	if (c)
+		c->tat = c->tat - t->period > now ? c->tat - t->period : now;
+	pthread_mutex_unlock(&t->lock);
+}

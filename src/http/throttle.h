@@ -26,8 +26,14 @@ void throttle_free(struct throttle *t);
 
 /* Seconds before addr may try to log in again; 0 if it may now. */
 int64_t throttle_ip_wait(struct throttle *t, const char *addr, int64_t now);
-/* Record a failed login from addr. */
+/*
+ * Record a login attempt from addr as failed. Callers count an attempt before
+ * the slow password check, so concurrent attempts cannot all slip under the
+ * limit, and refund it when the login succeeds.
+ */
 void throttle_ip_fail(struct throttle *t, const char *addr, int64_t now);
+/* Take back one throttle_ip_fail (the attempt succeeded). */
+void throttle_ip_refund(struct throttle *t, const char *addr, int64_t now);
 
 /*
  * The lock, in seconds, after `failed` consecutive failures of one account:

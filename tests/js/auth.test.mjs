@@ -222,3 +222,33 @@ test('per address: below the burst, logins still succeed', async () => {
     assertCleanExit(await s3.stop(), s3);
   }
 });
+
+test('concurrent failures cannot slip past the address limit (--login-burst 5)', async () => {
+  const s4 = await startServer(data, ['--login-burst', '5']);
+  try {
+    const unknown = unknownRpps();
+    const rs = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      login(s4, { rpps: unknown, password: `guess-${i}`, totp: '000000' })));
+    const n401 = rs.filter((r) => r.status === 401).length;
+    const n429 = rs.filter((r) => r.status === 429).length;
+    assert.equal(n401 + n429, 12, rs.map((r) => r.status).join(','));
+    assert.ok(n401 <= 5, `${n401} attempts were checked, the burst is 5`);
+  } finally {
+    assertCleanExit(await s4.stop(), s4);
+  }
+});
+
+test('concurrent failures cannot slip past the account limit (5)', async () => {
+  const s5 = await startServer(data, ['--login-burst', '1000']);
+  try {
+    const pro = pros.fresh();
+    const { code } = await pros.code(pro);
+    const rs = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      login(s5, { rpps: pro.rpps, password: `wrong-${i}`, totp: code })));
+    const n401 = rs.filter((r) => r.status === 401).length;
+    assert.ok(n401 <= 5, `${n401} wrong passwords were checked, the account limit is 5: ${rs.map((r) => r.status)}`);
+    assert.ok(rs.every((r) => r.status === 401 || r.status === 429), rs.map((r) => r.status).join(','));
+  } finally {
+    assertCleanExit(await s5.stop(), s5);
+  }
+});

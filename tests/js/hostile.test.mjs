@@ -239,13 +239,19 @@ test('unknown paths: 404 OperationOutcome', async () => {
 });
 
 test('wrong methods: 405 with Allow', async () => {
-  const cases = [['PUT', '/fhir/Patient', 'GET, HEAD'], ['DELETE', '/fhir/Coverage', 'GET, HEAD'],
+  const cases = [['PUT', '/fhir/Patient', 'GET'], ['DELETE', '/fhir/Coverage', 'GET'],
     ['POST', '/fhir/metadata', 'GET, HEAD'], ['GET', '/auth/pro/login', 'POST'], ['PATCH', '/auth/pro/logout', 'POST'],
     ['GET', '/fhir/CoverageEligibilityRequest/$submit', 'POST'], ['DELETE', '/healthz', 'GET, HEAD'], ['POST', '/metrics', 'GET, HEAD']];
   for (const [m, p, allow] of cases) {
     const r = await http(server, m, p, { token, body: m === 'GET' ? undefined : '{}', contentType: 'application/json' });
     assertOutcome(r, 405, 'not-supported');
     assert.equal(r.headers.get('allow'), allow, `${m} ${p}`);
+  }
+  // HEAD would run a lookup and record a disclosure that never happens: refused on lookups
+  for (const p of ['/fhir/Patient', '/fhir/Coverage']) {
+    const h = await raw(server, [req('HEAD', p, { headers: { connection: 'close' } })], { waitClose: true });
+    assert.equal(h.status, 405, `HEAD ${p}`);
+    assert.match(h.text, /allow: GET\r\n/i, `HEAD ${p}: Allow`);
   }
   // a method the library does not know
   const res = await raw(server, [req('BREW', '/fhir/metadata')]);

@@ -108,11 +108,31 @@ static void expiry_and_logout(void **state)
 	sessions_free(s);
 }
 
+static void revocation_in_the_store_is_seen_within_seconds(void **state)
+{
+	struct fx *f = *state;
+	struct sessions *s;
+	char tok[TOKEN_B64_LEN + 1];
+	uint8_t h[VAULT_BIDX];
+	int64_t pro = 0;
+
+	assert_int_equal(sessions_new(f->st, f->v, 3600, 600, &s), 0);
+	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 20000, tok), 0);
+	assert_int_equal(sessions_check(s, tok, TOKEN_B64_LEN, 20001, &pro), 0);
+	/* Revoked behind the cache's back (an operator, another node). */
+	vault_blind(f->v, VAULT_D_TOKEN, tok, TOKEN_B64_LEN, h);
+	assert_int_equal(store_session_delete(f->st, h), 0);
+	assert_int_equal(sessions_check(s, tok, TOKEN_B64_LEN, 20006, &pro), VG_EDENIED);
+	assert_int_equal(sessions_check(s, tok, TOKEN_B64_LEN, 20007, &pro), VG_EDENIED);
+	sessions_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(issue_and_check),
 		cmocka_unit_test(expiry_and_logout),
+		cmocka_unit_test(revocation_in_the_store_is_seen_within_seconds),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
