@@ -122,7 +122,6 @@ int cmd_serve(int argc, char **argv)
 	if (sessions_new(st, vault, v->cfg.token_ttl, v->cfg.token_idle, &v->sessions) != 0 ||
 	    throttle_new(v->cfg.ip_fail_burst, v->cfg.ip_fail_period, &v->throttle) != 0 ||
 	    access_log_new(st, &v->metrics, &v->access) != 0 ||
-	    sem_init(&v->login_slots, 0, v->cfg.login_parallel) != 0 ||
 	    pthread_mutex_init(&v->login_lock, NULL) != 0) {
 		cli_fail("cannot set up the service");
 		goto out;

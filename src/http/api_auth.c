@@ -22,6 +22,7 @@
 #include "crypto/totp.h"
 #include "http/sessions.h"
 #include "http/throttle.h"
+#include "http/workers.h"
 
 #define LOGIN_FAILED "login failed: check the RPPS number, password and one-time code"
 
@@ -118,18 +119,17 @@ static enum MHD_Result issue_token(struct req *r, const struct store_pro *p, int
 	return res;
 }
 
-/* Argon2id takes 64 MiB for tens of milliseconds: bound how many run at once. */
-static int check_password(struct vigie *v, const struct store_pro *p, const struct login_req *lr)
+/*
+ * Argon2id (64 MiB, tens of milliseconds). Runs on the login workers only, so
+ * at most cfg.login_parallel at once, and never on an event thread.
+ */
+static int check_password(const struct store_pro *p, const struct login_req *lr)
 {
-	int ok;
-
-	sem_wait(&v->login_slots);
-	if (p)
-		ok = password_verify(p->pwhash, lr->password, strlen(lr->password)) == 0;
-	else
-		password_burn(lr->password, strlen(lr->password)), ok = 0;
-	sem_post(&v->login_slots);
-	return ok;
+	if (!p) {
+		password_burn(lr->password, strlen(lr->password));
+		return 0;
+	}
+	return password_verify(p->pwhash, lr->password, strlen(lr->password)) == 0;
 }
 
 /* The TOTP check against the account's last accepted step. */
@@ -150,8 +150,10 @@ static int check_totp(struct vigie *v, const struct store_pro *p, const struct l
 	return ok;
 }
 
-enum MHD_Result api_login(struct req *r)
+/* The slow part of a login, on a worker thread; its reply is queued on resume. */
+static void login_work(void *arg)
 {
+	struct req *r = arg;
 	struct vigie *v = r->v;
 	struct login_req lr;
 	struct store_pro p;
@@ -160,11 +162,11 @@ enum MHD_Result api_login(struct req *r)
 	enum MHD_Result res;
 	int rc;
 
-	if (!req_is_json(r))
-		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
-		                     "Content-Type must be application/json");
-	if (login_parse(r->body ? r->body : "", r->body_len, &lr, &why) != 0)
-		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
+	r->deferred = 1;
+	if (login_parse(r->body ? r->body : "", r->body_len, &lr, &why) != 0) {
+		res = reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
+		goto out;
+	}
 	wait = throttle_ip_wait(v->throttle, r->ip, now);
 	if (wait > 0) {
 		atomic_fetch_add(&v->metrics.logins_throttled, 1);
@@ -180,7 +182,7 @@ enum MHD_Result api_login(struct req *r)
 	rc = rpps_validate(lr.rpps, strlen(lr.rpps)) == 0 ? store_pro_get(v->store, lr.rpps, &p)
 	                                                  : VG_ENOTFOUND;
 	if (rc == VG_ENOTFOUND) {
-		check_password(v, NULL, &lr); /* the same cost as for a real account */
+		check_password(NULL, &lr); /* the same cost as for a real account */
 		res = fail(r);
 		goto out;
 	}
@@ -203,7 +205,7 @@ enum MHD_Result api_login(struct req *r)
 	if (rc != 0)
 		goto busy;
 	/* Suspended accounts pay the same Argon2id cost: timing says nothing of state. */
-	if (check_password(v, &p, &lr)) {
+	if (check_password(&p, &lr)) {
 		/*
 		 * Serialise the TOTP check-and-set, re-reading the account inside the
 		 * lock, so that a code is accepted once even by concurrent logins, and
@@ -229,8 +231,26 @@ busy:
 	res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 	                    "the service is busy; try again");
 out:
+	(void)res;
 	sodium_memzero(&lr, sizeof(lr));
-	return res;
+	if (r->body)
+		sodium_memzero(r->body, r->body_len); /* the password */
+	MHD_resume_connection(r->conn);
+}
+
+enum MHD_Result api_login(struct req *r)
+{
+	if (!req_is_json(r))
+		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
+		                     "Content-Type must be application/json");
+	/* Argon2id must not stall the other connections of this event thread. */
+	MHD_suspend_connection(r->conn);
+	if (workers_submit(r->v->workers, login_work, r) != 0) {
+		MHD_resume_connection(r->conn);
+		atomic_fetch_add(&r->v->metrics.logins_throttled, 1);
+		return reply_throttled(r, 1, "too many logins in progress; try again");
+	}
+	return MHD_YES;
 }
 
 /* The token in "Authorization: Bearer <token>", or NULL. */

@@ -11,7 +11,6 @@
 #define VIGIE_HTTP_HTTP_H
 
 #include <pthread.h>
-#include <semaphore.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <microhttpd.h>
@@ -57,7 +56,7 @@ struct vigie {
 	struct throttle *throttle;
 	struct access_log *access;
 	struct metrics metrics;
-	sem_t login_slots;
+	struct workers *workers;    /* Argon2id off the event threads; cfg.login_parallel of them */
 	pthread_mutex_t login_lock; /* serialises the TOTP-step check-and-set */
 	struct MHD_Daemon *daemon;
 	uint16_t bound_port;
@@ -86,6 +85,14 @@ struct req {
 	int close_after;         /* send Connection: close (framing we will not trust) */
 	int replied;
 	int status;              /* status sent */
+	/* A reply prepared on a worker thread, queued when the connection resumes. */
+	int deferred;            /* replies are stored, not queued (set by the worker) */
+	int pend_ready;
+	int pend_status;
+	const char *pend_ctype, *pend_hname; /* static strings */
+	char pend_hvalue[96];
+	char *pend_buf;          /* owned until queued */
+	size_t pend_len;
 	int64_t pro_id;          /* authenticated professional, 0 if none */
 };
 
@@ -114,6 +121,9 @@ enum MHD_Result reply_with_header(struct req *r, int status, const char *code, c
 enum MHD_Result reply_unauthorized(struct req *r, int token_sent);
 /* 429 with Retry-After. */
 enum MHD_Result reply_throttled(struct req *r, int64_t retry_after, const char *diag);
+
+/* Queue the reply a worker prepared (r->pend_ready). */
+enum MHD_Result reply_flush(struct req *r);
 
 /* The bearer token's session: 0 and sets r->pro_id, or replies 401 itself (returns -1). */
 int auth_require(struct req *r, enum MHD_Result *res);

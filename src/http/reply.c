@@ -25,8 +25,20 @@ static enum MHD_Result send_buf(struct req *r, int status, const char *ctype, ch
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
 
-	if (r->replied) {
+	if (r->replied || r->pend_ready) {
 		free(buf);
+		return MHD_YES;
+	}
+	if (r->deferred) {
+		/* On a worker thread: keep it for reply_flush on the event thread. */
+		r->pend_ready = 1;
+		r->pend_status = status;
+		r->pend_ctype = ctype;
+		r->pend_buf = buf;
+		r->pend_len = len;
+		r->pend_hname = hname;
+		if (hname)
+			snprintf(r->pend_hvalue, sizeof(r->pend_hvalue), "%s", hvalue);
 		return MHD_YES;
 	}
 	resp = MHD_create_response_from_buffer_with_free_callback(len, buf, free);
@@ -46,6 +58,19 @@ static enum MHD_Result send_buf(struct req *r, int status, const char *ctype, ch
 	r->replied = 1;
 	r->status = status;
 	return ok;
+}
+
+enum MHD_Result reply_flush(struct req *r)
+{
+	char *buf = r->pend_buf;
+
+	r->pend_buf = NULL;
+	r->deferred = 0;
+	r->pend_ready = 0;
+	if (!buf)
+		return MHD_NO;
+	return send_buf(r, r->pend_status, r->pend_ctype, buf, r->pend_len, r->pend_hname,
+	                r->pend_hname ? r->pend_hvalue : NULL);
 }
 
 static enum MHD_Result send_jw(struct req *r, int status, const char *ctype, struct jw *w,

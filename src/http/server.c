@@ -23,6 +23,7 @@
 #include "http/access.h"
 #include "http/sessions.h"
 #include "http/throttle.h"
+#include "http/workers.h"
 
 static const char *const ROUTE_NAMES[R_N] = {
 	[R_NONE] = "none", [R_METADATA] = "metadata", [R_PATIENT] = "Patient",
@@ -242,6 +243,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			                     r->refusal);
 		return MHD_YES;
 	}
+	if (r->deferred) /* resumed after a worker prepared the reply */
+		return reply_flush(r);
 	if (r->replied) {
 		*upload_size = 0; /* discard the rest of a refused body */
 		return MHD_YES;
@@ -305,6 +308,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		log_event(LOG_DEBUG, "http.request", LS("method", r->method),
 		          LS("route", ROUTE_NAMES[r->route]), LI("status", r->status),
 		          LI("us", dur / 1000), LI("pro", r->pro_id), LI("term", toe));
+	free(r->pend_buf);
 	free(r->body);
 	free(r);
 	*req_cls = NULL;
@@ -353,8 +357,13 @@ int vigie_start(struct vigie *v, const char *base_url)
 		return VG_ETOOBIG;
 	}
 	v->started = now_unix();
+	if (workers_new(v->cfg.login_parallel, 256, &v->workers) != 0) {
+		close(fd);
+		return VG_EIO;
+	}
 	v->daemon = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
+		NULL, NULL,
 		on_request, v,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, v, /* first, so every message goes through it */
 		MHD_OPTION_LISTEN_SOCKET, fd,
@@ -367,6 +376,8 @@ int vigie_start(struct vigie *v, const char *base_url)
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, v,
 		MHD_OPTION_END);
 	if (!v->daemon) {
+		workers_free(v->workers);
+		v->workers = NULL;
 		close(fd);
 		return VG_EIO;
 	}
@@ -378,6 +389,9 @@ void vigie_stop(struct vigie *v)
 	if (v->daemon) {
 		MHD_socket fd = MHD_quiesce_daemon(v->daemon); /* stop accepting first */
 
+		/* Finish queued logins: each resumes its connection, which must not stay suspended. */
+		workers_free(v->workers);
+		v->workers = NULL;
 		MHD_stop_daemon(v->daemon);
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd); /* ours: MHD does not close a quiesced listening socket */

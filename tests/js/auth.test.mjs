@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 
 import {
   NIR_SYSTEM, seededDataDir, startServer, readSample, Pros, http, assertOutcome,
-  assertCleanExit, totpAtStep, nowStep, wrongTotp,
+  assertCleanExit, totpAtStep, nowStep, wrongTotp, sleep,
   test,
 } from './lib.mjs';
 
@@ -250,5 +250,25 @@ test('concurrent failures cannot slip past the account limit (5)', async () => {
     assert.ok(rs.every((r) => r.status === 401 || r.status === 429), rs.map((r) => r.status).join(','));
   } finally {
     assertCleanExit(await s5.stop(), s5);
+  }
+});
+
+test('logins hash off the event threads: /healthz answers while Argon2id runs', async () => {
+  const s6 = await startServer(data, ['--login-burst', '1000']);
+  try {
+    const unknown = unknownRpps();
+    const order = [];
+    const logins = Array.from({ length: 6 }, (_, i) =>
+      login(s6, { rpps: unknown, password: `guess-${i}`, totp: '000000' }).then((r) => { order.push('login'); return r; }));
+    await sleep(20); // the logins are in flight (6 x Argon2id on 2 workers)
+    const h = await http(s6, 'GET', '/healthz');
+    order.push('healthz');
+    assert.equal(h.status, 200);
+    const rs = await Promise.all(logins);
+    assert.ok(rs.every((r) => r.status === 401), rs.map((r) => r.status).join(','));
+    assert.ok(order.indexOf('healthz') < order.length - 1,
+      `healthz waited for every login to finish: ${order.join(' ')}`);
+  } finally {
+    assertCleanExit(await s6.stop(), s6);
   }
 });
