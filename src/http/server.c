@@ -43,7 +43,7 @@ void vigie_cfg_defaults(struct vigie_cfg *c)
 	c->port = 8080;
 	c->threads = cores > 0 && cores < 64 ? (unsigned)cores : 2;
 	c->conn_limit = 4096;
-	c->per_ip_limit = 1024;
+	c->per_ip_limit = 256; /* one address cannot take all 4096 slots */
 	c->conn_timeout = 15;
 	c->body_max = 64 * 1024;
 	c->token_ttl = 8 * 3600;

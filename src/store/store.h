@@ -141,7 +141,11 @@ VG_MUST_USE static inline int store_meta_set(struct store *s, const char *k, con
 /* Insert an insured row with its given id; VG_EEXIST if the id is taken. */
 VG_MUST_USE static inline int store_insured_put(struct store *s, const struct store_insured *r)
 { return s->ops->insured_put(s, r); }
-/* Every row with this NIR blind index, up to cap, in id order; *n is set (0 is not an error). */
+/*
+ * Every row with this NIR blind index, up to cap, in id order; *n is set (0 is
+ * not an error). Reads a snapshot at most 100 ms old (rows are written by
+ * `vigie seed`, not while serving): a row inserted just now may be missed.
+ */
 VG_MUST_USE static inline int store_insured_find(struct store *s, const uint8_t b[VAULT_BIDX],
                                                  struct store_insured *out, size_t cap, size_t *n)
 { return s->ops->insured_find(s, b, out, cap, n); }

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sqlite3.h>
 
 enum stmt_id {
@@ -91,9 +92,25 @@ static const char ACC_SCHEMA[] =
  * what an incident query walks. The per-person view comes with the journal.
  */
 
+/*
+ * Lookups get a read-only connection of their own that keeps one read
+ * transaction (a WAL snapshot) open for up to SNAPSHOT_MS: starting a read
+ * transaction costs system calls (fcntl locks, a stat), which are most of a
+ * point lookup. Insured rows only change when a population is seeded, so a
+ * snapshot that old is never staler than a seed in progress.
+ */
+#define SNAPSHOT_MS 100
+
+struct lookup_conn {
+	sqlite3 *db;
+	sqlite3_stmt *find, *begin, *commit;
+	int64_t snap_ms; /* when the open snapshot began; 0: none open */
+};
+
 struct conn {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_N];
+	struct lookup_conn lk;
 	struct conn *next;
 };
 
@@ -106,12 +123,75 @@ struct sq {
 	struct conn *conns;
 };
 
+static void lookup_close(struct lookup_conn *l)
+{
+	if (l->snap_ms)
+		sqlite3_step(l->commit);
+	sqlite3_finalize(l->find);
+	sqlite3_finalize(l->begin);
+	sqlite3_finalize(l->commit);
+	sqlite3_close(l->db);
+	memset(l, 0, sizeof(*l));
+}
+
 static void conn_free(struct conn *c)
 {
 	for (int i = 0; i < S_N; i++)
 		sqlite3_finalize(c->st[i]);
+	lookup_close(&c->lk);
 	sqlite3_close(c->db);
 	free(c);
+}
+
+static int lookup_open(const char *path, struct lookup_conn *l)
+{
+	if (sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX |
+	                    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK ||
+	    sqlite3_exec(l->db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;", NULL,
+	                 NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(l->db, SQL[S_INS_FIND], -1, SQLITE_PREPARE_PERSISTENT, &l->find,
+	                       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db, "BEGIN", -1, &l->begin, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db, "COMMIT", -1, &l->commit, NULL) != SQLITE_OK) {
+		lookup_close(l);
+		return VG_EIO;
+	}
+	sqlite3_busy_timeout(l->db, 10000);
+	return 0;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 1; /* never 0 */
+}
+
+/* The thread's lookup statement inside a snapshot at most SNAPSHOT_MS old; NULL on error. */
+static sqlite3_stmt *lookup_stmt(struct sq *q, struct conn *c)
+{
+	struct lookup_conn *l = &c->lk;
+	int64_t now = mono_ms();
+
+	if (!l->db && lookup_open(q->path, l) != 0)
+		return NULL;
+	if (l->snap_ms && now - l->snap_ms < SNAPSHOT_MS) {
+		sqlite3_reset(l->find);
+		return l->find;
+	}
+	if (l->snap_ms) {
+		sqlite3_reset(l->find);
+		sqlite3_reset(l->commit);
+		if (sqlite3_step(l->commit) != SQLITE_DONE)
+			return NULL;
+		l->snap_ms = 0;
+	}
+	sqlite3_reset(l->begin);
+	if (sqlite3_step(l->begin) != SQLITE_DONE)
+		return NULL;
+	l->snap_ms = now;
+	return l->find;
 }
 
 static int conn_open(const char *path, const char *acc_path, struct conn **out)
@@ -317,7 +397,8 @@ static int col_text(sqlite3_stmt *q, int col, char *dst, size_t cap)
 static int sq_insured_find(struct store *s, const uint8_t b[VAULT_BIDX], struct store_insured *out,
                            size_t cap, size_t *n)
 {
-	sqlite3_stmt *q = stmt(s, S_INS_FIND);
+	struct conn *c = conn_get(s);
+	sqlite3_stmt *q = c ? lookup_stmt((struct sq *)s, c) : NULL;
 	int rc = 0, step;
 
 	*n = 0;

@@ -94,6 +94,24 @@ static void insured_put_and_find(void **state)
 	assert_int_equal(n, 0);
 }
 
+static void lookups_see_new_rows_within_a_snapshot_period(void **state)
+{
+	struct fx *f = *state;
+	static struct store_insured r, out[STORE_MATCH_MAX];
+	uint8_t b[VAULT_BIDX];
+	size_t n = 0;
+
+	memset(b, 0xDD, VAULT_BIDX);
+	assert_int_equal(store_insured_find(f->st, b, out, STORE_MATCH_MAX, &n), 0);
+	assert_int_equal(n, 0);
+	fill(&r, 10, 0xDD);
+	assert_int_equal(store_insured_put(f->st, &r), 0);
+	usleep(150 * 1000); /* past the 100 ms snapshot period of store.h */
+	assert_int_equal(store_insured_find(f->st, b, out, STORE_MATCH_MAX, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].id, 10);
+}
+
 static void pro_accounts(void **state)
 {
 	struct fx *f = *state;
@@ -223,7 +241,7 @@ static void backup_is_a_full_copy(void **state)
 	assert_int_equal(store_backup(f->st, path), 0);
 	assert_int_equal(store_sqlite_open(path, &b), 0);
 	assert_int_equal(store_insured_count(b, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4); /* 3 + the one added by the snapshot test */
 	store_close(b);
 }
 
@@ -231,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(insured_put_and_find),
+		cmocka_unit_test(lookups_see_new_rows_within_a_snapshot_period),
 		cmocka_unit_test(pro_accounts),
 		cmocka_unit_test(sessions_expire_and_purge),
 		cmocka_unit_test(access_records_and_meta),
