@@ -2,14 +2,16 @@
 # bench.sh BUILD - `make bench`: authenticated lookups on a 1,000,000-insured
 # population against the HTTP library's constant-response ceiling, both with
 # wrk on loopback; writes the figures to docs/BENCHMARKS.md.
-# Environment: BENCH_INSURED (1000000), BENCH_SECONDS (15), BENCH_CONNS (8 64),
+# Environment: BENCH_INSURED (1000000), BENCH_SECONDS (10), BENCH_ROUNDS (3; medians are
+# reported), BENCH_CONNS (8 64),
 # BENCH_THREADS (server threads, default: cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=$1
 vigie=$build/vigie
 insured=${BENCH_INSURED:-1000000}
-secs=${BENCH_SECONDS:-15}
+secs=${BENCH_SECONDS:-10}
+rounds=${BENCH_ROUNDS:-3}
 conns=${BENCH_CONNS:-8 64}
 threads=${BENCH_THREADS:-$(nproc)}
 data=$build/bench-data-$insured
@@ -64,21 +66,29 @@ run_wrk() { # pid url script conns [args...]: the BENCH line plus server_cpu_us 
 }
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
 
+rps() { echo $(( $(echo "$1" | field requests) * 1000000 / $(echo "$1" | field duration_us) )); }
+# The median line (by requests per second) of the lines given.
+median() { local best; best=$(for x in "$@"; do echo "$(rps "$x") $x"; done | sort -n | sed -n "$(( ($# + 1) / 2 ))p"); echo "${best#* }"; }
+
 rows=""
 for c in $conns; do
   # Warm the page cache and the session for this connection count.
-  wrk -t1 -c"$c" -d2s -s bench/lookup.lua "http://127.0.0.1:$port" -- "$token" "$data/insured-sample.tsv" >/dev/null
-  l=$(run_wrk "$vpid" "http://127.0.0.1:$port" bench/lookup.lua "$c" "$token" "$data/insured-sample.tsv")
-  lr=$(run_wrk "$vpid" "http://127.0.0.1:$port" bench/lookup.lua "$c" "$token" "$data/insured-sample.tsv" revinclude)
-  k=$(run_wrk "$kpid" "http://127.0.0.1:$cport" bench/const.lua "$c")
-  lrps=$(( $(echo "$l" | field requests) * 1000000 / $(echo "$l" | field duration_us) ))
-  lrrps=$(( $(echo "$lr" | field requests) * 1000000 / $(echo "$lr" | field duration_us) ))
-  krps=$(( $(echo "$k" | field requests) * 1000000 / $(echo "$k" | field duration_us) ))
-  lerr=$(( $(echo "$l" | field errors_status) + $(echo "$lr" | field errors_status) ))
+  wrk -t1 -c"$c" -d5s -s bench/lookup.lua "http://127.0.0.1:$port" -- "$token" "$data/insured-sample.tsv" >/dev/null
+  ls=() lrs=() ks=()
+  # Interleaved rounds, so that the machine's slow moments fall on every kind alike.
+  for _ in $(seq "$rounds"); do
+    ks+=("$(run_wrk "$kpid" "http://127.0.0.1:$cport" bench/const.lua "$c")")
+    ls+=("$(run_wrk "$vpid" "http://127.0.0.1:$port" bench/lookup.lua "$c" "$token" "$data/insured-sample.tsv")")
+    lrs+=("$(run_wrk "$vpid" "http://127.0.0.1:$port" bench/lookup.lua "$c" "$token" "$data/insured-sample.tsv" revinclude)")
+  done
+  k=$(median "${ks[@]}") l=$(median "${ls[@]}") lr=$(median "${lrs[@]}")
+  lrps=$(rps "$l") lrrps=$(rps "$lr") krps=$(rps "$k")
+  lerr=0; for x in "${ls[@]}" "${lrs[@]}"; do lerr=$(( lerr + $(echo "$x" | field errors_status) )); done
   ratio=$(echo "scale=3; $lrps / $krps" | bc)
   kcpu=$(( $(echo "$k" | field server_cpu_ns) / 1000 )) lcpu=$(( $(echo "$l" | field server_cpu_ns) / 1000 ))
-  rows+="| $c | $krps | $lrps | $(echo "$l" | field p50_us) / $(echo "$l" | field p99_us) | $lrrps | 0$ratio | $kcpu / $lcpu | $lerr |"$'\n'
-  echo "conns=$c const=$krps/s lookup=$lrps/s lookup+coverage=$lrrps/s ratio=0$ratio cpu_us_per_req const=$kcpu lookup=$lcpu non-2xx=$lerr"
+  all=$(for x in "${ls[@]}"; do printf '%s ' "$(rps "$x")"; done)
+  rows+="| $c | $krps | $lrps ($all) | $(echo "$l" | field p50_us) / $(echo "$l" | field p99_us) | $lrrps | 0$ratio | $kcpu / $lcpu | $lerr |"$'\n'
+  echo "conns=$c const=$krps/s lookup=$lrps/s (runs: $all) lookup+coverage=$lrrps/s ratio=0$ratio cpu_us_per_req const=$kcpu lookup=$lcpu non-2xx=$lerr"
 done
 accesses=$("$vigie" status --data "$data" 2>/dev/null | awk '/access records/ {print $3}' || echo "?")
 
@@ -91,7 +101,8 @@ awk '/^<!-- lookup-bench:start -->/ {skip=1} !skip {print} /^<!-- lookup-bench:e
   echo "## Authenticated lookup vs. the HTTP library's ceiling"
   echo
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
-  echo "with \`make bench\` (scripts/bench.sh): wrk -t1, ${secs} s per run, loopback, keep-alive;"
+  echo "with \`make bench\` (scripts/bench.sh): wrk -t1, ${secs} s per run, loopback, keep-alive,"
+  echo "median of $rounds interleaved rounds (every lookup run in brackets);"
   echo "server threads: $threads. Population: $insured insured. $seed_line."
   echo
   echo "Lookup = \`GET /fhir/Patient?identifier=<system>|<NIR>\` with a bearer token, NIRs rotating"
@@ -99,7 +110,7 @@ awk '/^<!-- lookup-bench:start -->/ {skip=1} !skip {print} /^<!-- lookup-bench:e
   echo "openings per person, FHIR JSON, one access record queued. Ceiling = the same libmicrohttpd"
   echo "settings answering a constant 330-byte Bundle (bench/const_server.c)."
   echo
-  echo "| connections | constant (req/s) | lookup (req/s) | lookup p50 / p99 (µs) | lookup + Coverage (req/s) | lookup / constant | server CPU per request, constant / lookup (µs) | non-2xx |"
+  echo "| connections | constant (req/s) | lookup (req/s), median (runs) | lookup p50 / p99 (µs) | lookup + Coverage (req/s) | lookup / constant | server CPU per request, constant / lookup (µs) | non-2xx |"
   echo "|---|---|---|---|---|---|---|---|"
   printf '%s' "$rows"
   echo
