@@ -93,10 +93,8 @@ done
 accesses=$("$vigie" status --data "$data" 2>/dev/null | awk '/access records/ {print $3}' || echo "?")
 
 out=docs/BENCHMARKS.md
-tmp=$(mktemp)
-awk '/^<!-- lookup-bench:start -->/ {skip=1} !skip {print} /^<!-- lookup-bench:end -->/ {skip=0}' "$out" > "$tmp" 2>/dev/null || true
+block=$(mktemp)
 {
-  cat "$tmp"
   echo "<!-- lookup-bench:start -->"
   echo "## Authenticated lookup vs. the HTTP library's ceiling"
   echo
@@ -116,6 +114,16 @@ awk '/^<!-- lookup-bench:start -->/ {skip=1} !skip {print} /^<!-- lookup-bench:e
   echo
   echo "Target: lookup >= 40 % of the constant ceiling. Access records in the database after the run: $accesses."
   echo "<!-- lookup-bench:end -->"
-} > "$out"
-rm -f "$tmp"
+} > "$block"
+# Replace the block in place (the rest of the file, notes included, stays), or append it.
+tmp=$(mktemp)
+if grep -q '^<!-- lookup-bench:start -->' "$out" 2>/dev/null; then
+  awk -v f="$block" '/^<!-- lookup-bench:start -->/ {while ((getline l < f) > 0) print l; skip=1}
+       !skip {print} /^<!-- lookup-bench:end -->/ {skip=0}' "$out" > "$tmp"
+else
+  { cat "$out" 2>/dev/null; cat "$block"; } > "$tmp"
+fi
+mv "$tmp" "$out"
+chmod 644 "$out"
+rm -f "$block"
 echo "wrote $out"
