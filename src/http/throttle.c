@@ -94,16 +94,30 @@ int64_t throttle_ip_wait(struct throttle *t, const char *addr, int64_t now)
 	return wait;
 }
 
-void throttle_ip_fail(struct throttle *t, const char *addr, int64_t now)
+/* Move addr's debt by one period: up for a failure, down (not below now) for a refund. */
+static void adjust(struct throttle *t, const char *addr, int64_t now, int up)
 {
 	uint64_t key = key_of(t, addr);
 	struct cell *c;
+	int64_t base;
 
 	pthread_mutex_lock(&t->lock);
-	c = find(t, key, 1, now);
-	if (c)
-		c->tat = (c->tat > now ? c->tat : now) + t->period;
+	c = find(t, key, up, now);
+	if (c) {
+		base = c->tat > now ? c->tat : now;
+		c->tat = up ? base + t->period : base - t->period > now ? base - t->period : now;
+	}
 	pthread_mutex_unlock(&t->lock);
+}
+
+void throttle_ip_fail(struct throttle *t, const char *addr, int64_t now)
+{
+	adjust(t, addr, now, 1);
+}
+
+void throttle_ip_refund(struct throttle *t, const char *addr, int64_t now)
+{
+	adjust(t, addr, now, 0);
 }
 
 int64_t throttle_account_lock(int32_t failed, unsigned free_n, unsigned max_n)
@@ -122,14 +136,3 @@ int64_t throttle_account_lock(int32_t failed, unsigned free_n, unsigned max_n)
 	return secs > 3600 ? 3600 : secs;
 }
 
-void throttle_ip_refund(struct throttle *t, const char *addr, int64_t now)
-{
-	uint64_t key = key_of(t, addr);
-	struct cell *c;
-
-	pthread_mutex_lock(&t->lock);
-	c = find(t, key, 0, now);
-	if (c)
-		c->tat = c->tat - t->period > now ? c->tat - t->period : now;
-	pthread_mutex_unlock(&t->lock);
-}

@@ -28,6 +28,11 @@ static void address_burst_then_one_per_period(void **state)
 	assert_int_equal(throttle_ip_wait(t, "192.0.2.1", now + 60), 0);
 	throttle_ip_fail(t, "192.0.2.1", now + 60);
 	assert_int_equal(throttle_ip_wait(t, "192.0.2.1", now + 60), 60);
+	/* A refund (the attempt succeeded) takes one failure back. */
+	throttle_ip_refund(t, "192.0.2.1", now + 60);
+	assert_int_equal(throttle_ip_wait(t, "192.0.2.1", now + 60), 0);
+	throttle_ip_refund(t, "192.0.2.9", now); /* unknown address: nothing to refund */
+	assert_int_equal(throttle_ip_wait(t, "192.0.2.9", now), 0);
 	throttle_free(t);
 }
 
