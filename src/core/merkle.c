@@ -258,11 +258,9 @@ int merkle_verify_inclusion(const uint8_t leaf_hash[MERKLE_HASH_LEN], uint64_t i
 			return VG_EINVAL; /* proof longer than the path */
 		if ((fn & 1) || fn == sn) {
 			merkle_node_hash(p, r, r);
-			if (!(fn & 1)) {
-				while (!(fn & 1) && fn != 0) {
-					fn >>= 1;
-					sn >>= 1;
-				}
+			while (!(fn & 1) && fn != 0) {
+				fn >>= 1;
+				sn >>= 1;
 			}
 		} else {
 			merkle_node_hash(r, p, r);
@@ -372,11 +370,9 @@ int merkle_verify_consistency(uint64_t size1, uint64_t size2,
 		if ((fn & 1) || fn == sn) {
 			merkle_node_hash(c, fr, fr);
 			merkle_node_hash(c, sr, sr);
-			if (!(fn & 1)) {
-				while (!(fn & 1) && fn != 0) {
-					fn >>= 1;
-					sn >>= 1;
-				}
+			while (!(fn & 1) && fn != 0) {
+				fn >>= 1;
+				sn >>= 1;
 			}
 		} else {
 			merkle_node_hash(sr, c, sr);
