@@ -14,8 +14,10 @@ int cmd_seed(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' }, { "insured", required_argument, NULL, 'i' },
 		{ "pros", required_argument, NULL, 'p' }, { "seed", required_argument, NULL, 's' },
 		{ "sample", required_argument, NULL, 'k' }, { "quiet", no_argument, NULL, 'q' },
+		{ "accounts", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 } };
-	struct seed_opts o = { .n_insured = 100000, .n_pros = 2000, .seed = 1, .sample = 500 };
+	struct seed_opts o = { .n_insured = 100000, .n_pros = 2000, .seed = 1, .sample = 500,
+	                      .accounts = 10 };
 	const char *dir = NULL;
 	uint64_t x;
 	struct vault *v;
@@ -39,9 +41,14 @@ int cmd_seed(int argc, char **argv)
 			o.sample = (uint32_t)x;
 			break;
 		case 'q': quiet = 1; break;
+		case 'a':
+			if (cli_u64(optarg, "--accounts", &x) || x > 100)
+				return cli_fail("--accounts: at most 100");
+			o.accounts = (uint32_t)x;
+			break;
 		default:
 			return cli_fail("usage: vigie seed [--data DIR] --insured N --pros M "
-			                "[--seed S] [--sample K] [--quiet]");
+			                "[--seed S] [--sample K] [--accounts A] [--quiet]");
 		}
 	}
 	if (o.n_insured == 0 || o.n_insured > 100000000 || o.n_pros == 0)
@@ -63,10 +70,11 @@ int cmd_seed(int argc, char **argv)
 	printf("seeded %llu insured and %u professionals in %.1f s (seed %llu)\n"
 	       "  %s/pros.tsv             demo professionals: RPPS, password, TOTP secret\n"
 	       "  %s/insured-sample.tsv   demo insured: NIR, name\n"
+	       "  %s/insured-accounts.tsv demo online accounts: NIR, e-mail, password\n"
 	       "  %s/cards.key            card master secret for simulations (never read by "
 	       "the server)\n",
 	       (unsigned long long)o.n_insured, o.n_pros,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       (unsigned long long)o.seed, dir, dir, dir);
+	       (unsigned long long)o.seed, dir, dir, dir, dir);
 	return 0;
 }

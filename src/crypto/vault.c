@@ -17,7 +17,7 @@
 #define MASTER_FILE "master.key"
 #define KDF_CTX "vigievlt"
 #define SEAL_MAX (64 * 1024)
-#define N_DOMAINS 5
+#define N_DOMAINS 6
 
 enum { SUBKEY_SEAL = 100 };
 

@@ -34,6 +34,7 @@ enum vault_domain {
 	VAULT_D_PID = 2,     /* public pseudonymous patient id from a record id */
 	VAULT_D_TOKEN = 3,   /* hash of a bearer token, as stored */
 	VAULT_D_ACCESS = 4,  /* pseudonym of a patient in access records */
+	VAULT_D_EMAIL = 5,   /* blind index of a lower-cased e-mail address (insured login) */
 };
 
 /*

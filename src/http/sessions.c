@@ -19,12 +19,13 @@ struct entry {
 struct sessions {
 	struct store *st;
 	const struct vault *v;
+	int kind;
 	int64_t ttl, idle;
 	pthread_mutex_t lock[STRIPES];
 	struct entry slot[SLOTS];
 };
 
-int sessions_new(struct store *st, const struct vault *v, int64_t ttl, int64_t idle,
+int sessions_new(struct store *st, const struct vault *v, int kind, int64_t ttl, int64_t idle,
                  struct sessions **out)
 {
 	struct sessions *s = calloc(1, sizeof(*s));
@@ -34,6 +35,7 @@ int sessions_new(struct store *st, const struct vault *v, int64_t ttl, int64_t i
 		return VG_ENOMEM;
 	s->st = st;
 	s->v = v;
+	s->kind = kind;
 	s->ttl = ttl;
 	s->idle = idle;
 	for (int i = 0; i < STRIPES; i++)
@@ -91,6 +93,7 @@ int sessions_open(struct sessions *s, int64_t pro_id, const char *ip, int64_t no
 	rc = hash_token(s, token, TOKEN_B64_LEN, ss.token_hash);
 	if (rc != 0)
 		return rc;
+	ss.kind = s->kind;
 	ss.pro_id = pro_id;
 	ss.created = ss.last_used = now;
 	ss.expires = now + s->ttl;
@@ -151,13 +154,13 @@ int sessions_check(struct sessions *s, const char *token, size_t len, int64_t no
 	pthread_mutex_unlock(&s->lock[k % STRIPES]);
 	if (hit) {
 		if (rc == VG_EDENIED)
-			VG_IGNORE(store_session_delete(s->st, h));
+			VG_IGNORE(store_session_delete(s->st, s->kind, h));
 		else if (persist)
-			VG_IGNORE(store_session_touch(s->st, h, now)); /* best effort: idle clock only */
+			VG_IGNORE(store_session_touch(s->st, s->kind, h, now)); /* best effort: idle clock only */
 		return rc;
 	}
 	/* Not cached (evicted, issued before a restart) or due for a re-check: ask the store. */
-	rc = store_session_get(s->st, h, &ss);
+	rc = store_session_get(s->st, s->kind, h, &ss);
 	if (rc == VG_ENOTFOUND)
 		return VG_EDENIED;
 	if (rc != 0)
@@ -167,11 +170,11 @@ int sessions_check(struct sessions *s, const char *token, size_t len, int64_t no
 	if (ss.last_used > persisted)
 		persisted = ss.last_used;
 	if (now >= ss.expires || now - last_used > s->idle) {
-		VG_IGNORE(store_session_delete(s->st, h));
+		VG_IGNORE(store_session_delete(s->st, s->kind, h));
 		return VG_EDENIED;
 	}
 	if (now - persisted >= TOUCH_EVERY) {
-		VG_IGNORE(store_session_touch(s->st, h, now));
+		VG_IGNORE(store_session_touch(s->st, s->kind, h, now));
 		persisted = now;
 	}
 	pthread_mutex_lock(&s->lock[k % STRIPES]);
@@ -195,5 +198,5 @@ int sessions_close(struct sessions *s, const char *token, size_t len)
 	if (s->slot[k].used && sodium_memcmp(s->slot[k].h, h, VAULT_BIDX) == 0)
 		s->slot[k].used = 0;
 	pthread_mutex_unlock(&s->lock[k % STRIPES]);
-	return store_session_delete(s->st, h);
+	return store_session_delete(s->st, s->kind, h);
 }

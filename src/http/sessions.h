@@ -1,5 +1,6 @@
 /*
- * sessions.h - opaque bearer tokens for professionals.
+ * sessions.h - opaque bearer tokens, for professionals or for insured
+ * people's accounts (one struct sessions each, enum session_kind).
  *
  * A token is 32 random bytes, sent base64url (43 characters). Only its keyed
  * hash (vault domain VAULT_D_TOKEN) is stored, so a copied database yields no
@@ -19,13 +20,16 @@
 
 struct sessions;
 
-/* ttl: absolute lifetime; idle: inactivity limit (seconds). *out: sessions_free. */
-VG_MUST_USE int sessions_new(struct store *st, const struct vault *v, int64_t ttl, int64_t idle,
-                             struct sessions **out);
+/*
+ * kind: enum session_kind; ttl: absolute lifetime; idle: inactivity limit
+ * (seconds). *out: sessions_free.
+ */
+VG_MUST_USE int sessions_new(struct store *st, const struct vault *v, int kind, int64_t ttl,
+                             int64_t idle, struct sessions **out);
 void sessions_free(struct sessions *s);
 
 /*
- * Open a session for pro_id; writes the token (NUL-terminated) into token.
+ * Open a session for pro_id (the subject: a pro id, or an insured account id); writes the token (NUL-terminated) into token.
  * Returns 0 or a store error.
  */
 VG_MUST_USE int sessions_open(struct sessions *s, int64_t pro_id, const char *ip, int64_t now,

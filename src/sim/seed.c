@@ -29,6 +29,7 @@
  */
 #include "sim/seed.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -929,8 +930,20 @@ static void progress_show(struct progress *pr, uint64_t done, int final)
  * insured-sample.tsv: people spread evenly over the ids, plus a few of each
  * category a demo wants (dependants, C2S, AME, ALD), themselves spread.
  */
+#define ACCOUNTS_MAX 100
+
+/* A sampled person who gets a demo online account. */
+struct account_seed {
+	int64_t id;
+	char nir[16];
+	char email[128];
+	char family[64], given[96];
+};
+
 struct sampler {
 	FILE *f;
+	struct account_seed acc[ACCOUNTS_MAX];
+	uint32_t n_acc, want_acc;
 	uint64_t n_total;
 	int all;
 	uint64_t stride, base_want, base_taken;
@@ -979,6 +992,15 @@ static void sample_consider(struct sampler *s, const struct person *p)
 	}
 	if (!take)
 		return;
+	if (p->ident.rank == 0 && s->n_acc < s->want_acc) {
+		struct account_seed *a = &s->acc[s->n_acc++];
+
+		a->id = p->id;
+		snprintf(a->nir, sizeof(a->nir), "%s", p->ident.nir);
+		snprintf(a->email, sizeof(a->email), "%s", p->contact.email);
+		snprintf(a->family, sizeof(a->family), "%s", p->ident.family);
+		snprintf(a->given, sizeof(a->given), "%s", p->ident.given);
+	}
 	fprintf(s->f, "%s\t%s\t%s\t%s\t%c\t%s\t%u\t%s\t%s\n", p->ident.nir, p->ident.family,
 	        p->ident.given, p->ident.birth_date, p->ident.sex, p->rights.dept,
 	        (unsigned)p->ident.rank, p->contact.email, p->contact.iban);
@@ -1313,9 +1335,51 @@ static int insert_pros(struct store *st, struct pro_seed *pros, uint32_t n)
 	return rc;
 }
 
+/*
+ * The demo online accounts: a random password each (Argon2id), logins by NIR
+ * or e-mail as blind indexes, the access pseudonym their accesses are
+ * journaled under; credentials to dir/insured-accounts.tsv.
+ */
+static int seed_accounts(struct store *st, const struct vault *v, const struct sampler *smp,
+                         const char *path)
+{
+	static const char ALPHA[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	FILE *f = open_private(path);
+	int rc = 0;
+
+	if (!f)
+		return VG_EIO;
+	fputs("nir\temail\tpassword\tfamily\tgiven\n", f);
+	for (uint32_t i = 0; i < smp->n_acc && rc == 0; i++) {
+		const struct account_seed *a = &smp->acc[i];
+		struct store_account acct = { .id = a->id };
+		char pw[17], low[128];
+		size_t el = strlen(a->email);
+
+		for (size_t k = 0; k < 16; k++)
+			pw[k] = ALPHA[randombytes_uniform(sizeof(ALPHA) - 1)];
+		pw[16] = '\0';
+		for (size_t k = 0; k <= el && k < sizeof(low); k++)
+			low[k] = (char)tolower((unsigned char)a->email[k]);
+		vault_blind(v, VAULT_D_NIR, a->nir, strlen(a->nir), acct.nir_bidx);
+		vault_blind(v, VAULT_D_EMAIL, low, el, acct.email_bidx);
+		vault_blind(v, VAULT_D_ACCESS, a->nir, strlen(a->nir), acct.patient);
+		rc = password_hash(pw, 16, acct.pwhash);
+		if (rc == 0)
+			rc = store_account_put(st, &acct);
+		if (rc == 0)
+			fprintf(f, "%s\t%s\t%s\t%s\t%s\n", a->nir, a->email, pw, a->family, a->given);
+		sodium_memzero(pw, sizeof(pw));
+		sodium_memzero(&acct, sizeof(acct));
+	}
+	if (close_file(f) != 0 && rc == 0)
+		rc = VG_EIO;
+	return rc;
+}
+
 int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 {
-	char cards_path[PATH_MAX], pros_path[PATH_MAX], sample_path[PATH_MAX];
+	char cards_path[PATH_MAX], pros_path[PATH_MAX], sample_path[PATH_MAX], acc_path[PATH_MAX];
 	uint8_t *cards = NULL;
 	struct pro_seed *pros = NULL;
 	struct gen g;
@@ -1332,7 +1396,8 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 		return VG_EINVAL;
 	if (path_in(cards_path, sizeof(cards_path), o->dir, "cards.key") != 0 ||
 	    path_in(pros_path, sizeof(pros_path), o->dir, "pros.tsv") != 0 ||
-	    path_in(sample_path, sizeof(sample_path), o->dir, "insured-sample.tsv") != 0)
+	    path_in(sample_path, sizeof(sample_path), o->dir, "insured-sample.tsv") != 0 ||
+	    path_in(acc_path, sizeof(acc_path), o->dir, "insured-accounts.tsv") != 0)
 		return VG_ETOOBIG;
 	rc = store_insured_count(st, &count);
 	if (rc != 0)
@@ -1386,6 +1451,7 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 	}
 	fputs("nir\tfamily\tgiven\tbirth_date\tsex\tdept\trank\temail\tiban\n", sample);
 	sampler_init(&smp, sample, o->sample, o->n_insured);
+	smp.want_acc = o->accounts < ACCOUNTS_MAX ? o->accounts : ACCOUNTS_MAX;
 	rc = seed_insured(st, v, cards, &g, &smp, o->progress);
 	if (rc != 0)
 		goto out;
@@ -1402,6 +1468,9 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 	rc = insert_pros(st, pros, o->n_pros);
 	if (rc != 0)
 		goto out;
+	rc = seed_accounts(st, v, &smp, acc_path);
+	if (rc != 0)
+		goto out;
 	rc = write_pros_tsv(pros_path, pros, o->n_pros);
 out:
 	if (hashing) {
@@ -1415,6 +1484,7 @@ out:
 	if (rc != 0 && made_files) {
 		unlink(sample_path);
 		unlink(pros_path);
+		unlink(acc_path);
 	}
 	u64set_release(&g.nirs);
 	free(g.gp);

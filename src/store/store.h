@@ -65,19 +65,47 @@ struct store_pro {
 	int32_t suspended;       /* 1: no login until an operator reinstates */
 };
 
+/* Who a session belongs to: a professional, or an insured person's online account. */
+enum session_kind { SESSION_PRO = 0, SESSION_INSURED = 1 };
+
 struct store_session {
 	uint8_t token_hash[VAULT_BIDX];
-	int64_t pro_id;
+	int kind;            /* enum session_kind */
+	int64_t pro_id;      /* the subject: pro id, or insured account id */
 	int64_t created;     /* unix seconds */
 	int64_t last_used;
 	int64_t expires;     /* absolute expiry */
 	char ip[46];         /* address the session was opened from */
 };
 
-/* One access to personal data (or a refused attempt): who, whom, when, what. */
+/*
+ * An insured person's online account (id = the insured row's id). Login is
+ * by NIR or e-mail, both as blind indexes; `patient` is the access
+ * pseudonym (VAULT_D_ACCESS of the NIR) under which their accesses are
+ * journaled.
+ */
+struct store_account {
+	int64_t id;
+	uint8_t nir_bidx[VAULT_BIDX];
+	uint8_t email_bidx[VAULT_BIDX];
+	uint8_t patient[VAULT_BIDX];
+	char pwhash[128];
+	int32_t failed;
+	int64_t locked_until;
+};
+
+#define ACCESS_SALT 32
+#define ACCESS_RECORD_MAX 512
+
+/*
+ * One access to personal data (or a refused attempt): who, whom, when, what.
+ * Journaled (journal/entry.h): `record` is the canonical text its journal
+ * entry commits to with `salt`, and `idx` the entry's index.
+ */
 struct access_rec {
 	int64_t t_ms;                    /* unix milliseconds */
 	int64_t pro_id;                  /* 0 when unauthenticated */
+	char rpps[12];                   /* the professional's RPPS, "" when none */
 	uint8_t patient[VAULT_BIDX];     /* VAULT_D_ACCESS pseudonym of the NIR asked for */
 	char ip[46];
 	char route[32];                  /* "Patient", "Coverage", "$submit" */
@@ -85,6 +113,9 @@ struct access_rec {
 	int n_results;                   /* persons returned */
 	char fields[64];                 /* fields disclosed, e.g. "name,birthDate,gender,rights" */
 	char decision[16];               /* "allow", "deny", ... */
+	int64_t idx;                     /* journal index */
+	uint8_t salt[ACCESS_SALT];
+	char record[ACCESS_RECORD_MAX];  /* canonical JSON, NUL-terminated */
 };
 
 struct store;
@@ -108,13 +139,22 @@ struct store_ops {
 	                    int64_t totp_last_step);
 	int (*pro_count)(struct store *s, int64_t *n);
 	int (*session_put)(struct store *s, const struct store_session *ss);
-	int (*session_get)(struct store *s, const uint8_t token_hash[VAULT_BIDX],
+	int (*session_get)(struct store *s, int kind, const uint8_t token_hash[VAULT_BIDX],
 	                   struct store_session *out);
-	int (*session_touch)(struct store *s, const uint8_t token_hash[VAULT_BIDX], int64_t t);
-	int (*session_delete)(struct store *s, const uint8_t token_hash[VAULT_BIDX]);
+	int (*session_touch)(struct store *s, int kind, const uint8_t token_hash[VAULT_BIDX],
+	                     int64_t t);
+	int (*session_delete)(struct store *s, int kind, const uint8_t token_hash[VAULT_BIDX]);
 	int (*session_purge)(struct store *s, int64_t now, int64_t idle);
+	int (*account_put)(struct store *s, const struct store_account *a);
+	int (*account_find)(struct store *s, int by_email, const uint8_t bidx[VAULT_BIDX],
+	                    struct store_account *out, size_t cap, size_t *n);
+	int (*account_get)(struct store *s, int64_t id, struct store_account *out);
+	int (*account_set_auth)(struct store *s, int64_t id, int32_t failed, int64_t locked_until);
 	int (*access_put)(struct store *s, const struct access_rec *recs, size_t n);
 	int (*access_count)(struct store *s, int64_t *n);
+	int (*access_last)(struct store *s, int64_t *idx);
+	int (*access_by_patient)(struct store *s, const uint8_t patient[VAULT_BIDX],
+	                         int64_t before, struct access_rec *out, size_t cap, size_t *n);
 	int (*backup)(struct store *s, const char *path);
 };
 
@@ -165,22 +205,52 @@ VG_MUST_USE static inline int store_pro_count(struct store *s, int64_t *n)
 { return s->ops->pro_count(s, n); }
 VG_MUST_USE static inline int store_session_put(struct store *s, const struct store_session *x)
 { return s->ops->session_put(s, x); }
-VG_MUST_USE static inline int store_session_get(struct store *s, const uint8_t h[VAULT_BIDX],
+/* Sessions of one kind (enum session_kind); put takes it from x->kind. */
+VG_MUST_USE static inline int store_session_get(struct store *s, int kind,
+                                                const uint8_t h[VAULT_BIDX],
                                                 struct store_session *o)
-{ return s->ops->session_get(s, h, o); }
-VG_MUST_USE static inline int store_session_touch(struct store *s, const uint8_t h[VAULT_BIDX],
-                                                  int64_t t)
-{ return s->ops->session_touch(s, h, t); }
-VG_MUST_USE static inline int store_session_delete(struct store *s, const uint8_t h[VAULT_BIDX])
-{ return s->ops->session_delete(s, h); }
-/* Delete sessions past their absolute expiry or idle for more than idle seconds. */
+{ return s->ops->session_get(s, kind, h, o); }
+VG_MUST_USE static inline int store_session_touch(struct store *s, int kind,
+                                                  const uint8_t h[VAULT_BIDX], int64_t t)
+{ return s->ops->session_touch(s, kind, h, t); }
+VG_MUST_USE static inline int store_session_delete(struct store *s, int kind,
+                                                   const uint8_t h[VAULT_BIDX])
+{ return s->ops->session_delete(s, kind, h); }
+/* Delete sessions (both kinds) past their absolute expiry or idle for more than idle seconds. */
 VG_MUST_USE static inline int store_session_purge(struct store *s, int64_t now, int64_t idle)
 { return s->ops->session_purge(s, now, idle); }
-/* Append n access records in one transaction. */
+/* Insert an insured account; VG_EEXIST if its id or e-mail index is taken. */
+VG_MUST_USE static inline int store_account_put(struct store *s, const struct store_account *a)
+{ return s->ops->account_put(s, a); }
+/* Accounts with this NIR (by_email 0) or e-mail (by_email 1) blind index, up to cap. */
+VG_MUST_USE static inline int store_account_find(struct store *s, int by_email,
+                                                 const uint8_t b[VAULT_BIDX],
+                                                 struct store_account *out, size_t cap,
+                                                 size_t *n)
+{ return s->ops->account_find(s, by_email, b, out, cap, n); }
+VG_MUST_USE static inline int store_account_get(struct store *s, int64_t id,
+                                                struct store_account *o)
+{ return s->ops->account_get(s, id, o); }
+VG_MUST_USE static inline int store_account_set_auth(struct store *s, int64_t id, int32_t failed,
+                                                     int64_t locked_until)
+{ return s->ops->account_set_auth(s, id, failed, locked_until); }
+/* Append n access records in one transaction; an idx already stored is left as it is. */
 VG_MUST_USE static inline int store_access_put(struct store *s, const struct access_rec *r, size_t n)
 { return s->ops->access_put(s, r, n); }
 VG_MUST_USE static inline int store_access_count(struct store *s, int64_t *n)
 { return s->ops->access_count(s, n); }
+/* The highest journal index stored, or -1 when none. */
+VG_MUST_USE static inline int store_access_last(struct store *s, int64_t *idx)
+{ return s->ops->access_last(s, idx); }
+/*
+ * A patient's accesses, newest first, with idx < before (INT64_MAX: from the
+ * newest), at most cap into out; *n is set.
+ */
+VG_MUST_USE static inline int store_access_by_patient(struct store *s,
+                                                      const uint8_t p[VAULT_BIDX],
+                                                      int64_t before, struct access_rec *out,
+                                                      size_t cap, size_t *n)
+{ return s->ops->access_by_patient(s, p, before, out, cap, n); }
 /* A consistent online copy of the data to path and of the access records to path + "-access". */
 VG_MUST_USE static inline int store_backup(struct store *s, const char *path)
 { return s->ops->backup(s, path); }

@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <sqlite3.h>
@@ -18,12 +19,16 @@
 enum stmt_id {
 	S_BEGIN, S_BEGIN_DEFERRED, S_COMMIT, S_ROLLBACK, S_META_GET, S_META_SET, S_INS_PUT, S_INS_FIND, S_INS_COUNT,
 	S_PRO_PUT, S_PRO_GET, S_PRO_GET_ID, S_PRO_AUTH, S_PRO_COUNT, S_SES_PUT, S_SES_GET,
-	S_SES_TOUCH, S_SES_DEL, S_SES_PURGE, S_ACC_PUT, S_ACC_COUNT, S_N
+	S_SES_TOUCH, S_SES_DEL, S_SES_PURGE, S_ACC_PUT, S_ACC_COUNT, S_ACC_LAST, S_ACC_PATIENT,
+	S_ISES_PUT, S_ISES_GET, S_ISES_TOUCH, S_ISES_DEL, S_ISES_PURGE, S_ACCT_PUT, S_ACCT_NIR,
+	S_ACCT_EMAIL, S_ACCT_GET, S_ACCT_AUTH, S_N
 };
 
 /* The pro columns in the order pro_row reads them. */
 #define PRO_COLS "id, rpps, kind, family, given, dept, city, pwhash, totp, totp_last_step, " \
                  "failed, locked_until, suspended"
+
+#define ACCT_COLS "id, nir_bidx, email_bidx, patient, pwhash, failed, locked_until"
 
 static const char *const SQL[S_N] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -52,9 +57,26 @@ static const char *const SQL[S_N] = {
 	[S_SES_TOUCH] = "UPDATE session SET last_used = ?2 WHERE token_hash = ?1",
 	[S_SES_DEL] = "DELETE FROM session WHERE token_hash = ?1",
 	[S_SES_PURGE] = "DELETE FROM session WHERE expires <= ?1 OR last_used <= ?1 - ?2",
-	[S_ACC_PUT] = "INSERT INTO acc.access(t_ms, pro_id, patient, ip, route, status, n_results, "
-	              "fields, decision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[S_ACC_COUNT] = "SELECT count(*) FROM acc.access",
+	[S_ACC_PUT] = "INSERT OR IGNORE INTO acc.journal(idx, t_ms, pro_id, rpps, patient, ip, route, "
+	              "status, n_results, fields, decision, salt, record) "
+	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[S_ACC_COUNT] = "SELECT count(*) FROM acc.journal",
+	[S_ISES_PUT] = "INSERT INTO isession(token_hash, account_id, created, last_used, expires, ip) "
+	               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_ISES_GET] = "SELECT account_id, created, last_used, expires, ip FROM isession "
+	               "WHERE token_hash = ?1",
+	[S_ISES_TOUCH] = "UPDATE isession SET last_used = ?2 WHERE token_hash = ?1",
+	[S_ISES_DEL] = "DELETE FROM isession WHERE token_hash = ?1",
+	[S_ISES_PURGE] = "DELETE FROM isession WHERE expires <= ?1 OR last_used <= ?1 - ?2",
+	[S_ACCT_PUT] = "INSERT INTO account(" ACCT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_ACCT_NIR] = "SELECT " ACCT_COLS " FROM account WHERE nir_bidx = ?1 ORDER BY id LIMIT ?2",
+	[S_ACCT_EMAIL] = "SELECT " ACCT_COLS " FROM account WHERE email_bidx = ?1 ORDER BY id LIMIT ?2",
+	[S_ACCT_GET] = "SELECT " ACCT_COLS " FROM account WHERE id = ?1",
+	[S_ACCT_AUTH] = "UPDATE account SET failed = ?2, locked_until = ?3 WHERE id = ?1",
+	[S_ACC_LAST] = "SELECT coalesce(max(idx), -1) FROM acc.journal",
+	[S_ACC_PATIENT] = "SELECT idx, t_ms, pro_id, rpps, ip, route, status, n_results, fields, "
+	                  "decision, salt, record FROM acc.journal "
+	                  "WHERE patient = ?1 AND idx < ?2 ORDER BY idx DESC LIMIT ?3",
 };
 
 static const char SCHEMA[] =
@@ -72,6 +94,15 @@ static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS session("
 	" token_hash BLOB PRIMARY KEY, pro_id INTEGER NOT NULL REFERENCES pro(id),"
 	" created INTEGER NOT NULL, last_used INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	" ip TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS account("
+	" id INTEGER PRIMARY KEY REFERENCES insured(id), nir_bidx BLOB NOT NULL,"
+	" email_bidx BLOB NOT NULL UNIQUE, patient BLOB NOT NULL, pwhash TEXT NOT NULL,"
+	" failed INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX IF NOT EXISTS account_nir ON account(nir_bidx);"
+	"CREATE TABLE IF NOT EXISTS isession("
+	" token_hash BLOB PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id),"
+	" created INTEGER NOT NULL, last_used INTEGER NOT NULL, expires INTEGER NOT NULL,"
 	" ip TEXT NOT NULL) WITHOUT ROWID;";
 
 /*
@@ -80,16 +111,18 @@ static const char SCHEMA[] =
  * of the personal data, and the audit trail is kept apart from the data.
  */
 static const char ACC_SCHEMA[] =
-	"CREATE TABLE IF NOT EXISTS acc.access("
-	" id INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL, pro_id INTEGER NOT NULL,"
-	" patient BLOB NOT NULL, ip TEXT NOT NULL, route TEXT NOT NULL, status INTEGER NOT NULL,"
-	" n_results INTEGER NOT NULL, fields TEXT NOT NULL, decision TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS acc.access_pro ON access(pro_id, t_ms);";
+	"CREATE TABLE IF NOT EXISTS acc.journal("
+	" idx INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL, pro_id INTEGER NOT NULL,"
+	" rpps TEXT NOT NULL, patient BLOB NOT NULL, ip TEXT NOT NULL, route TEXT NOT NULL,"
+	" status INTEGER NOT NULL, n_results INTEGER NOT NULL, fields TEXT NOT NULL,"
+	" decision TEXT NOT NULL, salt BLOB NOT NULL, record TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS acc.journal_pro ON journal(pro_id, t_ms);"
+	"CREATE INDEX IF NOT EXISTS acc.journal_patient ON journal(patient, idx);";
 /*
- * No index on patient: its keys are random, so every insert would dirty a
- * random page and a batch of N records would write about N pages. By
- * professional (and time) inserts stay near the end of the index, which is
- * what an incident query walks. The per-person view comes with the journal.
+ * The rows are an index of the journal (journal/), keyed by entry index, and
+ * written after the entries are durable, off the requests' path; the
+ * journal's log is the truth and refills them after a crash. The patient
+ * index serves "who accessed my record"; the professional one, incidents.
  */
 
 /*
@@ -428,6 +461,56 @@ static int sq_insured_find(struct store *s, const uint8_t b[VAULT_BIDX], struct 
 static int sq_insured_count(struct store *s, int64_t *n) { return count(s, S_INS_COUNT, n); }
 static int sq_pro_count(struct store *s, int64_t *n) { return count(s, S_PRO_COUNT, n); }
 static int sq_access_count(struct store *s, int64_t *n) { return count(s, S_ACC_COUNT, n); }
+static int sq_access_last(struct store *s, int64_t *idx) { return count(s, S_ACC_LAST, idx); }
+
+static void text_col(sqlite3_stmt *q, int col, char *out, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(q, col);
+
+	snprintf(out, cap, "%s", t ? (const char *)t : "");
+}
+
+static int sq_access_by_patient(struct store *s, const uint8_t patient[VAULT_BIDX],
+                                int64_t before, struct access_rec *out, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_ACC_PATIENT);
+	size_t k = 0;
+	int step = SQLITE_DONE;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_blob(q, 1, patient, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, before);
+	sqlite3_bind_int64(q, 3, (int64_t)cap);
+	while (k < cap && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		struct access_rec *a = &out[k++];
+
+		memset(a, 0, sizeof(*a));
+		memcpy(a->patient, patient, VAULT_BIDX);
+		a->idx = sqlite3_column_int64(q, 0);
+		a->t_ms = sqlite3_column_int64(q, 1);
+		a->pro_id = sqlite3_column_int64(q, 2);
+		text_col(q, 3, a->rpps, sizeof(a->rpps));
+		text_col(q, 4, a->ip, sizeof(a->ip));
+		text_col(q, 5, a->route, sizeof(a->route));
+		a->status = sqlite3_column_int(q, 6);
+		a->n_results = sqlite3_column_int(q, 7);
+		text_col(q, 8, a->fields, sizeof(a->fields));
+		text_col(q, 9, a->decision, sizeof(a->decision));
+		if (sqlite3_column_bytes(q, 10) != ACCESS_SALT) {
+			sqlite3_reset(q);
+			return VG_ECORRUPT;
+		}
+		memcpy(a->salt, sqlite3_column_blob(q, 10), ACCESS_SALT);
+		text_col(q, 11, a->record, sizeof(a->record));
+	}
+	sqlite3_reset(q);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return map_rc(step);
+	*n = k;
+	return 0;
+}
 
 static int sq_pro_put(struct store *s, struct store_pro *p)
 {
@@ -528,7 +611,7 @@ static int sq_pro_set_auth(struct store *s, int64_t id, int32_t failed, int64_t 
 
 static int sq_session_put(struct store *s, const struct store_session *x)
 {
-	sqlite3_stmt *q = stmt(s, S_SES_PUT);
+	sqlite3_stmt *q = stmt(s, x->kind == SESSION_INSURED ? S_ISES_PUT : S_SES_PUT);
 
 	if (!q)
 		return VG_EIO;
@@ -541,9 +624,10 @@ static int sq_session_put(struct store *s, const struct store_session *x)
 	return run(q);
 }
 
-static int sq_session_get(struct store *s, const uint8_t h[VAULT_BIDX], struct store_session *o)
+static int sq_session_get(struct store *s, int kind, const uint8_t h[VAULT_BIDX],
+                          struct store_session *o)
 {
-	sqlite3_stmt *q = stmt(s, S_SES_GET);
+	sqlite3_stmt *q = stmt(s, kind == SESSION_INSURED ? S_ISES_GET : S_SES_GET);
 	int rc;
 
 	if (!q)
@@ -552,6 +636,7 @@ static int sq_session_get(struct store *s, const uint8_t h[VAULT_BIDX], struct s
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		memcpy(o->token_hash, h, VAULT_BIDX);
+		o->kind = kind;
 		o->pro_id = sqlite3_column_int64(q, 0);
 		o->created = sqlite3_column_int64(q, 1);
 		o->last_used = sqlite3_column_int64(q, 2);
@@ -564,9 +649,9 @@ static int sq_session_get(struct store *s, const uint8_t h[VAULT_BIDX], struct s
 	return rc;
 }
 
-static int sq_session_touch(struct store *s, const uint8_t h[VAULT_BIDX], int64_t t)
+static int sq_session_touch(struct store *s, int kind, const uint8_t h[VAULT_BIDX], int64_t t)
 {
-	sqlite3_stmt *q = stmt(s, S_SES_TOUCH);
+	sqlite3_stmt *q = stmt(s, kind == SESSION_INSURED ? S_ISES_TOUCH : S_SES_TOUCH);
 
 	if (!q)
 		return VG_EIO;
@@ -575,9 +660,9 @@ static int sq_session_touch(struct store *s, const uint8_t h[VAULT_BIDX], int64_
 	return run(q);
 }
 
-static int sq_session_delete(struct store *s, const uint8_t h[VAULT_BIDX])
+static int sq_session_delete(struct store *s, int kind, const uint8_t h[VAULT_BIDX])
 {
-	sqlite3_stmt *q = stmt(s, S_SES_DEL);
+	sqlite3_stmt *q = stmt(s, kind == SESSION_INSURED ? S_ISES_DEL : S_SES_DEL);
 
 	if (!q)
 		return VG_EIO;
@@ -587,12 +672,99 @@ static int sq_session_delete(struct store *s, const uint8_t h[VAULT_BIDX])
 
 static int sq_session_purge(struct store *s, int64_t now, int64_t idle)
 {
-	sqlite3_stmt *q = stmt(s, S_SES_PURGE);
+	const enum stmt_id which[2] = { S_SES_PURGE, S_ISES_PURGE };
+	int rc = 0;
+
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		sqlite3_stmt *q = stmt(s, which[k]);
+
+		if (!q)
+			return VG_EIO;
+		sqlite3_bind_int64(q, 1, now);
+		sqlite3_bind_int64(q, 2, idle);
+		rc = run(q);
+	}
+	return rc;
+}
+
+/* ---- insured accounts ---- */
+
+static int acct_row(sqlite3_stmt *q, struct store_account *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(q, 0);
+	if (sqlite3_column_bytes(q, 1) != VAULT_BIDX || sqlite3_column_bytes(q, 2) != VAULT_BIDX ||
+	    sqlite3_column_bytes(q, 3) != VAULT_BIDX)
+		return VG_ECORRUPT;
+	memcpy(a->nir_bidx, sqlite3_column_blob(q, 1), VAULT_BIDX);
+	memcpy(a->email_bidx, sqlite3_column_blob(q, 2), VAULT_BIDX);
+	memcpy(a->patient, sqlite3_column_blob(q, 3), VAULT_BIDX);
+	a->failed = sqlite3_column_int(q, 5);
+	a->locked_until = sqlite3_column_int64(q, 6);
+	return col_text(q, 4, a->pwhash, sizeof(a->pwhash));
+}
+
+static int sq_account_put(struct store *s, const struct store_account *a)
+{
+	sqlite3_stmt *q = stmt(s, S_ACCT_PUT);
 
 	if (!q)
 		return VG_EIO;
-	sqlite3_bind_int64(q, 1, now);
-	sqlite3_bind_int64(q, 2, idle);
+	sqlite3_bind_int64(q, 1, a->id);
+	sqlite3_bind_blob(q, 2, a->nir_bidx, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, a->email_bidx, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, a->patient, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, a->pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 6, a->failed);
+	sqlite3_bind_int64(q, 7, a->locked_until);
+	return run(q);
+}
+
+static int sq_account_find(struct store *s, int by_email, const uint8_t b[VAULT_BIDX],
+                           struct store_account *out, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, by_email ? S_ACCT_EMAIL : S_ACCT_NIR);
+	size_t k = 0;
+	int step = SQLITE_DONE, rc = 0;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_blob(q, 1, b, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (int64_t)cap);
+	while (rc == 0 && k < cap && (step = sqlite3_step(q)) == SQLITE_ROW)
+		rc = acct_row(q, &out[k++]);
+	sqlite3_reset(q);
+	if (rc == 0 && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = map_rc(step);
+	if (rc == 0)
+		*n = k;
+	return rc;
+}
+
+static int sq_account_get(struct store *s, int64_t id, struct store_account *out)
+{
+	sqlite3_stmt *q = stmt(s, S_ACCT_GET);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	rc = sqlite3_step(q);
+	rc = rc == SQLITE_ROW ? acct_row(q, out) : rc == SQLITE_DONE ? VG_ENOTFOUND : map_rc(rc);
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_account_set_auth(struct store *s, int64_t id, int32_t failed, int64_t locked_until)
+{
+	sqlite3_stmt *q = stmt(s, S_ACCT_AUTH);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int(q, 2, failed);
+	sqlite3_bind_int64(q, 3, locked_until);
 	return run(q);
 }
 
@@ -608,15 +780,19 @@ static int sq_access_put(struct store *s, const struct access_rec *r, size_t n)
 			rc = VG_EIO;
 			break;
 		}
-		sqlite3_bind_int64(q, 1, r[i].t_ms);
-		sqlite3_bind_int64(q, 2, r[i].pro_id);
-		sqlite3_bind_blob(q, 3, r[i].patient, VAULT_BIDX, SQLITE_STATIC);
-		sqlite3_bind_text(q, 4, r[i].ip, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 5, r[i].route, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 6, r[i].status);
-		sqlite3_bind_int(q, 7, r[i].n_results);
-		sqlite3_bind_text(q, 8, r[i].fields, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 9, r[i].decision, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 1, r[i].idx);
+		sqlite3_bind_int64(q, 2, r[i].t_ms);
+		sqlite3_bind_int64(q, 3, r[i].pro_id);
+		sqlite3_bind_text(q, 4, r[i].rpps, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(q, 5, r[i].patient, VAULT_BIDX, SQLITE_STATIC);
+		sqlite3_bind_text(q, 6, r[i].ip, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 7, r[i].route, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 8, r[i].status);
+		sqlite3_bind_int(q, 9, r[i].n_results);
+		sqlite3_bind_text(q, 10, r[i].fields, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 11, r[i].decision, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(q, 12, r[i].salt, ACCESS_SALT, SQLITE_STATIC);
+		sqlite3_bind_text(q, 13, r[i].record, -1, SQLITE_STATIC);
 		rc = run(q);
 	}
 	if (rc == 0)
@@ -704,8 +880,14 @@ static const struct store_ops SQLITE_OPS = {
 	.session_touch = sq_session_touch,
 	.session_delete = sq_session_delete,
 	.session_purge = sq_session_purge,
+	.account_put = sq_account_put,
+	.account_find = sq_account_find,
+	.account_get = sq_account_get,
+	.account_set_auth = sq_account_set_auth,
 	.access_put = sq_access_put,
 	.access_count = sq_access_count,
+	.access_last = sq_access_last,
+	.access_by_patient = sq_access_by_patient,
 	.backup = sq_backup,
 };
 

@@ -57,7 +57,7 @@ static void issue_and_check(void **state)
 	uint8_t h[VAULT_BIDX];
 	int64_t pro = 0;
 
-	assert_int_equal(sessions_new(f->st, f->v, 3600, 600, &s), 0);
+	assert_int_equal(sessions_new(f->st, f->v, SESSION_PRO, 3600, 600, &s), 0);
 	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 1000, tok), 0);
 	assert_int_equal(strlen(tok), TOKEN_B64_LEN);
 	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 1000, tok2), 0);
@@ -65,9 +65,9 @@ static void issue_and_check(void **state)
 	assert_int_equal(sessions_check(s, tok, strlen(tok), 1001, &pro), 0);
 	assert_int_equal(pro, f->pro);
 	/* Stored hashed: the raw token is not the key, its keyed hash is. */
-	assert_int_equal(store_session_get(f->st, (const uint8_t *)tok, &ss), VG_ENOTFOUND);
+	assert_int_equal(store_session_get(f->st, SESSION_PRO, (const uint8_t *)tok, &ss), VG_ENOTFOUND);
 	vault_blind(f->v, VAULT_D_TOKEN, tok, strlen(tok), h);
-	assert_int_equal(store_session_get(f->st, h, &ss), 0);
+	assert_int_equal(store_session_get(f->st, SESSION_PRO, h, &ss), 0);
 	assert_int_equal(ss.pro_id, f->pro);
 	/* Malformed tokens */
 	assert_int_equal(sessions_check(s, tok, strlen(tok) - 1, 1001, &pro), VG_EDENIED);
@@ -84,7 +84,7 @@ static void expiry_and_logout(void **state)
 	char a[TOKEN_B64_LEN + 1], b[TOKEN_B64_LEN + 1], c[TOKEN_B64_LEN + 1];
 	int64_t pro = 0;
 
-	assert_int_equal(sessions_new(f->st, f->v, 3600, 600, &s), 0);
+	assert_int_equal(sessions_new(f->st, f->v, SESSION_PRO, 3600, 600, &s), 0);
 	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 10000, a), 0);
 	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 10000, b), 0);
 	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 10000, c), 0);
@@ -97,12 +97,12 @@ static void expiry_and_logout(void **state)
 		assert_int_equal(sessions_check(s, b, TOKEN_B64_LEN, t, &pro), 0);
 	assert_int_equal(sessions_check(s, b, TOKEN_B64_LEN, 13600, &pro), VG_EDENIED);
 	/* A new cache (a restart) still knows c from the store; logout ends it everywhere. */
-	assert_int_equal(sessions_new(f->st, f->v, 3600, 600, &fresh), 0);
+	assert_int_equal(sessions_new(f->st, f->v, SESSION_PRO, 3600, 600, &fresh), 0);
 	assert_int_equal(sessions_check(fresh, c, TOKEN_B64_LEN, 10100, &pro), 0);
 	assert_int_equal(sessions_close(s, c, TOKEN_B64_LEN), 0);
 	assert_int_equal(sessions_check(s, c, TOKEN_B64_LEN, 10101, &pro), VG_EDENIED);
 	sessions_free(fresh);
-	assert_int_equal(sessions_new(f->st, f->v, 3600, 600, &fresh), 0);
+	assert_int_equal(sessions_new(f->st, f->v, SESSION_PRO, 3600, 600, &fresh), 0);
 	assert_int_equal(sessions_check(fresh, c, TOKEN_B64_LEN, 10102, &pro), VG_EDENIED);
 	sessions_free(fresh);
 	sessions_free(s);
@@ -116,12 +116,12 @@ static void revocation_in_the_store_is_seen_within_seconds(void **state)
 	uint8_t h[VAULT_BIDX];
 	int64_t pro = 0;
 
-	assert_int_equal(sessions_new(f->st, f->v, 3600, 600, &s), 0);
+	assert_int_equal(sessions_new(f->st, f->v, SESSION_PRO, 3600, 600, &s), 0);
 	assert_int_equal(sessions_open(s, f->pro, "127.0.0.1", 20000, tok), 0);
 	assert_int_equal(sessions_check(s, tok, TOKEN_B64_LEN, 20001, &pro), 0);
 	/* Revoked behind the cache's back (an operator, another node). */
 	vault_blind(f->v, VAULT_D_TOKEN, tok, TOKEN_B64_LEN, h);
-	assert_int_equal(store_session_delete(f->st, h), 0);
+	assert_int_equal(store_session_delete(f->st, SESSION_PRO, h), 0);
 	assert_int_equal(sessions_check(s, tok, TOKEN_B64_LEN, 20006, &pro), VG_EDENIED);
 	assert_int_equal(sessions_check(s, tok, TOKEN_B64_LEN, 20007, &pro), VG_EDENIED);
 	sessions_free(s);

@@ -157,21 +157,21 @@ static void sessions_expire_and_purge(void **state)
 	memcpy(s.ip, "127.0.0.1", 10);
 	assert_int_equal(store_session_put(f->st, &s), 0);
 	assert_int_equal(store_session_put(f->st, &s), VG_EEXIST);
-	assert_int_equal(store_session_get(f->st, s.token_hash, &o), 0);
+	assert_int_equal(store_session_get(f->st, SESSION_PRO, s.token_hash, &o), 0);
 	assert_int_equal(o.expires, 1000);
 	assert_string_equal(o.ip, "127.0.0.1");
-	assert_int_equal(store_session_touch(f->st, s.token_hash, 500), 0);
-	assert_int_equal(store_session_get(f->st, s.token_hash, &o), 0);
+	assert_int_equal(store_session_touch(f->st, SESSION_PRO, s.token_hash, 500), 0);
+	assert_int_equal(store_session_get(f->st, SESSION_PRO, s.token_hash, &o), 0);
 	assert_int_equal(o.last_used, 500);
 	/* idle limit 600 at t=1000: expired by absolute time */
 	assert_int_equal(store_session_purge(f->st, 900, 600), 0);
-	assert_int_equal(store_session_get(f->st, s.token_hash, &o), 0);
+	assert_int_equal(store_session_get(f->st, SESSION_PRO, s.token_hash, &o), 0);
 	assert_int_equal(store_session_purge(f->st, 1000, 600), 0);
-	assert_int_equal(store_session_get(f->st, s.token_hash, &o), VG_ENOTFOUND);
+	assert_int_equal(store_session_get(f->st, SESSION_PRO, s.token_hash, &o), VG_ENOTFOUND);
 	s.expires = 5000;
 	assert_int_equal(store_session_put(f->st, &s), 0);
-	assert_int_equal(store_session_delete(f->st, s.token_hash), 0);
-	assert_int_equal(store_session_get(f->st, s.token_hash, &o), VG_ENOTFOUND);
+	assert_int_equal(store_session_delete(f->st, SESSION_PRO, s.token_hash), 0);
+	assert_int_equal(store_session_get(f->st, SESSION_PRO, s.token_hash, &o), VG_ENOTFOUND);
 }
 
 static void access_records_and_meta(void **state)
@@ -181,18 +181,48 @@ static void access_records_and_meta(void **state)
 	char v[16];
 	int64_t n = 0;
 
+	struct access_rec out[4];
+	uint8_t p0[VAULT_BIDX], p1[VAULT_BIDX];
+	size_t got = 0;
+	int64_t last = 0;
+
 	memset(r, 0, sizeof(r));
+	memset(p0, 0x11, sizeof(p0));
+	memset(p1, 0x22, sizeof(p1));
+	assert_int_equal(store_access_last(f->st, &last), 0);
+	assert_int_equal(last, -1);
 	for (int i = 0; i < 3; i++) {
+		r[i].idx = 10 + i;
 		r[i].t_ms = 1000 + i;
 		r[i].pro_id = 1;
+		memcpy(r[i].patient, i == 1 ? p1 : p0, VAULT_BIDX);
 		memcpy(r[i].route, "Patient", 8);
 		memcpy(r[i].decision, "allow", 6);
 		memcpy(r[i].ip, "127.0.0.1", 10);
+		memset(r[i].salt, i, ACCESS_SALT);
+		snprintf(r[i].record, sizeof(r[i].record), "{\"v\":1,\"i\":%d}", i);
 		r[i].status = 200;
 	}
 	assert_int_equal(store_access_put(f->st, r, 3), 0);
+	/* Rows are keyed by journal index: refilling after a crash adds nothing twice. */
+	assert_int_equal(store_access_put(f->st, r, 3), 0);
 	assert_int_equal(store_access_count(f->st, &n), 0);
 	assert_int_equal(n, 3);
+	assert_int_equal(store_access_last(f->st, &last), 0);
+	assert_int_equal(last, 12);
+	/* A patient's accesses, newest first, and only theirs. */
+	assert_int_equal(store_access_by_patient(f->st, p0, INT64_MAX, out, 4, &got), 0);
+	assert_int_equal(got, 2);
+	assert_int_equal(out[0].idx, 12);
+	assert_int_equal(out[1].idx, 10);
+	assert_string_equal(out[1].record, "{\"v\":1,\"i\":0}");
+	assert_memory_equal(out[0].salt, r[2].salt, ACCESS_SALT);
+	assert_int_equal(store_access_by_patient(f->st, p0, 12, out, 4, &got), 0);
+	assert_int_equal(got, 1);
+	assert_int_equal(out[0].idx, 10);
+	assert_int_equal(store_access_by_patient(f->st, p1, INT64_MAX, out, 4, &got), 0);
+	assert_int_equal(got, 1);
+	assert_int_equal(out[0].idx, 11);
 	assert_int_equal(store_meta_get(f->st, "k", v, sizeof(v)), VG_ENOTFOUND);
 	assert_int_equal(store_meta_set(f->st, "k", "value"), 0);
 	assert_int_equal(store_meta_set(f->st, "k", "value2"), 0);
