@@ -8,14 +8,19 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/open.h"
 #include "crypto/vault.h"
+#include "journal/journal.h"
 #include "store/store.h"
 
 int cmd_init(int argc, char **argv)
 {
 	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
+	                                       { "origin", required_argument, NULL, 'o' },
 	                                       { NULL, 0, NULL, 0 } };
-	const char *dir = NULL;
+	const char *dir = NULL, *origin = JOURNAL_ORIGIN_DEFAULT;
+	struct cli_journal_paths jp;
+	struct journal *j = NULL;
 	char db[4096], stamp[32];
 	struct store *st = NULL;
 	struct vault *v = NULL;
@@ -24,9 +29,12 @@ int cmd_init(int argc, char **argv)
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
-		if (c != 'd')
-			return cli_fail("usage: vigie init [--data DIR]");
-		dir = optarg;
+		if (c == 'd')
+			dir = optarg;
+		else if (c == 'o')
+			origin = optarg;
+		else
+			return cli_fail("usage: vigie init [--data DIR] [--origin NAME]");
 	}
 	dir = cli_data_dir(dir);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
@@ -56,6 +64,17 @@ int cmd_init(int argc, char **argv)
 		return cli_fail("cannot create the database %s: %s", db, vg_strerror(rc));
 	if (chmod(db, 0600) != 0)
 		return cli_fail("cannot set mode 0600 on %s", db);
-	printf("initialised %s (master.key 0600, %s)\n", dir, DB_FILE);
+	/* The journal: its signing key (0600), verifier key, and the empty tree's checkpoint. */
+	cli_journal_paths(dir, &jp);
+	{
+		struct journal_cfg jc = { .dir = jp.dir, .key_path = jp.key, .origin = origin };
+
+		if ((rc = journal_open(&jc, &j)) != 0)
+			return cli_fail("cannot create the journal in %s: %s (origin must be a "
+			                "name without spaces or '+')", jp.dir, vg_strerror(rc));
+		printf("journal %s, verifier key:\n  %s\n", jp.dir, journal_vkey(j));
+		journal_free(j);
+	}
+	printf("initialised %s (master.key and journal.key 0600, %s)\n", dir, DB_FILE);
 	return 0;
 }

@@ -62,9 +62,14 @@ int cmd_serve(int argc, char **argv)
 		{ "port-file", required_argument, NULL, 'P' },
 		{ "conn-timeout", required_argument, NULL, 'T' },
 		{ "login-burst", required_argument, NULL, 'B' },
+		{ "origin", required_argument, NULL, 'o' },
+		{ "checkpoint-ms", required_argument, NULL, 'C' },
+		{ "journal-nowait-for-benchmarks", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 } };
 	struct vigie *v = calloc(1, sizeof(*v));
 	const char *dir = NULL, *port_file = NULL, *base = NULL;
+	struct access_cfg ac = { .origin = JOURNAL_ORIGIN_DEFAULT };
+	struct cli_journal_paths jp;
 	struct vault *vault = NULL;
 	struct store *st = NULL;
 	sigset_t set;
@@ -107,10 +112,19 @@ int cmd_serve(int argc, char **argv)
 			}
 			v->cfg.ip_fail_burst = (unsigned)x;
 			break;
+		case 'o': ac.origin = optarg; break;
+		case 'W': v->cfg.journal_nowait = 1; break;
+		case 'C':
+			if (cli_u64(optarg, "--checkpoint-ms", &x) || x < 10 || x > 1000) {
+				cli_fail("--checkpoint-ms: 10..1000");
+				goto out;
+			}
+			ac.checkpoint_ms = (unsigned)x;
+			break;
 		default:
 			cli_fail("usage: vigie serve [--data DIR] [--listen HOST:PORT] [--threads N] "
 			         "[--base-url URL] [--port-file FILE] [--conn-timeout S] "
-			         "[--login-burst N]");
+			         "[--login-burst N] [--origin NAME] [--checkpoint-ms MS]");
 			goto out;
 		}
 	}
@@ -119,9 +133,19 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	v->store = st;
 	v->vault = vault;
-	if (sessions_new(st, vault, v->cfg.token_ttl, v->cfg.token_idle, &v->sessions) != 0 ||
+	cli_journal_paths(dir, &jp);
+	ac.journal_dir = jp.dir;
+	ac.key_path = jp.key;
+	if ((c = access_log_new(st, vault, &v->metrics, &ac, &v->access)) != 0) {
+		cli_fail("cannot open the journal %s: %s (see the log above; `vigie journal verify` "
+		         "names any damage)", jp.dir, vg_strerror(c));
+		goto out;
+	}
+	if (sessions_new(st, vault, SESSION_PRO, v->cfg.token_ttl, v->cfg.token_idle,
+	                 &v->sessions) != 0 ||
+	    sessions_new(st, vault, SESSION_INSURED, v->cfg.token_ttl, v->cfg.token_idle,
+	                 &v->isessions) != 0 ||
 	    throttle_new(v->cfg.ip_fail_burst, v->cfg.ip_fail_period, &v->throttle) != 0 ||
-	    access_log_new(st, &v->metrics, &v->access) != 0 ||
 	    pthread_mutex_init(&v->login_lock, NULL) != 0) {
 		cli_fail("cannot set up the service");
 		goto out;
@@ -145,15 +169,20 @@ int cmd_serve(int argc, char **argv)
 	fflush(stdout);
 	log_event(LOG_INFO, "serve.start", LS("host", v->cfg.host), LI("port", v->bound_port),
 	          LI("threads", v->cfg.threads));
+	if (v->cfg.journal_nowait)
+		log_event(LOG_WARN, "serve.journal_nowait",
+		          LS("warning", "answers do not wait for their journal entries: "
+		                        "for benchmarks only, never in service"));
 	while (sigwait(&set, &sig) != 0)
 		;
 	log_event(LOG_INFO, "serve.stopping", LI("signal", sig));
 	vigie_stop(v);
 	status = 0;
 out:
-	access_log_free(v->access); /* flushes queued access records */
+	access_log_free(v->access); /* the journal's queue is empty: vigie_stop waited for it */
 	throttle_free(v->throttle);
 	sessions_free(v->sessions);
+	sessions_free(v->isessions);
 	store_close(st);
 	vault_free(vault);
 	if (status == 0)

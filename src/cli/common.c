@@ -27,3 +27,9 @@ int cli_open(const char *dir, struct vault **v, struct store **st)
 	}
 	return 0;
 }
+
+void cli_journal_paths(const char *dir, struct cli_journal_paths *p)
+{
+	cli_path(p->dir, sizeof(p->dir), dir, "journal");
+	cli_path(p->key, sizeof(p->key), dir, "journal.key");
+}

@@ -18,8 +18,8 @@ static void usage(FILE *f)
 	fputs("usage: vigie <command> [options]\n"
 	      "\n"
 	      "commands:\n"
-	      "  init   [--data DIR]                      create keys and the database\n"
-	      "  seed   [--data DIR] --insured N --pros M [--seed S] [--sample K]\n"
+	      "  init   [--data DIR] [--origin NAME]      create keys, the database and the journal\n"
+	      "  seed   [--data DIR] --insured N --pros M [--seed S] [--sample K] [--accounts A]\n"
 	      "                                           synthetic population (deterministic)\n"
 	      "  serve  [--data DIR] [--listen HOST:PORT] [--threads N] [--base-url URL]\n"
 	      "         [--port-file FILE] [--conn-timeout S]\n"
@@ -27,6 +27,10 @@ static void usage(FILE *f)
 	      "  totp   SECRET | --rpps RPPS [--data DIR] print the current TOTP code\n"
 	      "  backup [--data DIR] --out FILE           consistent copy of the database\n"
 	      "  status [--data DIR]                      what the data directory holds\n"
+	      "  journal verify [--data DIR] [--no-records]\n"
+	      "                                           recompute tiles, root and checkpoints\n"
+	      "  journal proof --index N | --from SIZE    inclusion receipt / consistency proof\n"
+	      "  journal checkpoint | key                 the signed checkpoint / verifier key\n"
 	      "  version\n"
 	      "\n"
 	      "DIR defaults to $VIGIE_DATA, else ./data. Logs: JSON lines on stderr,\n"
@@ -86,6 +90,7 @@ int main(int argc, char **argv)
 	static const struct { const char *name; int (*fn)(int, char **); } CMDS[] = {
 		{ "init", cmd_init }, { "seed", cmd_seed }, { "serve", cmd_serve },
 		{ "totp", cmd_totp }, { "backup", cmd_backup }, { "status", cmd_status },
+		{ "journal", cmd_journal },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||

@@ -1,32 +1,72 @@
 /*
- * access.h - the access record sink: every lookup, allowed or refused, is
- * recorded (who, which patient by pseudonym, when, from where, what was
- * returned).
+ * access.h - every lookup, allowed or refused, is journaled before its
+ * answer leaves (write-ahead): who, which patient by pseudonym, when, from
+ * where, what was returned, the decision.
  *
- * Records are queued and written by one writer thread in batches (one
- * transaction per batch). The queue is bounded: when it is full, callers wait,
- * so records are never dropped. access_log_free flushes what is queued.
+ * The access log owns the journal (journal/journal.h) and an indexer thread:
  *
- * This is the seam the write-ahead Merkle journal takes over: it will make
- * access_log_record wait until its entry is durable before the response goes.
+ *     request thread:  access_log_submit -> entry_prepare (salt, record,
+ *                      commitment, sealed blob) -> journal_append
+ *     journal writer:  group write + fdatasync -> rows queued for the
+ *                      indexer -> the request's done callback (the reply goes)
+ *     indexer:         rows into the store in batches (the per-person view,
+ *                      incidents); refilled from the log at start after a crash.
+ *
  * Thread-safe.
  */
 #ifndef VIGIE_HTTP_ACCESS_H
 #define VIGIE_HTTP_ACCESS_H
 
 #include "core/err.h"
-#include "store/store.h"
+#include "crypto/vault.h"
 #include "http/metrics.h"
+#include "journal/entry.h"
+#include "journal/journal.h"
+#include "store/store.h"
 
 struct access_log;
 
-/* m may be NULL. Returns 0, VG_ENOMEM or VG_EIO (thread start). */
-VG_MUST_USE int access_log_new(struct store *st, struct metrics *m, struct access_log **out);
-/* Flush the queue, stop the writer, free. Accepts NULL. */
+/* One journaled access in flight: caller-owned, alive until done is called. */
+struct access_pending {
+	struct journal_item item;
+	struct access_rec rec;
+	uint8_t entry[ENTRY_LEN];
+	uint8_t priv[ENTRY_PRIV_MAX];
+	journal_done_fn done;
+	void *arg;
+};
+
+struct access_cfg {
+	const char *journal_dir;
+	const char *key_path;
+	const char *origin;
+	unsigned checkpoint_ms;   /* 0: the journal's default */
+};
+
+/*
+ * Open the journal, refill the store's rows from its log if they lag (a
+ * crash between durable and indexed), start the indexer. m may be NULL.
+ * Returns 0, VG_ENOMEM, VG_EIO, VG_ECORRUPT (see journal_open).
+ */
+VG_MUST_USE int access_log_new(struct store *st, const struct vault *v, struct metrics *m,
+                               const struct access_cfg *cfg, struct access_log **out);
+/* Finish what is queued (journal and rows), stop, free. Accepts NULL. */
 void access_log_free(struct access_log *a);
-/* Queue one record (copied). Returns 0, or VG_EIO once the log is shutting down. */
-VG_MUST_USE int access_log_record(struct access_log *a, const struct access_rec *r);
-/* Wait until everything queued so far is written (tests, shutdown). */
+
+/*
+ * Journal r (copied into p; r->idx, salt and record are filled in p->rec):
+ * done(arg, rc, index) is called on the journal's thread once the entry is
+ * durable (rc 0) or has failed. Returns 0, or an error (VG_EBUSY, VG_EIO,
+ * VG_ETOOBIG) when done will not be called.
+ */
+VG_MUST_USE int access_log_submit(struct access_log *a, struct access_pending *p,
+                                  const struct access_rec *r, journal_done_fn done, void *arg);
+/* Journal r and wait until durable; *index may be NULL. */
+VG_MUST_USE int access_log_record(struct access_log *a, const struct access_rec *r,
+                                  uint64_t *index);
+/* Wait until everything submitted so far is durable, signed and indexed. */
 void access_log_sync(struct access_log *a);
+/* The journal (borrowed). */
+struct journal *access_log_journal(struct access_log *a);
 
 #endif

@@ -2,11 +2,11 @@
  * api_fhir.c - the FHIR R4 rights lookup: metadata, Patient and Coverage
  * search by NIR, CoverageEligibilityRequest/$submit.
  *
- * Every authenticated lookup, allowed or refused, leaves an access record
- * (http/access.h) queued before its answer is. The record is committed in the
- * next batch (within milliseconds), not yet before the answer leaves: making
- * it durable first is the journal's job (see access.h). Personal data is
- * unsealed only for the persons a lookup returns, and contact data never.
+ * Every authenticated lookup, allowed or refused, is journaled and its answer
+ * leaves only once the journal entry is durable (reply_journaled, write-ahead);
+ * if the journal cannot take it the answer is a 503 and discloses nothing.
+ * Personal data is unsealed only for the persons a lookup returns, and
+ * contact data never.
  * Search is by identifier only: no search by name or birth date, so there is
  * no way to fish for people.
  */
@@ -86,34 +86,33 @@ static int parse_query(struct req *r, struct qargs *q, enum MHD_Result *res)
 	return 0;
 }
 
-/* Record an access; the pseudonym is the keyed hash of what was asked for. */
-static int record(struct req *r, const char *asked, const char *route, int status, int n,
-                  const char *fields, const char *decision)
+/* The access record of this request; the pseudonym is the keyed hash of what was asked for. */
+static void access_of(struct req *r, const char *asked, const char *route, int status, int n,
+                      const char *fields, const char *decision, struct access_rec *a)
 {
-	struct access_rec a;
 	struct timespec ts;
 
-	memset(&a, 0, sizeof(a));
+	memset(a, 0, sizeof(*a));
 	clock_gettime(CLOCK_REALTIME, &ts);
-	a.t_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	a.pro_id = r->pro_id;
-	vault_blind(r->v->vault, VAULT_D_ACCESS, asked, strnlen(asked, 64), a.patient);
-	memcpy(a.ip, r->ip, sizeof(a.ip));
-	snprintf(a.route, sizeof(a.route), "%s", route);
-	a.status = status;
-	a.n_results = n;
-	snprintf(a.fields, sizeof(a.fields), "%s", fields);
-	snprintf(a.decision, sizeof(a.decision), "%s", decision);
-	return access_log_record(r->v->access, &a);
+	a->t_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	a->pro_id = r->pro_id;
+	memcpy(a->rpps, r->rpps, sizeof(a->rpps));
+	vault_blind(r->v->vault, VAULT_D_ACCESS, asked, strnlen(asked, 64), a->patient);
+	memcpy(a->ip, r->ip, sizeof(a->ip));
+	snprintf(a->route, sizeof(a->route), "%s", route);
+	a->status = status;
+	a->n_results = n;
+	snprintf(a->fields, sizeof(a->fields), "%s", fields);
+	snprintf(a->decision, sizeof(a->decision), "%s", decision);
 }
 
 static enum MHD_Result refuse(struct req *r, const char *asked, const char *route, int status,
                               const char *code, const char *diag, const char *decision)
 {
-	if (record(r, asked, route, status, 0, "", decision) != 0)
-		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
-		                     "the access journal is unavailable; nothing was disclosed");
-	return reply_outcome(r, status, code, diag);
+	struct access_rec a;
+
+	access_of(r, asked, route, status, 0, "", decision, &a);
+	return reply_journaled(r, &a, status, NULL, code, diag);
 }
 
 /* Unseal the persons matching a NIR. Returns 0 or a negative enum vg_err. */
@@ -181,14 +180,13 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	size_t np = 0;
 	int with_cov, rc;
 	struct jw w;
+	struct access_rec a;
 	enum MHD_Result res;
 
 	if (auth_require(r, &res) != 0)
 		return res; /* no professional, nothing disclosed: counted in metrics, not recorded */
-	if (parse_query(r, &q, &res) != 0) {
-		VG_IGNORE(record(r, "", route, r->status, 0, "", "invalid"));
-		return res;
-	}
+	if (parse_query(r, &q, &res) != 0)
+		return res; /* a malformed query names no one: answered, not journaled */
 	if (!q.val[0])
 		return refuse(r, "", route, MHD_HTTP_BAD_REQUEST, "required",
 		              coverage_only ? "beneficiary:identifier is required"
@@ -203,12 +201,6 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	if (rc != 0)
 		return lookup_failed(r, n.canon, route, rc);
 	fields = coverage_only ? F_COVERAGE : with_cov ? F_PATIENT_COV : F_PATIENT;
-	/* The access is recorded before any personal data is queued (see the top comment). */
-	if (record(r, n.canon, route, 200, (int)np, np ? fields : "", "allow") != 0) {
-		wipe_persons(persons, np);
-		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
-		                     "the access journal is unavailable; nothing was disclosed");
-	}
 	snprintf(self, sizeof(self), "%s/%s?%s=%s%%7C%s%s", r->v->cfg.base_url, route, param,
 	         FHIR_NIR_SYSTEM, n.canon, with_cov ? "&_revinclude=Coverage%3Abeneficiary" : "");
 	jw_init(&w, np ? 2048 : 512);
@@ -219,8 +211,9 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	wipe_persons(persons, np);
 	atomic_fetch_add_explicit(&r->v->metrics.lookups, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&r->v->metrics.persons_returned, np, memory_order_relaxed);
-	res = reply_json(r, MHD_HTTP_OK, NULL, &w);
-	return res;
+	/* Sent only once the access is durable in the journal (see the top comment). */
+	access_of(r, n.canon, route, 200, (int)np, np ? fields : "", "allow", &a);
+	return reply_journaled(r, &a, MHD_HTTP_OK, &w, NULL, NULL);
 }
 
 enum MHD_Result api_patient_search(struct req *r)
@@ -244,6 +237,7 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 	time_t t = time(NULL);
 	struct tm tm;
 	struct jw w;
+	struct access_rec a;
 	enum MHD_Result res;
 	int rc;
 
@@ -274,11 +268,6 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 		              "several people are billed under this NIR: give the patient's "
 		              "birthDate in a contained Patient", "ambiguous");
 	}
-	if (record(r, rq.nir.canon, "$submit", 200, 1, F_SUBMIT, "allow") != 0) {
-		wipe_persons(persons, np);
-		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
-		                     "the access journal is unavailable; nothing was disclosed");
-	}
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(id, sizeof(id), rnd, sizeof(rnd));
 	gmtime_r(&t, &tm);
@@ -288,7 +277,8 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 	wipe_persons(persons, np);
 	atomic_fetch_add_explicit(&r->v->metrics.lookups, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&r->v->metrics.persons_returned, 1, memory_order_relaxed);
-	return reply_json(r, MHD_HTTP_OK, NULL, &w);
+	access_of(r, rq.nir.canon, "$submit", 200, 1, F_SUBMIT, "allow", &a);
+	return reply_journaled(r, &a, MHD_HTTP_OK, &w, NULL, NULL);
 }
 
 enum MHD_Result api_metadata(struct req *r)

@@ -39,6 +39,8 @@ struct vigie_cfg {
 	unsigned ip_fail_period;    /* seconds to earn back one failed-login allowance */
 	unsigned acct_fail_free;    /* consecutive failures before an account backs off */
 	unsigned acct_fail_max;     /* consecutive failures that lock an account (<= 100) */
+	unsigned me_max;            /* accesses listed per /me/accesses page */
+	int journal_nowait;         /* BENCHMARKS ONLY: answer before the entry is durable */
 };
 
 /* Defaults for every field. */
@@ -47,14 +49,18 @@ void vigie_cfg_defaults(struct vigie_cfg *c);
 struct sessions;
 struct throttle;
 struct access_log;
+struct access_pending;
 
 struct vigie {
 	struct vigie_cfg cfg;
 	struct store *store;        /* borrowed */
 	const struct vault *vault;  /* borrowed */
-	struct sessions *sessions;
+	struct sessions *sessions;  /* professionals */
+	struct sessions *isessions; /* insured people's accounts */
 	struct throttle *throttle;
-	struct access_log *access;
+	struct access_log *access;  /* owns the journal */
+	_Atomic int stopping;       /* no new journaled replies: shutting down */
+	_Atomic long journal_waiting; /* connections suspended until their entry is durable */
 	struct metrics metrics;
 	struct workers *workers;    /* Argon2id off the event threads; cfg.login_parallel of them */
 	pthread_mutex_t login_lock; /* serialises the TOTP-step check-and-set */
@@ -65,7 +71,7 @@ struct vigie {
 
 enum route {
 	R_NONE = 0, R_METADATA, R_PATIENT, R_COVERAGE, R_SUBMIT, R_LOGIN, R_LOGOUT, R_HEALTH,
-	R_METRICS, R_NOT_FOUND, R_N
+	R_METRICS, R_JOURNAL, R_ILOGIN, R_ILOGOUT, R_ME_ACCESSES, R_NOT_FOUND, R_N
 };
 
 /* One request. Freed when libmicrohttpd reports it complete. */
@@ -93,7 +99,11 @@ struct req {
 	char pend_hvalue[96];
 	char *pend_buf;          /* owned until queued */
 	size_t pend_len;
-	int64_t pro_id;          /* authenticated professional, 0 if none */
+	int64_t pro_id;          /* authenticated professional (or insured account), 0 if none */
+	char rpps[12];           /* the professional's RPPS, set with pro_id */
+	struct access_pending *jp; /* owned: the journaled access this reply waits for */
+	int journaled;           /* the reply carries Vigie-Journal-Entry */
+	uint64_t journal_index;
 };
 
 /*
@@ -125,8 +135,22 @@ enum MHD_Result reply_throttled(struct req *r, int64_t retry_after, const char *
 /* Queue the reply a worker prepared (r->pend_ready). */
 enum MHD_Result reply_flush(struct req *r);
 
-/* The bearer token's session: 0 and sets r->pro_id, or replies 401 itself (returns -1). */
+/* The bearer token's session: 0 and sets r->pro_id and r->rpps, or replies 401 itself (-1). */
 int auth_require(struct req *r, enum MHD_Result *res);
+/* The same for an insured person's token: 0 and r->pro_id = the account id, or -1. */
+int auth_require_insured(struct req *r, enum MHD_Result *res);
+
+/*
+ * Send the reply prepared by `prepare` (which must queue exactly one reply
+ * through the reply_* functions) only once access record a is durable in
+ * the journal: the connection is suspended meanwhile. If the journal cannot
+ * take it, the reply is replaced by a 503 OperationOutcome and nothing
+ * prepared is sent. a is copied.
+ */
+enum MHD_Result reply_journaled(struct req *r, const struct access_rec *a, int status,
+                                struct jw *w, const char *code, const char *diag);
+/* The token of "Authorization: Bearer <token>" (*len set), or NULL. */
+const char *req_bearer(struct req *r, size_t *len);
 /* The value of a request header, or NULL. */
 const char *req_header(struct req *r, const char *name);
 /* 1 if the Content-Type is JSON (application/json or application/fhir+json). */
@@ -144,6 +168,10 @@ enum MHD_Result api_login(struct req *r);
 enum MHD_Result api_logout(struct req *r);
 enum MHD_Result api_healthz(struct req *r);
 enum MHD_Result api_metrics(struct req *r);
+enum MHD_Result api_journal(struct req *r);
+enum MHD_Result api_insured_login(struct req *r);
+enum MHD_Result api_insured_logout(struct req *r);
+enum MHD_Result api_me_accesses(struct req *r);
 
 /* The login body, parsed from untrusted JSON (exposed for the fuzzer). */
 struct login_req {
@@ -153,5 +181,13 @@ struct login_req {
 };
 /* 0, or VG_EINVAL with *why set. out->password is wiped by the caller after use. */
 VG_MUST_USE int login_parse(const char *body, size_t len, struct login_req *out, const char **why);
+
+/* The insured login body {"login": NIR or e-mail, "password"} (exposed for the fuzzer). */
+struct insured_login_req {
+	char login[256];
+	char password[1025];
+};
+VG_MUST_USE int insured_login_parse(const char *body, size_t len, struct insured_login_req *out,
+                                    const char **why);
 
 #endif

@@ -59,7 +59,7 @@ void metrics_render(const struct metrics *m, const char *const *route_names, str
 		for (int c = 1; c < 6; c++) {
 			unsigned long long v = LOAD(((struct metrics *)m)->requests[r][c]);
 
-			if (v)
+			if (v && route_names[r])
 				line(w, "vigie_http_requests_total{route=\"%s\",code=\"%s\"} %llu\n",
 				     route_names[r], CLS[c], v);
 		}

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "core/jw.h"
 
-#define METRICS_ROUTES 10   /* enum route */
+#define METRICS_ROUTES 16   /* enum route */
 #define METRICS_BUCKETS 12  /* latency histogram buckets */
 
 struct metrics {

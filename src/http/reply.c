@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/fhir.h"
+#include "core/log.h"
+#include "http/access.h"
 
 #define CT_FHIR "application/fhir+json; charset=utf-8"
 
@@ -51,6 +55,12 @@ static enum MHD_Result send_buf(struct req *r, int status, const char *ctype, ch
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (hname)
 		MHD_add_response_header(resp, hname, hvalue);
+	if (r->journaled) {
+		char ix[24];
+
+		snprintf(ix, sizeof(ix), "%" PRIu64, r->journal_index);
+		MHD_add_response_header(resp, "Vigie-Journal-Entry", ix);
+	}
 	if (r->close_after)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ok = MHD_queue_response(r->conn, (unsigned int)status, resp);
@@ -135,4 +145,91 @@ enum MHD_Result reply_throttled(struct req *r, int64_t retry_after, const char *
 	snprintf(ra, sizeof(ra), "%" PRId64, retry_after > 0 ? retry_after : 1);
 	return reply_with_header(r, MHD_HTTP_TOO_MANY_REQUESTS, "throttled", diag,
 	                         MHD_HTTP_HEADER_RETRY_AFTER, ra);
+}
+
+/* ---- journaled replies (write-ahead) ---------------------------------------- */
+
+static const char JOURNAL_DOWN[] = "the access journal is unavailable; nothing was disclosed";
+
+/* Replace a prepared reply by a 503 (the journal failed): nothing prepared is sent. */
+static void replace_by_503(struct req *r)
+{
+	if (r->pend_buf)
+		sodium_memzero(r->pend_buf, r->pend_len);
+	free(r->pend_buf);
+	r->pend_buf = NULL;
+	r->pend_ready = 0;
+	r->journaled = 0;
+	r->deferred = 1;
+	(void)reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient", JOURNAL_DOWN);
+}
+
+/* On the journal's writer thread: the entry is durable (or failed); let the reply go. */
+static void journal_done(void *arg, int rc, uint64_t index)
+{
+	struct req *r = arg;
+	struct vigie *v = r->v;
+
+	if (rc == 0) {
+		r->journaled = 1;
+		r->journal_index = index;
+	} else {
+		atomic_fetch_add_explicit(&v->metrics.access_errors, 1, memory_order_relaxed);
+		replace_by_503(r);
+	}
+	MHD_resume_connection(r->conn);
+	atomic_fetch_sub(&v->journal_waiting, 1);
+}
+
+/* --journal-nowait (benchmarks only): the entry is appended, the answer does not wait. */
+static void nowait_done(void *arg, int rc, uint64_t index)
+{
+	(void)rc;
+	(void)index;
+	free(arg);
+}
+
+static enum MHD_Result reply_unjournaled(struct req *r, const struct access_rec *a)
+{
+	struct access_pending *p = malloc(sizeof(*p));
+
+	if (!p || access_log_submit(r->v->access, p, a, nowait_done, p) != 0) {
+		free(p);
+		replace_by_503(r);
+	}
+	return reply_flush(r);
+}
+
+enum MHD_Result reply_journaled(struct req *r, const struct access_rec *a, int status,
+                                struct jw *w, const char *code, const char *diag)
+{
+	struct vigie *v = r->v;
+	int rc;
+
+	r->deferred = 1; /* prepare, do not queue */
+	if (w)
+		(void)reply_json(r, status, NULL, w);
+	else
+		(void)reply_outcome(r, status, code, diag);
+	if (!r->pend_ready)
+		return MHD_NO; /* out of memory preparing it */
+	if (v->cfg.journal_nowait)
+		return reply_unjournaled(r, a);
+	atomic_fetch_add(&v->journal_waiting, 1);
+	if (atomic_load(&v->stopping) || !(r->jp = malloc(sizeof(*r->jp)))) {
+		atomic_fetch_sub(&v->journal_waiting, 1);
+		replace_by_503(r);
+		return reply_flush(r);
+	}
+	/* Suspend first: the journal may answer before access_log_submit returns. */
+	MHD_suspend_connection(r->conn);
+	rc = access_log_submit(v->access, r->jp, a, journal_done, r);
+	if (rc != 0) {
+		log_event(LOG_ERROR, "journal.append_refused", LS("error", vg_strerror(rc)));
+		atomic_fetch_add_explicit(&v->metrics.access_errors, 1, memory_order_relaxed);
+		replace_by_503(r);
+		MHD_resume_connection(r->conn);
+		atomic_fetch_sub(&v->journal_waiting, 1);
+	}
+	return MHD_YES; /* the reply is queued by reply_flush when the connection resumes */
 }

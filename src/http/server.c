@@ -25,11 +25,12 @@
 #include "http/throttle.h"
 #include "http/workers.h"
 
-static const char *const ROUTE_NAMES[R_N] = {
+static const char *const ROUTE_NAMES[METRICS_ROUTES] = { /* unused slots: NULL */
 	[R_NONE] = "none", [R_METADATA] = "metadata", [R_PATIENT] = "Patient",
 	[R_COVERAGE] = "Coverage", [R_SUBMIT] = "$submit", [R_LOGIN] = "login",
 	[R_LOGOUT] = "logout", [R_HEALTH] = "healthz", [R_METRICS] = "metrics",
-	[R_NOT_FOUND] = "not_found",
+	[R_JOURNAL] = "journal", [R_ILOGIN] = "insured_login", [R_ILOGOUT] = "insured_logout",
+	[R_ME_ACCESSES] = "me_accesses", [R_NOT_FOUND] = "not_found",
 };
 
 _Static_assert(R_N <= METRICS_ROUTES, "metrics has a slot per route");
@@ -53,6 +54,7 @@ void vigie_cfg_defaults(struct vigie_cfg *c)
 	c->ip_fail_period = 60;
 	c->acct_fail_free = 5;
 	c->acct_fail_max = 100;
+	c->me_max = 100;
 }
 
 int64_t now_ns(void)
@@ -97,15 +99,23 @@ static enum route route_of(const char *method, const char *url, int *method_ok)
 		{ "/auth/pro/logout", "POST", R_LOGOUT },
 		{ "/healthz", "GET", R_HEALTH },
 		{ "/metrics", "GET", R_METRICS },
+		{ "/auth/insured/login", "POST", R_ILOGIN },
+		{ "/auth/insured/logout", "POST", R_ILOGOUT },
+		{ "/me/accesses", "GET", R_ME_ACCESSES },
 	};
 
 	*method_ok = 1;
+	if (strncmp(url, "/journal/", 9) == 0) {
+		/* The public log: read-only files, answered by api_journal (404 if none). */
+		*method_ok = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+		return R_JOURNAL;
+	}
 	for (size_t i = 0; i < sizeof(T) / sizeof(T[0]); i++) {
 		if (strcmp(url, T[i].path) != 0)
 			continue;
 		*method_ok = strcmp(method, T[i].method) == 0 ||
 		             (strcmp(method, "HEAD") == 0 && strcmp(T[i].method, "GET") == 0 &&
-		              T[i].r != R_PATIENT && T[i].r != R_COVERAGE);
+		              T[i].r != R_PATIENT && T[i].r != R_COVERAGE && T[i].r != R_ME_ACCESSES);
 		return T[i].r;
 	}
 	return R_NOT_FOUND;
@@ -113,9 +123,9 @@ static enum route route_of(const char *method, const char *url, int *method_ok)
 
 static const char *allowed_for(enum route r)
 {
-	if (r == R_SUBMIT || r == R_LOGIN || r == R_LOGOUT)
+	if (r == R_SUBMIT || r == R_LOGIN || r == R_LOGOUT || r == R_ILOGIN || r == R_ILOGOUT)
 		return "POST";
-	return r == R_PATIENT || r == R_COVERAGE ? "GET" : "GET, HEAD";
+	return r == R_PATIENT || r == R_COVERAGE || r == R_ME_ACCESSES ? "GET" : "GET, HEAD";
 }
 
 static enum MHD_Result dispatch(struct req *r)
@@ -138,6 +148,10 @@ static enum MHD_Result dispatch(struct req *r)
 	case R_LOGOUT: return api_logout(r);
 	case R_HEALTH: return api_healthz(r);
 	case R_METRICS: return api_metrics(r);
+	case R_JOURNAL: return api_journal(r);
+	case R_ILOGIN: return api_insured_login(r);
+	case R_ILOGOUT: return api_insured_logout(r);
+	case R_ME_ACCESSES: return api_me_accesses(r);
 	default: break;
 	}
 	return reply_outcome(r, MHD_HTTP_NOT_FOUND, "not-found", "no such endpoint");
@@ -310,6 +324,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		          LI("us", dur / 1000), LI("pro", r->pro_id), LI("term", toe));
 	free(r->pend_buf);
 	free(r->body);
+	free(r->jp);
 	free(r);
 	*req_cls = NULL;
 }
@@ -392,6 +407,16 @@ void vigie_stop(struct vigie *v)
 		/* Finish queued logins: each resumes its connection, which must not stay suspended. */
 		workers_free(v->workers);
 		v->workers = NULL;
+		/*
+		 * Likewise replies waiting for the journal: refuse new ones (503), let the
+		 * journal answer those in flight, and only then stop the daemon.
+		 */
+		atomic_store(&v->stopping, 1);
+		while (atomic_load(&v->journal_waiting) > 0) {
+			struct timespec ms = { 0, 1000000 };
+
+			nanosleep(&ms, NULL);
+		}
 		MHD_stop_daemon(v->daemon);
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd); /* ours: MHD does not close a quiesced listening socket */

@@ -74,7 +74,8 @@ export async function makeTmp(prefix = 'vigie-js-') {
 
 /**
  * `vigie init` then `vigie seed` in a new directory; returns the data directory.
- * opts: insured, pros, seed, sample (rows of insured-sample.tsv).
+ * opts: insured, pros, seed, sample (rows of insured-sample.tsv), accounts
+ * (demo insured online accounts, default 3: each costs an Argon2id hash).
  */
 export async function seededDataDir(opts = {}) {
   const o = { ...SEED, ...opts };
@@ -84,6 +85,7 @@ export async function seededDataDir(opts = {}) {
   const args = ['seed', '--data', data, '--insured', String(o.insured), '--pros', String(o.pros),
     '--seed', String(o.seed), '--quiet'];
   if (o.sample !== undefined) args.push('--sample', String(o.sample));
+  args.push('--accounts', String(o.accounts ?? 3));
   await vigieOk(args);
   return data;
 }
@@ -99,6 +101,7 @@ export function readTsv(file) {
 }
 export const readPros = (data) => readTsv(path.join(data, 'pros.tsv'));
 export const readSample = (data) => readTsv(path.join(data, 'insured-sample.tsv'));
+export const readAccounts = (data) => readTsv(path.join(data, 'insured-accounts.tsv'));
 
 /* --------------------------------------------------------------- server -- */
 
@@ -139,6 +142,13 @@ export async function startServer(data, extra = [], { env = {} } = {}) {
     stdout: () => Buffer.concat(out).toString(),
     exited,
     stopped: null,
+    /** kill -9 by PID (a crash, on purpose): resolves {code, signal}; no clean exit expected. */
+    async kill9() {
+      process.kill(proc.pid, 'SIGKILL');
+      const r = await exited;
+      servers.delete(s);
+      return r;
+    },
     /** SIGTERM by PID; resolves {code, signal, ms}. SIGKILL after timeoutMs. */
     stop(timeoutMs = 20_000) {
       if (!s.stopped) {

@@ -1,0 +1,396 @@
+/*
+ * api_me.c - the insured person's side: login with NIR or e-mail and an
+ * Argon2id password, and GET /me/accesses, every journaled access to their
+ * record with what a person needs to check it themselves (the record, its
+ * salt, a C2SP tlog-proof receipt against the signed checkpoint).
+ *
+ * The accesses listed are those journaled under the account's own access
+ * pseudonym, which the account row fixes at creation: the request carries
+ * no identifier, so one person cannot name another's record. Login failures
+ * all get the same 401 at the same cost, and are throttled per address and
+ * per account like professional logins.
+ */
+#include "http/http.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "core/log.h"
+#include "core/nir.h"
+#include "crypto/password.h"
+#include "http/access.h"
+#include "http/sessions.h"
+#include "http/throttle.h"
+#include "http/workers.h"
+#include "journal/journal.h"
+
+#define ILOGIN_FAILED "login failed: check your social security number or e-mail, and password"
+#define ACCOUNTS_PER_LOGIN 4
+
+int insured_login_parse(const char *body, size_t len, struct insured_login_req *out,
+                        const char **why)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *l, *p;
+	const char *key;
+	json_t *val;
+	int rc = VG_EINVAL;
+
+	memset(out, 0, sizeof(*out));
+	if (!root) {
+		*why = "body is not valid JSON";
+		return VG_EINVAL;
+	}
+	if (!json_is_object(root)) {
+		*why = "body must be a JSON object {\"login\",\"password\"}";
+		goto out;
+	}
+	json_object_foreach(root, key, val) {
+		if (strcmp(key, "login") != 0 && strcmp(key, "password") != 0) {
+			*why = "unknown member: only login and password are accepted";
+			goto out;
+		}
+	}
+	l = json_object_get(root, "login");
+	p = json_object_get(root, "password");
+	if (!json_is_string(l) || !json_is_string(p) || json_string_length(l) == 0 ||
+	    json_string_length(l) >= sizeof(out->login) ||
+	    json_string_length(p) >= sizeof(out->password) ||
+	    memchr(json_string_value(l), '\0', json_string_length(l)) ||
+	    memchr(json_string_value(p), '\0', json_string_length(p))) {
+		*why = "login and password must be strings of reasonable length";
+		goto out;
+	}
+	memcpy(out->login, json_string_value(l), json_string_length(l) + 1);
+	memcpy(out->password, json_string_value(p), json_string_length(p) + 1);
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+static enum MHD_Result ifail(struct req *r)
+{
+	atomic_fetch_add(&r->v->metrics.logins_failed, 1);
+	return reply_with_header(r, MHD_HTTP_UNAUTHORIZED, "security", ILOGIN_FAILED,
+	                         MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"vigie-me\"");
+}
+
+/* The blind index a login names: an e-mail (lower-cased) or a NIR. 0, or VG_EINVAL. */
+static int login_index(const struct vault *vault, const char *login, int *by_email,
+                       uint8_t out[VAULT_BIDX])
+{
+	char low[256];
+	size_t n = strlen(login);
+	struct nir nir;
+	enum nir_fault why;
+
+	if (memchr(login, '@', n)) {
+		for (size_t i = 0; i <= n; i++)
+			low[i] = (char)tolower((unsigned char)login[i]);
+		*by_email = 1;
+		vault_blind(vault, VAULT_D_EMAIL, low, n, out);
+		sodium_memzero(low, sizeof(low));
+		return 0;
+	}
+	if (nir_parse(login, n, &nir, &why) != 0)
+		return VG_EINVAL;
+	*by_email = 0;
+	vault_blind(vault, VAULT_D_NIR, nir.canon, NIR_LEN, out);
+	sodium_memzero(&nir, sizeof(nir));
+	return 0;
+}
+
+static void iaccount_failed(struct vigie *v, const struct store_account *a, int64_t now)
+{
+	int32_t failed = a->failed + 1;
+	int64_t lock = throttle_account_lock(failed, v->cfg.acct_fail_free, v->cfg.acct_fail_max);
+	int64_t until = lock == THROTTLE_FOREVER ? INT64_MAX : lock ? now + lock : 0;
+
+	if (store_account_set_auth(v->store, a->id, failed, until) != 0)
+		log_event(LOG_ERROR, "ilogin.store_failed", LI("account", a->id));
+}
+
+static void ilogin_work(void *arg)
+{
+	struct req *r = arg;
+	struct vigie *v = r->v;
+	struct insured_login_req lr;
+	struct store_account acc[ACCOUNTS_PER_LOGIN];
+	uint8_t bidx[VAULT_BIDX];
+	const char *why = NULL;
+	int64_t now = now_unix(), wait;
+	size_t n = 0, ok = SIZE_MAX;
+	int by_email = 0, rc;
+	enum MHD_Result res;
+
+	r->deferred = 1;
+	if (insured_login_parse(r->body ? r->body : "", r->body_len, &lr, &why) != 0) {
+		res = reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
+		goto out;
+	}
+	wait = throttle_ip_wait(v->throttle, r->ip, now);
+	if (wait > 0) {
+		atomic_fetch_add(&v->metrics.logins_throttled, 1);
+		res = reply_throttled(r, wait, "too many failed logins from this address");
+		goto out;
+	}
+	throttle_ip_fail(v->throttle, r->ip, now); /* refunded on success */
+	rc = login_index(v->vault, lr.login, &by_email, bidx) == 0
+	             ? store_account_find(v->store, by_email, bidx, acc, ACCOUNTS_PER_LOGIN, &n)
+	             : 0;
+	if (rc != 0) {
+		res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                    "the service is busy; try again");
+		goto out;
+	}
+	if (n == 0) {
+		password_burn(lr.password, strlen(lr.password)); /* the same cost as an account */
+		res = ifail(r);
+		goto out;
+	}
+	pthread_mutex_lock(&v->login_lock);
+	for (size_t i = 0; i < n; i++) {
+		if (store_account_get(v->store, acc[i].id, &acc[i]) != 0)
+			continue;
+		if (acc[i].locked_until > now) {
+			pthread_mutex_unlock(&v->login_lock);
+			atomic_fetch_add(&v->metrics.logins_throttled, 1);
+			res = reply_throttled(r, acc[i].locked_until == INT64_MAX ? 3600
+			                                                          : acc[i].locked_until - now,
+			                      "too many failed logins on this account");
+			goto out;
+		}
+		iaccount_failed(v, &acc[i], now);
+	}
+	pthread_mutex_unlock(&v->login_lock);
+	for (size_t i = 0; i < n && ok == SIZE_MAX; i++)
+		if (password_verify(acc[i].pwhash, lr.password, strlen(lr.password)) == 0)
+			ok = i;
+	if (ok == SIZE_MAX) {
+		log_event(LOG_INFO, "ilogin.failed", LI("account", acc[0].id), LS("ip", r->ip));
+		res = ifail(r);
+		goto out;
+	}
+	{
+		char token[TOKEN_B64_LEN + 1];
+		struct jw w;
+
+		pthread_mutex_lock(&v->login_lock);
+		for (size_t i = 0; i < n; i++) /* the attempt is refunded: this was the owner */
+			VG_IGNORE(store_account_set_auth(v->store, acc[i].id, 0, 0));
+		pthread_mutex_unlock(&v->login_lock);
+		throttle_ip_refund(v->throttle, r->ip, now);
+		if (sessions_open(v->isessions, acc[ok].id, r->ip, now, token) != 0) {
+			res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+			                    "could not open a session; try again");
+			goto out;
+		}
+		jw_init(&w, 160);
+		jw_obj(&w);
+		jw_kstr(&w, "access_token", token);
+		jw_kstr(&w, "token_type", "Bearer");
+		jw_kint(&w, "expires_in", v->cfg.token_ttl);
+		jw_kint(&w, "idle_timeout", v->cfg.token_idle);
+		jw_end(&w);
+		sodium_memzero(token, sizeof(token));
+		res = reply_json(r, MHD_HTTP_OK, "application/json", &w);
+		atomic_fetch_add(&v->metrics.logins_ok, 1);
+		log_event(LOG_INFO, "ilogin.ok", LI("account", acc[ok].id), LS("ip", r->ip));
+	}
+out:
+	(void)res;
+	sodium_memzero(&lr, sizeof(lr));
+	sodium_memzero(acc, sizeof(acc));
+	if (r->body)
+		sodium_memzero(r->body, r->body_len);
+	MHD_resume_connection(r->conn);
+}
+
+enum MHD_Result api_insured_login(struct req *r)
+{
+	if (!req_is_json(r))
+		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
+		                     "Content-Type must be application/json");
+	MHD_suspend_connection(r->conn);
+	if (workers_submit(r->v->workers, ilogin_work, r) != 0) {
+		MHD_resume_connection(r->conn);
+		atomic_fetch_add(&r->v->metrics.logins_throttled, 1);
+		return reply_throttled(r, 1, "too many logins in progress; try again");
+	}
+	return MHD_YES;
+}
+
+int auth_require_insured(struct req *r, enum MHD_Result *res)
+{
+	size_t len = 0;
+	const char *tok = req_bearer(r, &len);
+	int64_t id = 0;
+	int rc;
+
+	if (!tok) {
+		*res = reply_unauthorized(r, req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) != NULL);
+		return -1;
+	}
+	rc = sessions_check(r->v->isessions, tok, len, now_unix(), &id);
+	if (rc == VG_EDENIED) {
+		*res = reply_unauthorized(r, 1);
+		return -1;
+	}
+	if (rc != 0) {
+		*res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                     "the service is busy; try again");
+		return -1;
+	}
+	r->pro_id = id;
+	return 0;
+}
+
+enum MHD_Result api_insured_logout(struct req *r)
+{
+	size_t len = 0;
+	const char *tok = req_bearer(r, &len);
+	enum MHD_Result res;
+
+	if (auth_require_insured(r, &res) != 0)
+		return res;
+	if (sessions_close(r->v->isessions, tok, len) != 0)
+		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                     "the service is busy; try again");
+	return reply_text(r, MHD_HTTP_OK, "application/json", "{\"status\":\"logged out\"}");
+}
+
+static const char *profession(int kind)
+{
+	switch (kind) {
+	case PRO_PHARMACIST: return "pharmacist";
+	case PRO_GP: return "general practitioner";
+	case PRO_SPECIALIST: return "specialist";
+	case PRO_LAB: return "laboratory";
+	case PRO_HOSPITAL: return "hospital";
+	default: return "unknown";
+	}
+}
+
+/* "name,birthDate" -> ["name","birthDate"] (fields are a fixed vocabulary). */
+static void fields_array(struct jw *w, const char *fields)
+{
+	const char *s = fields;
+
+	jw_karr(w, "fields");
+	while (*s) {
+		const char *c = strchr(s, ',');
+		size_t n = c ? (size_t)(c - s) : strlen(s);
+
+		jw_strn(w, s, n);
+		s += n + (c ? 1 : 0);
+	}
+	jw_end(w);
+}
+
+enum MHD_Result api_me_accesses(struct req *r)
+{
+	static __thread struct access_rec rows[256];
+	static __thread char receipt[16384];
+	struct vigie *v = r->v;
+	struct journal *j = access_log_journal(v->access);
+	struct store_account acct;
+	struct store_pro pro = { 0 };
+	const char *before_s = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "before");
+	int64_t before = INT64_MAX;
+	size_t n = 0, cap = v->cfg.me_max < 256 ? v->cfg.me_max : 256, cp_len = 0, rl;
+	char note[JOURNAL_NOTE_MAX], hex[2 * VAULT_BIDX + 1], when[40];
+	uint64_t cp_size = 0;
+	struct jw w;
+	enum MHD_Result res;
+	int rc;
+
+	if (auth_require_insured(r, &res) != 0)
+		return res;
+	if (before_s) {
+		char *end = NULL;
+		long long b = strtoll(before_s, &end, 10);
+
+		if (!*before_s || *end || b <= 0)
+			return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid",
+			                     "before must be a positive journal index");
+		before = b;
+	}
+	if ((rc = store_account_get(v->store, r->pro_id, &acct)) != 0 ||
+	    (rc = store_access_by_patient(v->store, acct.patient, before, rows, cap, &n)) != 0 ||
+	    (rc = journal_checkpoint(j, note, sizeof(note), &cp_len, &cp_size, NULL)) != 0)
+		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                     "the service is busy; try again");
+	sodium_bin2hex(hex, sizeof(hex), acct.patient, VAULT_BIDX);
+	jw_init(&w, 4096 + n * 2048);
+	jw_obj(&w);
+	jw_kstr(&w, "patient", hex);
+	jw_kobj(&w, "journal");
+	jw_kstr(&w, "verifierKey", journal_vkey(j));
+	jw_kint(&w, "size", (int64_t)cp_size);
+	jw_key(&w, "checkpoint");
+	jw_strn(&w, note, cp_len);
+	jw_end(&w);
+	jw_karr(&w, "accesses");
+	for (size_t i = 0; i < n; i++) {
+		struct access_rec *a = &rows[i];
+		time_t secs = (time_t)(a->t_ms / 1000);
+		struct tm tm;
+		char salt[ACCESS_SALT * 2];
+
+		gmtime_r(&secs, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (a->pro_id != pro.id && store_pro_get_id(v->store, a->pro_id, &pro) != 0)
+			memset(&pro, 0, sizeof(pro));
+		jw_obj(&w);
+		jw_kint(&w, "index", a->idx);
+		jw_kstr(&w, "time", when);
+		jw_kobj(&w, "professional");
+		jw_kstr(&w, "rpps", a->rpps);
+		if (pro.id) {
+			char name[140];
+
+			snprintf(name, sizeof(name), "%s %s", pro.given, pro.family);
+			jw_kstr(&w, "name", name);
+			jw_kstr(&w, "profession", profession(pro.kind));
+			jw_kstr(&w, "city", pro.city);
+			jw_kstr(&w, "department", pro.dept);
+		}
+		jw_end(&w);
+		jw_kstr(&w, "route", a->route);
+		jw_kstr(&w, "decision", a->decision);
+		jw_kint(&w, "persons", a->n_results);
+		fields_array(&w, a->fields);
+		jw_kstr(&w, "record", a->record);
+		sodium_bin2base64(salt, sizeof(salt), a->salt, ACCESS_SALT,
+		                  sodium_base64_VARIANT_ORIGINAL);
+		jw_kstr(&w, "salt", salt);
+		rc = journal_receipt(j, (uint64_t)a->idx, receipt, sizeof(receipt), &rl);
+		if (rc == 0) {
+			jw_key(&w, "receipt");
+			jw_strn(&w, receipt, rl);
+		} else {
+			/* Durable, not yet in a signed checkpoint (under a second), or tiles unreadable. */
+			jw_key(&w, "receipt");
+			jw_str(&w, NULL);
+			if (rc != VG_ENOTFOUND)
+				log_event(LOG_ERROR, "me.receipt_failed", LI("index", a->idx),
+				          LS("error", vg_strerror(rc)));
+		}
+		jw_end(&w);
+	}
+	jw_end(&w);
+	if (n == cap && n > 0)
+		jw_kint(&w, "before", rows[n - 1].idx); /* the next page: ?before=<this> */
+	jw_end(&w);
+	sodium_memzero(&pro, sizeof(pro));
+	sodium_memzero(&acct, sizeof(acct));
+	return reply_json(r, MHD_HTTP_OK, "application/json", &w);
+}
