@@ -12,6 +12,7 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ struct slot {
 	uint8_t entry[32];
 	uint8_t priv[300];
 	_Atomic int busy;
+	sem_t *freed;           /* the appender's: posted when a slot comes back */
 };
 
 struct appender {
@@ -44,6 +46,7 @@ struct appender {
 	int inflight;
 	double until;
 	_Atomic uint64_t *done;
+	sem_t freed;
 };
 
 static void on_done(void *arg, int rc, uint64_t index)
@@ -56,6 +59,7 @@ static void on_done(void *arg, int rc, uint64_t index)
 		exit(1);
 	}
 	atomic_store(&s->busy, 0);
+	sem_post(s->freed);
 }
 
 static void *run(void *arg)
@@ -72,6 +76,7 @@ static void *run(void *arg)
 			if (atomic_load(&s->busy))
 				continue;
 			idle = 0;
+			s->freed = &a->freed;
 			atomic_store(&s->busy, 1);
 			randombytes_buf(s->entry, sizeof(s->entry));
 			s->it = (struct journal_item){ .entry = s->entry, .entry_len = 32, .priv = s->priv,
@@ -83,8 +88,19 @@ static void *run(void *arg)
 			}
 			n++;
 		}
-		if (idle)
-			sched_yield();
+		if (idle) {
+			/* Block like a server's connections do, rather than spin: the writer
+			 * and the integrator need the cores. */
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 10000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			sem_timedwait(&a->freed, &ts);
+		}
 	}
 	for (int i = 0; i < a->inflight; i++)
 		while (atomic_load(&a->slots[i].busy))
@@ -128,8 +144,12 @@ int main(int argc, char **argv)
 	ap = calloc((size_t)threads, sizeof(*ap));
 	t0 = now_s();
 	for (int i = 0; i < threads; i++) {
-		ap[i] = (struct appender){ j, calloc((size_t)inflight, sizeof(struct slot)), inflight,
-		                           t0 + secs, &done };
+		ap[i].j = j;
+		ap[i].slots = calloc((size_t)inflight, sizeof(struct slot));
+		ap[i].inflight = inflight;
+		ap[i].until = t0 + secs;
+		ap[i].done = &done;
+		sem_init(&ap[i].freed, 0, 0);
 		pthread_create(&th[i], NULL, run, &ap[i]);
 	}
 	/* Meanwhile: how long from durable to signed? Sample the size now, wait for a checkpoint over it. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -242,7 +243,8 @@ static int rebuild(struct journal *j, uint64_t limit, uint64_t check_size,
 	return rc;
 }
 
-static int open_log(struct journal *j, uint64_t good_off, int torn)
+/* Open (creating) the log and lock it: one sequencer per log, or frames would interleave. */
+static int lock_log(struct journal *j)
 {
 	char path[1024];
 	int rc = jpath(path, sizeof(path), j->dir, "log");
@@ -252,6 +254,23 @@ static int open_log(struct journal *j, uint64_t good_off, int torn)
 	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (j->fd < 0)
 		return VG_EIO;
+	if (flock(j->fd, LOCK_EX | LOCK_NB) != 0) {
+		log_event(LOG_ERROR, "journal.in_use",
+		          LS("error", "another vigie process holds this journal"));
+		return VG_EBUSY;
+	}
+	return 0;
+}
+
+static int open_log(struct journal *j, uint64_t good_off, int torn)
+{
+	char path[1024];
+	int rc = jpath(path, sizeof(path), j->dir, "log");
+
+	if (rc != 0)
+		return rc;
+	if (j->fd < 0)
+		return VG_EIO; /* lock_log opened it */
 	if (good_off == 0) {
 		/* New (or never written) log: the header, durably. */
 		if (ftruncate(j->fd, 0) != 0 ||
@@ -620,7 +639,7 @@ int journal_open(const struct journal_cfg *cfg, struct journal **out)
 		rc = VG_EIO;
 		goto fail;
 	}
-	if ((rc = load_key(j, cfg->key_path, cfg->origin)) != 0)
+	if ((rc = load_key(j, cfg->key_path, cfg->origin)) != 0 || (rc = lock_log(j)) != 0)
 		goto fail;
 
 	/* The published checkpoints: the log must reproduce the last. */

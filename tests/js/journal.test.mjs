@@ -212,3 +212,13 @@ test('`vigie journal verify` passes, then names the tile or bundle holding a fli
   const again = await vigie(['journal', 'verify', '--data', data]);
   assert.equal(again.code, 0, again.stdout);
 });
+
+test('a second server on the same data directory refuses to start (one sequencer per journal)', async () => {
+  const first = await startServer(data); // the file's server was stopped by the test above
+  const r = await vigie(['serve', '--data', data, '--listen', '127.0.0.1:0'], { timeoutMs: 30_000 });
+  assert.equal(r.code, 1, `a second server must not run: ${r.stdout}${r.stderr}`);
+  assert.match(r.stderr, /journal\.in_use/);
+  assert.match(r.stderr, /cannot open the journal/);
+  assert.equal((await http(first, 'GET', '/healthz')).status, 200, 'the first one is unaffected');
+  assertCleanExit(await first.stop(), first);
+});
