@@ -28,4 +28,21 @@ cat <<MSG
       '$base/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.10|$nir&_revinclude=Coverage:beneficiary'
 
 MSG
+if [ -f "$data/insured-accounts.tsv" ]; then
+  read -r anir aemail apassword _ < <(sed -n 2p "$data/insured-accounts.tsv")
+  cat <<MSG
+  a demo insured account   NIR $anir / $aemail   password $apassword
+  (who looked at my record, with receipts; more accounts in $data/insured-accounts.tsv)
+
+  ME=\$(curl -s $base/auth/insured/login -H 'Content-Type: application/json' \\
+      -d '{"login":"$anir","password":"$apassword"}' | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
+  curl -s -H "Authorization: Bearer \$ME" $base/me/accesses
+
+  the public journal   $base/journal/checkpoint   ($vigie journal key --data $data)
+  check it             $vigie journal verify --data $data
+
+MSG
+else
+  echo "  ($data predates insured accounts: remove it and run make run again to get demo accounts)"
+fi
 exec "$vigie" serve --data "$data" --listen "$listen"
