@@ -64,13 +64,19 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *k
 }
 
 /* Parse the query; on error, replies 400 and returns -1. */
-static int parse_query(struct req *r, struct qargs *q, enum MHD_Result *res)
+/* Why a query is refused: the status, issue code and diagnostics of its OperationOutcome. */
+struct qfail {
+	int status;
+	const char *code, *diag;
+};
+
+static int parse_query(struct req *r, struct qargs *q, struct qfail *f)
 {
 	const char *fmt;
 
 	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, collect, q);
 	if (q->bad) {
-		*res = reply_outcome(r, MHD_HTTP_BAD_REQUEST, q->bad_code, q->bad);
+		*f = (struct qfail){ MHD_HTTP_BAD_REQUEST, q->bad_code, q->bad };
 		return -1;
 	}
 	for (int i = 0; q->allowed[i]; i++) {
@@ -78,8 +84,8 @@ static int parse_query(struct req *r, struct qargs *q, enum MHD_Result *res)
 			continue;
 		if (strcmp(fmt, "json") != 0 && strcmp(fmt, "application/fhir+json") != 0 &&
 		    strcmp(fmt, "application/json") != 0) {
-			*res = reply_outcome(r, MHD_HTTP_NOT_ACCEPTABLE, "not-supported",
-			                     "only JSON is served (_format=json)");
+			*f = (struct qfail){ MHD_HTTP_NOT_ACCEPTABLE, "not-supported",
+			                     "only JSON is served (_format=json)" };
 			return -1;
 		}
 	}
@@ -181,12 +187,13 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	int with_cov, rc;
 	struct jw w;
 	struct access_rec a;
+	struct qfail qf;
 	enum MHD_Result res;
 
 	if (auth_require(r, &res) != 0)
 		return res; /* no professional, nothing disclosed: counted in metrics, not recorded */
-	if (parse_query(r, &q, &res) != 0)
-		return res; /* a malformed query names no one: answered, not journaled */
+	if (parse_query(r, &q, &qf) != 0) /* refused, and journaled like every refusal */
+		return refuse(r, "", route, qf.status, qf.code, qf.diag, "invalid");
 	if (!q.val[0])
 		return refuse(r, "", route, MHD_HTTP_BAD_REQUEST, "required",
 		              coverage_only ? "beneficiary:identifier is required"
@@ -289,10 +296,10 @@ enum MHD_Result api_metadata(struct req *r)
 	time_t t = (time_t)r->v->started;
 	struct tm tm;
 	struct jw w;
-	enum MHD_Result res;
+	struct qfail qf;
 
-	if (parse_query(r, &q, &res) != 0)
-		return res;
+	if (parse_query(r, &q, &qf) != 0)
+		return reply_outcome(r, qf.status, qf.code, qf.diag);
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	jw_init(&w, 2048);

@@ -157,6 +157,27 @@ test('an insured person logs in and sees, and can verify, every access to their 
   assertOutcome(await http(s, 'GET', '/me/accesses'), 401);
 });
 
+test('hostile input on the insured side gets a 4xx OperationOutcome', async () => {
+  const L = '/auth/insured/login';
+  assertOutcome(await http(s, 'POST', L, { body: '{"login":', contentType: 'application/json' }), 400);
+  assertOutcome(await http(s, 'POST', L, { body: '[1,2]', contentType: 'application/json' }), 400);
+  assertOutcome(await http(s, 'POST', L, { body: { login: 'a', password: 'b', admin: true } }), 400);
+  assertOutcome(await http(s, 'POST', L, { body: { login: 'a'.repeat(300), password: 'b' } }), 400);
+  assertOutcome(await http(s, 'POST', L, { body: { login: 12, password: 'b' } }), 400);
+  assertOutcome(await http(s, 'POST', L, { body: 'login=a&password=b', contentType: 'application/x-www-form-urlencoded' }), 415);
+  assertOutcome(await http(s, 'GET', L), 405);
+  assertOutcome(await http(s, 'POST', L, { body: { login: '1850775\u0000', password: 'b' } }), 400);
+  const me = accounts[2];
+  const t = await http(s, 'POST', L, { body: { login: me.nir, password: me.password } });
+  assert.equal(t.status, 200, t.text);
+  for (const q of ['?before=abc', '?before=-1', '?before=0', '?before='])
+    assertOutcome(await http(s, 'GET', `/me/accesses${q}`, { token: t.json.access_token }), 400);
+  assertOutcome(await http(s, 'POST', '/me/accesses', { token: t.json.access_token, body: {} }), 405);
+  // Logout ends the session.
+  assert.equal((await http(s, 'POST', '/auth/insured/logout', { token: t.json.access_token })).status, 200);
+  assertOutcome(await http(s, 'GET', '/me/accesses', { token: t.json.access_token }), 401);
+});
+
 test('consistency proofs from `vigie journal proof --from` link earlier checkpoints to the latest', async () => {
   const token = await pros.login(s);
   const nir = readSample(data)[3].nir;
