@@ -9,7 +9,8 @@ mode=${1:-build}
 pkgs=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsodium-dev
       libsqlite3-dev libjansson-dev liboath-dev sqlite3)
 if [ "$mode" = test ]; then
-  pkgs+=(libcmocka-dev clang libclang-rt-14-dev wrk curl bc nodejs npm)
+  pkgs+=(libcmocka-dev clang libclang-rt-14-dev wrk curl bc nodejs npm golang-go
+         golang-golang-x-mod-dev)
 fi
 
 missing=()
