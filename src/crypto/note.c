@@ -258,11 +258,9 @@ int checkpoint_parse(const char *text, size_t len, struct checkpoint *out)
 	if (len == 0 || len > NOTE_MAX || !valid_text(text, len))
 		return VG_EINVAL;
 	n = next_line(&p, end, &line);
-	if (n <= 0 || n > NOTE_NAME_MAX)
+	/* An origin is spelled like a key name (it should be the log's key name). */
+	if (n <= 0 || !valid_name(line, (size_t)n))
 		goto bad;
-	for (long i = 0; i < n; i++)
-		if ((unsigned char)line[i] < 0x20)
-			goto bad;
 	memcpy(out->origin, line, (size_t)n);
 	n = next_line(&p, end, &line);
 	if (parse_u64(line, n, &out->size) != 0)

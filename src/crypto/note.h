@@ -60,8 +60,8 @@ struct checkpoint {
 /* "<origin>\n<size>\n<base64 root>\n" into buf. VG_EINVAL, VG_ETOOBIG. */
 VG_MUST_USE int checkpoint_format(const struct checkpoint *c, char *buf, size_t cap, size_t *len);
 /*
- * Parse an untrusted checkpoint text (as note_open returns it): a non-empty
- * origin, a decimal size without leading zeros up to MERKLE_SIZE_MAX, the
+ * Parse an untrusted checkpoint text (as note_open returns it): an origin
+ * spelled like a key name (no spaces, '+' or control characters), a decimal size without leading zeros up to MERKLE_SIZE_MAX, the
  * canonical base64 of 32 bytes; extension lines after are allowed.
  * Returns 0 or VG_EINVAL.
  */
