@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -14,6 +15,7 @@
 
 #define QCAP 16384
 #define BATCH 2048
+#define GATHER_NS 5000000 /* 5 ms: one store transaction for many rows, not one per group */
 
 struct access_log {
 	struct store *st;
@@ -60,6 +62,13 @@ static void *indexer(void *arg)
 			pthread_cond_wait(&a->nonempty, &a->lock);
 		if (a->len == 0 && a->stopping)
 			break;
+		if (a->len < BATCH && !a->stopping) {
+			struct timespec gather = { 0, GATHER_NS };
+
+			pthread_mutex_unlock(&a->lock);
+			nanosleep(&gather, NULL);
+			pthread_mutex_lock(&a->lock);
+		}
 		while (n < BATCH && a->len > 0) {
 			batch[n++] = a->q[a->head];
 			a->head = (a->head + 1) % QCAP;

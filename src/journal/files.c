@@ -250,11 +250,15 @@ int jlog_scan(const char *dir, uint64_t from, uint64_t limit, journal_frame_fn f
 		return VG_ENOMEM;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	if (fread(magic, 1, JLOG_MAGIC_LEN, f) != JLOG_MAGIC_LEN) {
-		/* Created but the header never reached the disk: an empty log. */
-		*torn = 1;
-		off = 0;
-		goto out;
+	{
+		size_t got = fread(magic, 1, JLOG_MAGIC_LEN, f);
+
+		if (got != JLOG_MAGIC_LEN) {
+			/* Empty (just created), or the header never fully reached the disk. */
+			*torn = got > 0;
+			off = 0;
+			goto out;
+		}
 	}
 	if (memcmp(magic, JLOG_MAGIC, JLOG_MAGIC_LEN) != 0) {
 		rc = VG_ECORRUPT;

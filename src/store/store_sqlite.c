@@ -251,7 +251,8 @@ static int conn_open(const char *path, const char *acc_path, struct conn **out)
 	    sqlite3_bind_text(att, 1, acc_path, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(att) != SQLITE_DONE)
 		goto out;
-	if (sqlite3_exec(c->db, "PRAGMA acc.journal_mode=WAL; PRAGMA acc.synchronous=NORMAL;",
+	if (sqlite3_exec(c->db, "PRAGMA acc.journal_mode=WAL; PRAGMA acc.synchronous=NORMAL;"
+	                 "PRAGMA acc.cache_size=-65536; PRAGMA acc.mmap_size=1073741824;",
 	                 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, ACC_SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
