@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/open.h"
 #include "crypto/totp.h"
+#include "journal/journal.h"
 
 /* Find rpps in dir/pros.tsv and copy its TOTP secret (third column). */
 static int secret_from_pros(const char *dir, const char *rpps, char *out, size_t cap)
@@ -161,5 +162,19 @@ int cmd_status(int argc, char **argv)
 	printf("data directory  %s\ncreated         %s\ninsured         %lld\n"
 	       "professionals   %lld\naccess records  %lld\n",
 	       dir, created, (long long)ni, (long long)np, (long long)na);
+	{
+		struct cli_journal_paths jp;
+		char note[JOURNAL_NOTE_MAX];
+		uint8_t root[MERKLE_HASH_LEN];
+		uint64_t size = 0;
+		size_t len;
+
+		cli_journal_paths(dir, &jp);
+		if (journal_read_checkpoint(jp.dir, note, sizeof(note), &len, &size, root) == 0)
+			printf("journal         %llu entries in the latest signed checkpoint\n",
+			       (unsigned long long)size);
+		else
+			printf("journal         none or unreadable (vigie journal verify says why)\n");
+	}
 	return 0;
 }

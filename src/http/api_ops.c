@@ -1,7 +1,11 @@
 /* api_ops.c - /healthz and /metrics, for the operators' probes and Prometheus. */
 #include "http/http.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "http/access.h"
+#include "journal/journal.h"
 
 enum MHD_Result api_healthz(struct req *r)
 {
@@ -25,5 +29,23 @@ enum MHD_Result api_metrics(struct req *r)
 		names[i] = vigie_route_name(i);
 	jw_init(&w, 4096);
 	metrics_render(&r->v->metrics, names, &w);
+	{
+		struct journal *j = access_log_journal(r->v->access);
+		char note[JOURNAL_NOTE_MAX], line[320];
+		uint64_t cp = 0;
+		size_t len;
+
+		if (journal_checkpoint(j, note, sizeof(note), &len, &cp, NULL) != 0)
+			cp = 0;
+		snprintf(line, sizeof(line),
+		         "# HELP vigie_journal_entries Access-journal entries made durable.\n"
+		         "# TYPE vigie_journal_entries gauge\n"
+		         "vigie_journal_entries %llu\n"
+		         "# HELP vigie_journal_checkpoint_size Tree size of the latest signed checkpoint.\n"
+		         "# TYPE vigie_journal_checkpoint_size gauge\n"
+		         "vigie_journal_checkpoint_size %llu\n",
+		         (unsigned long long)journal_size(j), (unsigned long long)cp);
+		jw_raw(&w, line, strlen(line));
+	}
 	return reply_json(r, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", &w);
 }

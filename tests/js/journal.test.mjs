@@ -62,6 +62,9 @@ test('every lookup answer, allowed or refused, carries the index of its durable 
   assert.equal(j, i + 1, 'the refusal is the next entry');
   const c = await checkpointCovering(j);
   assert.equal(c.origin, V.name, 'the checkpoint origin is the key name');
+  const m = (await http(s, 'GET', '/metrics')).text;
+  assert.ok(Number(/^vigie_journal_entries (\d+)$/m.exec(m)?.[1]) > j, `journal gauge in /metrics:\n${m}`);
+  assert.match(m, /^vigie_journal_checkpoint_size \d+$/m);
   assert.match(c.headers.get('content-type'), /^text\/plain; charset=utf-8/);
   assert.match(c.headers.get('cache-control'), /max-age=1\b/);
 });
