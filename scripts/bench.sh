@@ -153,9 +153,9 @@ fi
 mv "$tmp" "$out"
 chmod 644 "$out"
 rm -f "$block"
-rm -rf "$ndata"
 cleanup
 pids=()
+rm -rf "$ndata"
 
 # The journal alone: durable appends per second with group commit, and the time from durable
 # to a signed checkpoint. A fresh directory per run (ext4 makes file creation slow just after

@@ -4,6 +4,8 @@
 #include "http/access.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +15,8 @@
 
 #include "core/log.h"
 
-#define QCAP 16384
 #define BATCH 2048
-#define GATHER_NS 5000000 /* 5 ms: one store transaction for many rows, not one per group */
+#define GATHER_NS 5000000 /* 5 ms: one store transaction for many rows */
 
 struct access_log {
 	struct store *st;
@@ -24,10 +25,8 @@ struct access_log {
 	struct journal *j;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t nonempty, nonfull, drained;
-	struct access_rec *q; /* ring of QCAP rows waiting for the store */
-	size_t head, len;
-	uint64_t queued, written;
+	pthread_cond_t wake, progress;
+	_Atomic uint64_t indexed; /* entries [0, indexed) are rows in the store (or unreadable) */
 	int stopping;
 };
 
@@ -39,127 +38,113 @@ static int put_rows(struct access_log *a, const struct access_rec *rows, size_t 
 		rc = store_access_put(a->st, rows, n);
 	if (a->m)
 		atomic_fetch_add(rc == 0 ? &a->m->access_records : &a->m->access_errors, n);
-	if (rc != 0)
-		log_event(LOG_ERROR, "access.index_failed", LI("records", n),
-		          LS("error", vg_strerror(rc)),
-		          LS("note", "the journal holds them; they are re-indexed at restart"));
 	return rc;
 }
 
-static void *indexer(void *arg)
-{
-	struct access_log *a = arg;
-	struct access_rec *batch = malloc(BATCH * sizeof(*batch));
-
-	if (!batch)
-		abort(); /* fixed internal allocation at start-up */
-	pthread_setname_np(pthread_self(), "vigie-index");
-	pthread_mutex_lock(&a->lock);
-	for (;;) {
-		size_t n = 0;
-
-		while (a->len == 0 && !a->stopping)
-			pthread_cond_wait(&a->nonempty, &a->lock);
-		if (a->len == 0 && a->stopping)
-			break;
-		if (a->len < BATCH && !a->stopping) {
-			struct timespec gather = { 0, GATHER_NS };
-
-			pthread_mutex_unlock(&a->lock);
-			nanosleep(&gather, NULL);
-			pthread_mutex_lock(&a->lock);
-		}
-		while (n < BATCH && a->len > 0) {
-			batch[n++] = a->q[a->head];
-			a->head = (a->head + 1) % QCAP;
-			a->len--;
-		}
-		pthread_cond_broadcast(&a->nonfull);
-		pthread_mutex_unlock(&a->lock);
-		VG_IGNORE(put_rows(a, batch, n));
-		pthread_mutex_lock(&a->lock);
-		a->written += n;
-		pthread_cond_broadcast(&a->drained);
-	}
-	pthread_mutex_unlock(&a->lock);
-	free(batch);
-	return NULL;
-}
-
-/* On the journal's writer thread: the group is durable; queue its rows. */
-static void on_durable(void *ctx, struct journal_item *const *items, size_t n)
-{
-	struct access_log *a = ctx;
-
-	pthread_mutex_lock(&a->lock);
-	for (size_t i = 0; i < n; i++) {
-		struct access_pending *p =
-			(struct access_pending *)((char *)items[i] - offsetof(struct access_pending, item));
-
-		while (a->len == QCAP && !a->stopping)
-			pthread_cond_wait(&a->nonfull, &a->lock);
-		p->rec.idx = (int64_t)items[i]->index;
-		a->q[(a->head + a->len) % QCAP] = p->rec;
-		a->len++;
-		a->queued++;
-	}
-	pthread_cond_signal(&a->nonempty);
-	pthread_mutex_unlock(&a->lock);
-}
-
-/* Start-up: rows the store is missing (durable, not yet indexed at a crash). */
-struct refill {
+struct batch {
 	struct access_log *a;
 	struct access_rec *rows;
 	size_t n;
-	uint64_t total;
-	int rc;
 };
 
-static int refill_one(void *ctx, const struct journal_frame *f)
+static int collect_row(void *ctx, const struct journal_frame *f)
 {
-	struct refill *r = ctx;
-	int rc = entry_open(r->a->vault, f->entry, f->entry_len, f->priv, f->priv_len,
-	                    &r->rows[r->n]);
+	struct batch *b = ctx;
+	int rc = entry_open(b->a->vault, f->entry, f->entry_len, f->priv, f->priv_len,
+	                    &b->rows[b->n]);
 
 	if (rc != 0) {
-		log_event(LOG_ERROR, "access.refill_unreadable", LI("index", f->index),
+		/* Unreadable here (another master key?): the entry stays in the journal, not in the rows. */
+		log_event(LOG_ERROR, "access.unreadable_record", LI("index", f->index),
 		          LS("error", vg_strerror(rc)));
-		return rc;
+		if (b->a->m)
+			atomic_fetch_add(&b->a->m->access_errors, 1);
+		return 0;
 	}
-	r->rows[r->n++].idx = (int64_t)f->index;
-	if (r->n == BATCH) {
-		if ((rc = put_rows(r->a, r->rows, r->n)) != 0)
-			return rc;
-		r->total += r->n;
-		r->n = 0;
-	}
+	b->rows[b->n++].idx = (int64_t)f->index;
 	return 0;
 }
 
-static int refill(struct access_log *a)
+/*
+ * The indexer follows the journal's log, behind the requests: it never holds
+ * the journal up (a slow store only makes the per-person view lag, see
+ * vigie_journal_index_lag), and it runs at a lower priority than the request
+ * threads. It starts from the last row in the store, so rows a crash lost
+ * are read again from the log.
+ */
+static void *indexer(void *arg)
 {
-	struct refill r = { a, NULL, 0, 0, 0 };
+	struct access_log *a = arg;
+	struct batch b = { a, malloc(BATCH * sizeof(struct access_rec)), 0 };
+	struct journal_follower *f = NULL;
 	int64_t last = -1;
-	int rc = store_access_last(a->st, &last);
+	int rc;
 
-	if (rc != 0)
-		return rc;
-	if ((uint64_t)(last + 1) >= journal_size(a->j))
-		return 0;
-	r.rows = malloc(BATCH * sizeof(*r.rows));
-	if (!r.rows)
-		return VG_ENOMEM;
-	rc = journal_scan(journal_dir(a->j), (uint64_t)(last + 1), refill_one, &r, NULL, NULL);
-	if (rc == 0 && r.n > 0) {
-		rc = put_rows(a, r.rows, r.n);
-		r.total += r.n;
+	if (!b.rows)
+		abort(); /* fixed internal allocation at start-up */
+	pthread_setname_np(pthread_self(), "vigie-index");
+	VG_IGNORE(setpriority(PRIO_PROCESS, (id_t)gettid(), 10));
+	while ((rc = store_access_last(a->st, &last)) != 0 ||
+	       (rc = journal_follower_new(a->j, (uint64_t)(last + 1), &f)) != 0) {
+		log_event(LOG_ERROR, "access.indexer_cannot_start", LS("error", vg_strerror(rc)));
+		sleep(1);
+		pthread_mutex_lock(&a->lock);
+		int stop = a->stopping;
+		pthread_mutex_unlock(&a->lock);
+		if (stop)
+			goto out;
 	}
-	sodium_memzero(r.rows, BATCH * sizeof(*r.rows));
-	free(r.rows);
-	if (rc == 0)
-		log_event(LOG_INFO, "access.refilled", LI("records", r.total));
-	return rc;
+	atomic_store(&a->indexed, journal_follower_position(f));
+	for (;;) {
+		size_t got = 0;
+		uint64_t pos = journal_follower_position(f);
+
+		b.n = 0;
+		rc = journal_follower_next(f, BATCH, collect_row, &b, &got);
+		if (rc != 0) {
+			log_event(LOG_ERROR, "access.log_unreadable", LI("index", pos),
+			          LS("error", vg_strerror(rc)),
+			          LS("note", "run vigie journal verify; indexing stops here"));
+			break;
+		}
+		if (b.n > 0) {
+			/* The rows must land before the position moves on: retry until they do. */
+			while (put_rows(a, b.rows, b.n) != 0) {
+				log_event(LOG_ERROR, "access.index_failed", LI("records", b.n));
+				sleep(1);
+				pthread_mutex_lock(&a->lock);
+				int stop = a->stopping;
+				pthread_mutex_unlock(&a->lock);
+				if (stop)
+					goto out;
+			}
+		}
+		atomic_store(&a->indexed, journal_follower_position(f));
+		pthread_mutex_lock(&a->lock);
+		pthread_cond_broadcast(&a->progress);
+		if (a->stopping && journal_follower_position(f) >= journal_size(a->j)) {
+			pthread_mutex_unlock(&a->lock);
+			break;
+		}
+		if (got < BATCH && !a->stopping) {
+			/* Caught up: let rows gather before the next transaction. */
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += GATHER_NS;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&a->wake, &a->lock, &ts);
+		}
+		pthread_mutex_unlock(&a->lock);
+	}
+out:
+	sodium_memzero(b.rows, BATCH * sizeof(struct access_rec));
+	free(b.rows);
+	journal_follower_free(f);
+	return NULL;
 }
 
 int access_log_new(struct store *st, const struct vault *v, struct metrics *m,
@@ -172,25 +157,17 @@ int access_log_new(struct store *st, const struct vault *v, struct metrics *m,
 	*out = NULL;
 	if (!a)
 		return VG_ENOMEM;
-	a->q = calloc(QCAP, sizeof(*a->q));
-	if (!a->q) {
-		free(a);
-		return VG_ENOMEM;
-	}
 	a->st = st;
 	a->vault = v;
 	a->m = m;
 	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->nonempty, NULL);
-	pthread_cond_init(&a->nonfull, NULL);
-	pthread_cond_init(&a->drained, NULL);
+	pthread_cond_init(&a->wake, NULL);
+	pthread_cond_init(&a->progress, NULL);
 	jc.dir = cfg->journal_dir;
 	jc.key_path = cfg->key_path;
 	jc.origin = cfg->origin;
 	jc.checkpoint_ms = cfg->checkpoint_ms;
-	jc.on_durable = on_durable;
-	jc.ctx = a;
-	if ((rc = journal_open(&jc, &a->j)) != 0 || (rc = refill(a)) != 0)
+	if ((rc = journal_open(&jc, &a->j)) != 0)
 		goto fail;
 	if (pthread_create(&a->thread, NULL, indexer, a) != 0) {
 		rc = VG_EIO;
@@ -200,13 +177,18 @@ int access_log_new(struct store *st, const struct vault *v, struct metrics *m,
 	return 0;
 fail:
 	journal_free(a->j);
-	pthread_cond_destroy(&a->nonempty);
-	pthread_cond_destroy(&a->nonfull);
-	pthread_cond_destroy(&a->drained);
+	pthread_cond_destroy(&a->wake);
+	pthread_cond_destroy(&a->progress);
 	pthread_mutex_destroy(&a->lock);
-	free(a->q);
 	free(a);
 	return rc;
+}
+
+uint64_t access_log_index_lag(struct access_log *a)
+{
+	uint64_t size = journal_size(a->j), done = atomic_load(&a->indexed);
+
+	return size > done ? size - done : 0;
 }
 
 int access_log_submit(struct access_log *a, struct access_pending *p, const struct access_rec *r,
@@ -277,10 +259,11 @@ void access_log_sync(struct access_log *a)
 	uint64_t target;
 
 	journal_sync(a->j);
+	target = journal_size(a->j);
 	pthread_mutex_lock(&a->lock);
-	target = a->queued;
-	while (a->written < target)
-		pthread_cond_wait(&a->drained, &a->lock);
+	pthread_cond_signal(&a->wake);
+	while (atomic_load(&a->indexed) < target && !a->stopping)
+		pthread_cond_wait(&a->progress, &a->lock);
 	pthread_mutex_unlock(&a->lock);
 }
 
@@ -293,17 +276,15 @@ void access_log_free(struct access_log *a)
 {
 	if (!a)
 		return;
-	journal_free(a->j); /* every durable group's rows are queued by now */
+	/* The indexer catches up with what is durable, then the journal closes. */
 	pthread_mutex_lock(&a->lock);
 	a->stopping = 1;
-	pthread_cond_broadcast(&a->nonempty);
-	pthread_cond_broadcast(&a->nonfull);
+	pthread_cond_broadcast(&a->wake);
 	pthread_mutex_unlock(&a->lock);
 	pthread_join(a->thread, NULL);
-	pthread_cond_destroy(&a->nonempty);
-	pthread_cond_destroy(&a->nonfull);
-	pthread_cond_destroy(&a->drained);
+	journal_free(a->j);
+	pthread_cond_destroy(&a->wake);
+	pthread_cond_destroy(&a->progress);
 	pthread_mutex_destroy(&a->lock);
-	free(a->q);
 	free(a);
 }

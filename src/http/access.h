@@ -7,10 +7,12 @@
  *
  *     request thread:  access_log_submit -> entry_prepare (salt, record,
  *                      commitment, sealed blob) -> journal_append
- *     journal writer:  group write + fdatasync -> rows queued for the
- *                      indexer -> the request's done callback (the reply goes)
- *     indexer:         rows into the store in batches (the per-person view,
- *                      incidents); refilled from the log at start after a crash.
+ *     journal writer:  group write + fdatasync -> the request's done callback
+ *                      (the reply goes)
+ *     indexer:         follows the log (journal_follower), behind the requests
+ *                      and at a lower priority, and puts the rows into the store
+ *                      in batches (the per-person view, incidents); it resumes
+ *                      from the last row stored, so a crash loses no row.
  *
  * Thread-safe.
  */
@@ -44,13 +46,13 @@ struct access_cfg {
 };
 
 /*
- * Open the journal, refill the store's rows from its log if they lag (a
- * crash between durable and indexed), start the indexer. m may be NULL.
+ * Open the journal and start the indexer (which first catches up with rows
+ * a crash left out). m may be NULL.
  * Returns 0, VG_ENOMEM, VG_EIO, VG_ECORRUPT (see journal_open).
  */
 VG_MUST_USE int access_log_new(struct store *st, const struct vault *v, struct metrics *m,
                                const struct access_cfg *cfg, struct access_log **out);
-/* Finish what is queued (journal and rows), stop, free. Accepts NULL. */
+/* Index what is durable, close the journal, stop, free. Accepts NULL. */
 void access_log_free(struct access_log *a);
 
 /*
@@ -66,6 +68,8 @@ VG_MUST_USE int access_log_record(struct access_log *a, const struct access_rec 
                                   uint64_t *index);
 /* Wait until everything submitted so far is durable, signed and indexed. */
 void access_log_sync(struct access_log *a);
+/* Durable entries not yet rows in the store (the per-person view's delay). */
+uint64_t access_log_index_lag(struct access_log *a);
 /* The journal (borrowed). */
 struct journal *access_log_journal(struct access_log *a);
 

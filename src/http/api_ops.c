@@ -31,7 +31,7 @@ enum MHD_Result api_metrics(struct req *r)
 	metrics_render(&r->v->metrics, names, &w);
 	{
 		struct journal *j = access_log_journal(r->v->access);
-		char note[JOURNAL_NOTE_MAX], line[320];
+		char note[JOURNAL_NOTE_MAX], line[512];
 		uint64_t cp = 0;
 		size_t len;
 
@@ -43,8 +43,12 @@ enum MHD_Result api_metrics(struct req *r)
 		         "vigie_journal_entries %llu\n"
 		         "# HELP vigie_journal_checkpoint_size Tree size of the latest signed checkpoint.\n"
 		         "# TYPE vigie_journal_checkpoint_size gauge\n"
-		         "vigie_journal_checkpoint_size %llu\n",
-		         (unsigned long long)journal_size(j), (unsigned long long)cp);
+		         "vigie_journal_checkpoint_size %llu\n"
+		         "# HELP vigie_journal_index_lag Durable entries not yet in the per-person view.\n"
+		         "# TYPE vigie_journal_index_lag gauge\n"
+		         "vigie_journal_index_lag %llu\n",
+		         (unsigned long long)journal_size(j), (unsigned long long)cp,
+		         (unsigned long long)access_log_index_lag(r->v->access));
 		jw_raw(&w, line, strlen(line));
 	}
 	return reply_json(r, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", &w);

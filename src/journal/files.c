@@ -27,7 +27,7 @@ static uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void frame_check(uint64_t index, const uint8_t *lenbody, size_t n, uint8_t out[JLOG_CHECK])
+void jlog_check(uint64_t index, const uint8_t *lenbody, size_t n, uint8_t out[JLOG_CHECK])
 {
 	crypto_generichash_state st;
 	uint8_t ix[8];
@@ -51,7 +51,7 @@ size_t jlog_frame(uint64_t index, const uint8_t *entry, size_t entry_len, const 
 	memcpy(out + 6, entry, entry_len);
 	if (priv_len)
 		memcpy(out + 6 + entry_len, priv, priv_len);
-	frame_check(index, out, 4 + body, out + 4 + body);
+	jlog_check(index, out, 4 + body, out + 4 + body);
 	return 4 + body + JLOG_CHECK;
 }
 
@@ -294,7 +294,7 @@ int jlog_scan(const char *dir, uint64_t from, uint64_t limit, journal_frame_fn f
 				*bad_index = index;
 			break;
 		}
-		frame_check(index, frame, 4 + body, check);
+		jlog_check(index, frame, 4 + body, check);
 		entry_len = (size_t)frame[4] << 8 | frame[5];
 		if (sodium_memcmp(check, frame + 4 + body, JLOG_CHECK) != 0 || entry_len == 0 ||
 		    entry_len > JOURNAL_ENTRY_MAX || 2 + entry_len > body) {

@@ -28,6 +28,8 @@
 #define JLOG_BODY_MAX (2 + JOURNAL_ENTRY_MAX + JOURNAL_PRIV_MAX)
 #define JLOG_FRAME_MAX (4 + JLOG_BODY_MAX + JLOG_CHECK)
 
+/* The check of frame `index` whose length field and body are lenbody[0 .. n). */
+void jlog_check(uint64_t index, const uint8_t *lenbody, size_t n, uint8_t out[JLOG_CHECK]);
 /* Encode one frame into out (JLOG_FRAME_MAX bytes); returns its length. */
 size_t jlog_frame(uint64_t index, const uint8_t *entry, size_t entry_len, const uint8_t *priv,
                   size_t priv_len, uint8_t *out);

@@ -34,8 +34,6 @@ struct journal {
 	struct note_verifier ver;
 	uint8_t *sk;                 /* sodium_malloc'd Ed25519 secret key (64 bytes) */
 	unsigned checkpoint_ms;
-	journal_durable_fn on_durable;
-	void *ctx;
 
 	/* The writer: appends in, groups made durable. */
 	pthread_t writer;
@@ -376,8 +374,6 @@ static void *writer_main(void *arg)
 				pthread_cond_signal(&j->iwake);
 			pthread_mutex_unlock(&j->ilock);
 			atomic_store(&j->size, base + n);
-			if (j->on_durable)
-				j->on_durable(j->ctx, j->group, n);
 		}
 		for (size_t k = 0; k < n; k++) {
 			struct journal_item *it = j->group[k];
@@ -623,8 +619,6 @@ int journal_open(const struct journal_cfg *cfg, struct journal **out)
 	pthread_mutex_init(&j->cplock, NULL);
 	snprintf(j->dir, sizeof(j->dir), "%s", cfg->dir);
 	j->checkpoint_ms = cfg->checkpoint_ms ? cfg->checkpoint_ms : 200;
-	j->on_durable = cfg->on_durable;
-	j->ctx = cfg->ctx;
 	j->sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
 	j->integ = malloc(sizeof(*j->integ));
 	j->frames = malloc(GROUP_BYTES + JLOG_FRAME_MAX);
@@ -876,4 +870,129 @@ int journal_read_tile(struct journal *j, const struct merkle_tile *t, void *buf,
 	    (rc = jpath(path, sizeof(path), j->dir, rel)) != 0)
 		return rc == VG_EINVAL ? VG_ENOTFOUND : rc;
 	return jread(path, buf, cap, len);
+}
+
+/* ---- the follower ------------------------------------------------------- */
+
+struct journal_follower {
+	struct journal *j;
+	int fd;
+	uint64_t next;       /* index of the next frame */
+	uint64_t off;        /* its offset in the log */
+	uint8_t *buf;        /* JLOG_FRAME_MAX */
+};
+
+static int read_exact(int fd, void *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t k = pread(fd, (uint8_t *)buf + got, n - got, (off_t)(off + got));
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return VG_EIO;
+		got += (size_t)k;
+	}
+	return 0;
+}
+
+/* The frame at f->off, checked; fills fr. */
+static int follower_frame(struct journal_follower *f, struct journal_frame *fr, size_t *len)
+{
+	uint8_t check[JLOG_CHECK];
+	uint32_t body;
+	size_t el;
+	int rc = read_exact(f->fd, f->buf, 4, f->off);
+
+	if (rc != 0)
+		return rc;
+	body = (uint32_t)f->buf[0] << 24 | (uint32_t)f->buf[1] << 16 | (uint32_t)f->buf[2] << 8 |
+	       f->buf[3];
+	if (body < 3 || body > JLOG_BODY_MAX)
+		return VG_ECORRUPT;
+	if ((rc = read_exact(f->fd, f->buf + 4, body + JLOG_CHECK, f->off + 4)) != 0)
+		return rc;
+	el = (size_t)f->buf[4] << 8 | f->buf[5];
+	if (el == 0 || el > JOURNAL_ENTRY_MAX || 2 + el > body)
+		return VG_ECORRUPT;
+	/* The frame must check at its place, as at open: the log may have been tampered with since. */
+	jlog_check(f->next, f->buf, 4 + body, check);
+	if (sodium_memcmp(check, f->buf + 4 + body, JLOG_CHECK) != 0)
+		return VG_ECORRUPT;
+	*fr = (struct journal_frame){ f->next, f->buf + 6, el, f->buf + 6 + el, body - 2 - el };
+	*len = 4 + body + JLOG_CHECK;
+	return 0;
+}
+
+int journal_follower_new(struct journal *j, uint64_t from, struct journal_follower **out)
+{
+	struct journal_follower *f = calloc(1, sizeof(*f));
+	char path[1024];
+	int rc;
+
+	*out = NULL;
+	if (!f || !(f->buf = malloc(JLOG_FRAME_MAX))) {
+		free(f);
+		return VG_ENOMEM;
+	}
+	f->j = j;
+	f->off = JLOG_MAGIC_LEN;
+	if ((rc = jpath(path, sizeof(path), j->dir, "log")) != 0 ||
+	    (f->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		free(f->buf);
+		free(f);
+		return rc ? rc : VG_EIO;
+	}
+	/* Skip to `from`, reading only the length of each frame. */
+	while (f->next < from && f->next < journal_size(j)) {
+		uint8_t hdr[4];
+
+		if ((rc = read_exact(f->fd, hdr, 4, f->off)) != 0) {
+			journal_follower_free(f);
+			return rc;
+		}
+		f->off += 4 + ((uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
+		               (uint32_t)hdr[2] << 8 | hdr[3]) + JLOG_CHECK;
+		f->next++;
+	}
+	*out = f;
+	return 0;
+}
+
+void journal_follower_free(struct journal_follower *f)
+{
+	if (!f)
+		return;
+	close(f->fd);
+	free(f->buf);
+	free(f);
+}
+
+uint64_t journal_follower_position(const struct journal_follower *f)
+{
+	return f->next;
+}
+
+int journal_follower_next(struct journal_follower *f, size_t max, journal_frame_fn fn, void *ctx,
+                          size_t *n)
+{
+	uint64_t durable = journal_size(f->j);
+	int rc = 0;
+
+	*n = 0;
+	while (*n < max && f->next < durable) {
+		struct journal_frame fr;
+		size_t len;
+
+		if ((rc = follower_frame(f, &fr, &len)) != 0)
+			return rc;
+		if ((rc = fn(ctx, &fr)) != 0)
+			return rc;
+		f->off += len;
+		f->next++;
+		(*n)++;
+	}
+	return 0;
 }

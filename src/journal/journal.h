@@ -52,12 +52,6 @@ struct journal_item;
 
 /* Called once per append on the writer thread: rc 0 and its index, or an error. */
 typedef void (*journal_done_fn)(void *arg, int rc, uint64_t index);
-/*
- * Called on the writer thread after a group is durable, before any of its
- * done callbacks: items[0 .. n) in index order (items[i]->index is set).
- * The items are only borrowed for the call.
- */
-typedef void (*journal_durable_fn)(void *ctx, struct journal_item *const *items, size_t n);
 
 /*
  * One append, owned by the caller, who must keep it (and what it points to)
@@ -70,7 +64,7 @@ struct journal_item {
 	size_t priv_len;
 	journal_done_fn done;
 	void *arg;
-	uint64_t index;         /* set by the journal before durable/done */
+	uint64_t index;         /* set by the journal before done */
 	struct journal_item *next_; /* the journal's */
 };
 
@@ -79,8 +73,6 @@ struct journal_cfg {
 	const char *key_path;        /* Ed25519 signing key (32-byte seed, 0600) */
 	const char *origin;          /* checkpoint origin, used when the key is created */
 	unsigned checkpoint_ms;      /* longest wait from durable to signed (default 200) */
-	journal_durable_fn on_durable; /* may be NULL */
-	void *ctx;
 };
 
 /*
@@ -196,5 +188,27 @@ VG_MUST_USE int journal_verify(const char *dir, journal_frame_fn check_priv, voi
  */
 VG_MUST_USE int journal_read_checkpoint(const char *dir, char *buf, size_t cap, size_t *len,
                                         uint64_t *size, uint8_t root[MERKLE_HASH_LEN]);
+
+/*
+ * A follower of the log: reads durable frames in order, for consumers that
+ * must never hold the writer up (the database indexer). Not thread-safe:
+ * one follower per thread.
+ */
+struct journal_follower;
+
+/* Open a follower on j's log positioned at entry `from`. Returns 0, VG_EIO, VG_ENOMEM. */
+VG_MUST_USE int journal_follower_new(struct journal *j, uint64_t from,
+                                     struct journal_follower **out);
+void journal_follower_free(struct journal_follower *f);
+/*
+ * Hand at most max durable frames, from the follower's position on, to fn
+ * (borrowed for the call); *n is how many. Stops early, keeping the
+ * position, if fn returns non-zero. Returns 0, fn's value, VG_EIO or
+ * VG_ECORRUPT.
+ */
+VG_MUST_USE int journal_follower_next(struct journal_follower *f, size_t max,
+                                      journal_frame_fn fn, void *ctx, size_t *n);
+/* The index of the next frame the follower will hand out. */
+uint64_t journal_follower_position(const struct journal_follower *f);
 
 #endif

@@ -65,7 +65,13 @@ test('kill -9 under load: every answer received is journaled, verify passes, che
     assert.ok(verifyConsistency(size, latest.size, root, latest.root, proof),
       `checkpoint ${size} published before the kill is consistent with the one after`);
   }
-  // Every answer received is an access its person can see (rows refilled from the log).
+  // Every answer received is an access its person can see (rows indexed again from the log).
+  for (let t = 0; ; t++) {
+    const m = /^vigie_journal_index_lag (\d+)$/m.exec((await http(s, 'GET', '/metrics')).text);
+    if (m && Number(m[1]) === 0) break;
+    assert.ok(t < 600, 'the per-person view did not catch up with the journal');
+    await sleep(50);
+  }
   const seen = new Map();
   for (const a of accounts) {
     const t = await http(s, 'POST', '/auth/insured/login', { body: { login: a.nir, password: a.password } });
