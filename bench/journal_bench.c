@@ -1,12 +1,14 @@
 /*
- * journal_bench DIR [SECONDS] [THREADS] [INFLIGHT] - durable appends per
+ * journal_bench DIR [SECONDS] [THREADS] [INFLIGHT] [RATE] - durable appends per
  * second through the journal's group commit, and the time from an append
  * being durable to a signed checkpoint that covers it.
  *
  * THREADS appenders each keep INFLIGHT appends outstanding (as a server's
  * connections do), with entries of 32 bytes and private blobs of 300 bytes
  * (the size of a sealed access record). Every append is durable (written and
- * fdatasync'd) before its callback runs. Prints one line:
+ * fdatasync'd) before its callback runs. RATE (appends/s, all threads; 0 =
+ * as fast as possible) paces the appenders, to measure the checkpoint
+ * latency at a given load rather than at saturation. Prints one line:
  *
  *   BENCH appends=N seconds=S per_sec=R groups_fsyncs=... checkpoint_ms_p50=.. p99=.. max=..
  */
@@ -45,6 +47,7 @@ struct appender {
 	struct slot *slots;
 	int inflight;
 	double until;
+	double rate;            /* appends/s for this thread, 0: unpaced */
 	_Atomic uint64_t *done;
 	sem_t freed;
 };
@@ -66,9 +69,15 @@ static void *run(void *arg)
 {
 	struct appender *a = arg;
 	uint64_t n = 0;
+	double start = now_s();
 
 	while (now_s() < a->until) {
 		int idle = 1;
+
+		if (a->rate > 0 && (double)n > (now_s() - start) * a->rate) {
+			usleep(200); /* ahead of the pace */
+			continue;
+		}
 
 		for (int i = 0; i < a->inflight; i++) {
 			struct slot *s = &a->slots[i];
@@ -121,6 +130,7 @@ int main(int argc, char **argv)
 	const char *dir = argc > 1 ? argv[1] : NULL;
 	double secs = argc > 2 ? atof(argv[2]) : 5;
 	int threads = argc > 3 ? atoi(argv[3]) : 8, inflight = argc > 4 ? atoi(argv[4]) : 64;
+	double rate = argc > 5 ? atof(argv[5]) : 0;
 	char jdir[4096], key[4096], note[JOURNAL_NOTE_MAX];
 	_Atomic uint64_t done = 0;
 	struct journal *j = NULL;
@@ -130,7 +140,7 @@ int main(int argc, char **argv)
 	int nlat = 0;
 
 	if (!dir || secs <= 0 || threads < 1 || inflight < 1 || sodium_init() < 0) {
-		fprintf(stderr, "usage: journal_bench DIR [SECONDS] [THREADS] [INFLIGHT]\n");
+		fprintf(stderr, "usage: journal_bench DIR [SECONDS] [THREADS] [INFLIGHT] [RATE]\n");
 		return 2;
 	}
 	snprintf(jdir, sizeof(jdir), "%s/journal", dir);
@@ -149,6 +159,7 @@ int main(int argc, char **argv)
 		ap[i].inflight = inflight;
 		ap[i].until = t0 + secs;
 		ap[i].done = &done;
+		ap[i].rate = rate / threads;
 		sem_init(&ap[i].freed, 0, 0);
 		pthread_create(&th[i], NULL, run, &ap[i]);
 	}
@@ -170,10 +181,10 @@ int main(int argc, char **argv)
 		pthread_join(th[i], NULL);
 	t1 = now_s();
 	qsort(lat, (size_t)nlat, sizeof(lat[0]), cmp);
-	printf("BENCH appends=%" PRIu64 " seconds=%.2f per_sec=%.0f threads=%d inflight=%d "
+	printf("BENCH appends=%" PRIu64 " seconds=%.2f per_sec=%.0f threads=%d inflight=%d rate=%.0f "
 	       "checkpoint_ms_p50=%.0f p99=%.0f max=%.0f samples=%d\n",
 	       (uint64_t)atomic_load(&done), t1 - t0, (double)atomic_load(&done) / (t1 - t0),
-	       threads, inflight, nlat ? lat[nlat / 2] : 0, nlat ? lat[nlat * 99 / 100] : 0,
+	       threads, inflight, rate, nlat ? lat[nlat / 2] : 0, nlat ? lat[nlat * 99 / 100] : 0,
 	       nlat ? lat[nlat - 1] : 0, nlat);
 	journal_free(j);
 	for (int i = 0; i < threads; i++)

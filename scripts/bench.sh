@@ -37,6 +37,20 @@ else
 fi
 echo "$seed_line"
 
+# The journal alone: durable appends per second with group commit, and the time from durable
+# to a signed checkpoint. A fresh directory per run (ext4 makes file creation slow just after
+# mass deletions, so none happen before a run).
+jrows="" jdirs=()
+for tc in "16 256 100000" "8 64 0" "16 256 0"; do
+  jd=$build/journal-bench-$$-${tc// /x}
+  mkdir -p "$jd"
+  jdirs+=("$jd")
+  line=$("$build/bench/journal_bench" "$jd" "$secs" $tc 2>/dev/null | grep '^BENCH')
+  echo "journal: $line"
+  jrows+="| $(echo "$line" | sed 's/.*threads=\([0-9]*\) inflight=\([0-9]*\) rate=\([0-9]*\).*/\1 x \2, paced at \3\/s/; s/paced at 0\/s/unpaced/') | $(echo "$line" | sed 's/.*per_sec=\([0-9]*\).*/\1/') | $(echo "$line" | sed 's/.*checkpoint_ms_p50=\([0-9]*\) p99=\([0-9]*\) max=\([0-9]*\).*/\1 \/ \2 \/ \3/') |"$'\n'
+done
+rm -rf "${jdirs[@]}"
+
 # Every run starts with an empty journal and access history (the population is what is kept):
 # runs stay comparable, and start-up does not re-read millions of entries of earlier runs.
 rm -rf "$data/journal" "$data/journal.key" "$data"/access.db "$data"/access.db-wal "$data"/access.db-shm
@@ -161,18 +175,6 @@ cleanup
 pids=()
 rm -rf "$ndata"
 
-# The journal alone: durable appends per second with group commit, and the time from durable
-# to a signed checkpoint. A fresh directory per run (ext4 makes file creation slow just after
-# mass deletions, so none happen before a run).
-jrows=""
-for tc in "8 64" "16 256"; do
-  jd=$build/journal-bench-$$-${tc// /x}
-  mkdir -p "$jd"
-  line=$("$build/bench/journal_bench" "$jd" "$secs" $tc 2>/dev/null | grep '^BENCH')
-  rm -rf "$jd"
-  echo "journal: $line"
-  jrows+="| $(echo "$line" | sed 's/.*threads=\([0-9]*\) inflight=\([0-9]*\).*/\1 x \2/') | $(echo "$line" | sed 's/.*per_sec=\([0-9]*\).*/\1/') | $(echo "$line" | sed 's/.*checkpoint_ms_p50=\([0-9]*\) p99=\([0-9]*\) max=\([0-9]*\).*/\1 \/ \2 \/ \3/') |"$'\n'
-done
 block=$(mktemp)
 {
   echo "<!-- journal-bench:start -->"
