@@ -22,6 +22,7 @@ static int usage(void)
 	return cli_fail("usage: vigie journal verify [--data DIR] [--no-records]\n"
 	                "       vigie journal proof --index N [--data DIR]\n"
 	                "       vigie journal proof --from SIZE [--data DIR]\n"
+	                "       vigie journal rebuild [--data DIR]     (server stopped)\n"
 	                "       vigie journal checkpoint [--data DIR]\n"
 	                "       vigie journal key [--data DIR]");
 }
@@ -144,6 +145,21 @@ int cmd_journal(int argc, char **argv)
 	cli_journal_paths(dir, &jp);
 	if (strcmp(what, "verify") == 0)
 		return do_verify(dir, &jp, records);
+	if (strcmp(what, "rebuild") == 0) {
+		/* Read the whole log again and rewrite every missing or stale tile (what verify flags). */
+		struct journal_cfg jc = { .dir = jp.dir, .key_path = jp.key,
+		                          .origin = JOURNAL_ORIGIN_DEFAULT, .full = 1 };
+		struct journal *j = NULL;
+		int rc = journal_open(&jc, &j);
+
+		if (rc != 0)
+			return cli_fail("cannot rebuild %s: %s (is a server running on it?)", jp.dir,
+			                vg_strerror(rc));
+		printf("rebuilt %s: %llu entries; tiles rewritten from the log where they differed\n",
+		       jp.dir, (unsigned long long)journal_size(j));
+		journal_free(j);
+		return 0;
+	}
 	if (strcmp(what, "proof") == 0)
 		return have_index == have_from ? usage() : do_proof(&jp, have_index, index, have_from, from);
 	if (strcmp(what, "checkpoint") == 0 || strcmp(what, "key") == 0) {

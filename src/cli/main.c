@@ -31,6 +31,7 @@ static void usage(FILE *f)
 	      "                                           recompute tiles, root and checkpoints\n"
 	      "  journal proof --index N | --from SIZE    inclusion receipt / consistency proof\n"
 	      "  journal checkpoint | key                 the signed checkpoint / verifier key\n"
+	      "  journal rebuild [--data DIR]             rewrite tiles from the log (server stopped)\n"
 	      "  version\n"
 	      "\n"
 	      "DIR defaults to $VIGIE_DATA, else ./data. Logs: JSON lines on stderr,\n"

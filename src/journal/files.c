@@ -227,10 +227,17 @@ int jhist_scan(const char *path, jhist_fn fn, void *ctx, uint64_t *count, uint64
 int jlog_scan(const char *dir, uint64_t from, uint64_t limit, journal_frame_fn fn, void *ctx,
               uint64_t *bad_index, int *torn, uint64_t *count, uint64_t *good_off)
 {
+	return jlog_scan_at(dir, 0, 0, from, limit, fn, ctx, bad_index, torn, count, good_off);
+}
+
+int jlog_scan_at(const char *dir, uint64_t start_off, uint64_t start_index, uint64_t from,
+                 uint64_t limit, journal_frame_fn fn, void *ctx, uint64_t *bad_index, int *torn,
+                 uint64_t *count, uint64_t *good_off)
+{
 	char path[1024];
 	uint8_t *frame = NULL;
 	char magic[JLOG_MAGIC_LEN];
-	uint64_t index = 0, off = JLOG_MAGIC_LEN;
+	uint64_t index = start_index, off = start_off ? start_off : JLOG_MAGIC_LEN;
 	FILE *f = NULL;
 	int rc = 0;
 
@@ -250,7 +257,13 @@ int jlog_scan(const char *dir, uint64_t from, uint64_t limit, journal_frame_fn f
 		return VG_ENOMEM;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	{
+	if (start_off) {
+		/* Resume at a known frame boundary; its frames still check at their indexes. */
+		if (fseeko(f, (off_t)start_off, SEEK_SET) != 0) {
+			rc = VG_EIO;
+			goto out;
+		}
+	} else {
 		size_t got = fread(magic, 1, JLOG_MAGIC_LEN, f);
 
 		if (got != JLOG_MAGIC_LEN) {
@@ -259,10 +272,10 @@ int jlog_scan(const char *dir, uint64_t from, uint64_t limit, journal_frame_fn f
 			off = 0;
 			goto out;
 		}
-	}
-	if (memcmp(magic, JLOG_MAGIC, JLOG_MAGIC_LEN) != 0) {
-		rc = VG_ECORRUPT;
-		goto out;
+		if (memcmp(magic, JLOG_MAGIC, JLOG_MAGIC_LEN) != 0) {
+			rc = VG_ECORRUPT;
+			goto out;
+		}
 	}
 	while (index < limit) {
 		size_t got = fread(frame, 1, 4, f), body, entry_len;

@@ -38,6 +38,11 @@ size_t jlog_frame(uint64_t index, const uint8_t *entry, size_t entry_len, const 
 int jlog_scan(const char *dir, uint64_t from, uint64_t limit, journal_frame_fn fn, void *ctx,
               uint64_t *bad_index, int *torn, uint64_t *count, uint64_t *good_off);
 
+/* The same, starting at frame start_index found at byte start_off (0, 0: the start). */
+int jlog_scan_at(const char *dir, uint64_t start_off, uint64_t start_index, uint64_t from,
+                 uint64_t limit, journal_frame_fn fn, void *ctx, uint64_t *bad_index, int *torn,
+                 uint64_t *count, uint64_t *good_off);
+
 /* dir/name into buf (exits never: returns VG_ETOOBIG). */
 int jpath(char *buf, size_t cap, const char *dir, const char *name);
 /* mkdir -p of path's parent directories below (and including) root, mode 0700. */

@@ -56,6 +56,8 @@ struct journal {
 	uint8_t *pend;               /* [u16 len][entry]... of entries [pend_base, pend_base + pend_n) */
 	size_t pend_len, pend_cap;
 	uint64_t pend_n;
+	uint64_t pend_end_off;       /* the log's length after the last group put in pend */
+	uint64_t hint_size, hint_off; /* a frame boundary known good: entry hint_size at hint_off */
 	int istop, sync_req;
 	uint64_t integrated;         /* entries in tiles (integrator-owned) */
 	uint64_t rounds_done;        /* integrated as of the last finished round (ilock) */
@@ -261,6 +263,104 @@ static int lock_log(struct journal *j)
 	return 0;
 }
 
+/* Read tile t of a tree (the full one if the partial was replaced) into buf: exactly want bytes. */
+static int read_tile_prefix(struct journal *j, struct merkle_tile t, uint8_t *buf, size_t cap,
+                            size_t want, size_t *len)
+{
+	size_t n = 0;
+	int rc = journal_read_tile(j, &t, buf, cap, &n);
+
+	if (rc == VG_ENOTFOUND && t.width < MERKLE_TILE_WIDTH) {
+		t.width = MERKLE_TILE_WIDTH;
+		rc = journal_read_tile(j, &t, buf, cap, &n);
+	}
+	if (rc != 0)
+		return rc;
+	*len = n;
+	return n >= want ? 0 : VG_ECORRUPT;
+}
+
+/*
+ * Start from the last signed tree instead of the whole log: take its frontier
+ * and rightmost tiles from disk, check them against the signed root, and
+ * integrate only the frames after it (found through dir/resume). Any doubt
+ * returns non-zero and the caller reads the whole log instead.
+ */
+static int fast_rebuild(struct journal *j, uint64_t size, const uint8_t root[MERKLE_HASH_LEN],
+                        uint64_t *count, uint64_t *good_off, int *torn, uint64_t *bad)
+{
+	struct integ *i = j->integ;
+	struct journal_tiles t = { j->dir, size };
+	struct rebuild b = { i, 0, NULL, 0 };
+	char path[1024], line[64];
+	uint8_t got[MERKLE_HASH_LEN];
+	unsigned long long rs = 0, ro = 0;
+	uint64_t nfull;
+	unsigned w;
+	size_t n = 0;
+	int rc;
+
+	if (size == 0 || jpath(path, sizeof(path), j->dir, "resume") != 0 ||
+	    jread(path, line, sizeof(line) - 1, &n) != 0)
+		return VG_ENOTFOUND;
+	line[n] = '\0';
+	if (sscanf(line, "%llu %llu", &rs, &ro) != 2 || rs != size || ro < JLOG_MAGIC_LEN)
+		return VG_ENOTFOUND;
+	{
+		/* The signed tree ends at ro: a log shorter than that lost published entries. */
+		struct stat sb;
+
+		if (fstat(j->fd, &sb) != 0 || (uint64_t)sb.st_size < ro)
+			return VG_ECORRUPT;
+	}
+	integ_init(i, j->dir, INTEG_WRITE);
+	if ((rc = merkle_frontier_load(&i->f, journal_tiles_hash, &t, size)) != 0)
+		return rc;
+	merkle_frontier_root(&i->f, got);
+	if (sodium_memcmp(got, root, MERKLE_HASH_LEN) != 0)
+		return VG_ECORRUPT;
+	for (int level = 0; level <= MERKLE_TILE_LEVEL_MAX; level++) {
+		merkle_tile_level(size, level, &nfull, &w);
+		if (w && (rc = read_tile_prefix(j, (struct merkle_tile){ level, nfull, w },
+		                                i->tile[level][0], sizeof(i->tile[level]),
+		                                (size_t)w * MERKLE_HASH_LEN, &n)) != 0)
+			return rc;
+	}
+	merkle_tile_level(size, MERKLE_TILE_ENTRIES, &nfull, &w);
+	if (w) {
+		size_t off = 0;
+
+		if ((rc = read_tile_prefix(j, (struct merkle_tile){ MERKLE_TILE_ENTRIES, nfull, w },
+		                           i->bundle, sizeof(i->bundle), 2, &n)) != 0)
+			return rc;
+		/* The partial bundle is not under the signed root by itself: check it against the tile. */
+		for (unsigned e = 0; e < w; e++) {
+			uint8_t leaf[MERKLE_HASH_LEN];
+			size_t el;
+
+			if (off + 2 > n)
+				return VG_ECORRUPT;
+			el = (size_t)i->bundle[off] << 8 | i->bundle[off + 1];
+			if (el == 0 || el > JOURNAL_ENTRY_MAX || off + 2 + el > n)
+				return VG_ECORRUPT;
+			merkle_leaf_hash(i->bundle + off + 2, el, leaf);
+			if (sodium_memcmp(leaf, i->tile[0][e], MERKLE_HASH_LEN) != 0)
+				return VG_ECORRUPT;
+			off += 2 + el;
+		}
+		i->bundle_len = off;
+	}
+	rc = jlog_scan_at(j->dir, ro, size, size, UINT64_MAX, rebuild_one, &b, bad, torn, count,
+	                  good_off);
+	if (rc == 0)
+		rc = integ_partials(i);
+	if (rc == 0) {
+		j->hint_size = size;
+		j->hint_off = ro;
+	}
+	return rc;
+}
+
 static int open_log(struct journal *j, uint64_t good_off, int torn)
 {
 	char path[1024];
@@ -370,6 +470,7 @@ static void *writer_main(void *arg)
 				j->pend_len += 2 + it->entry_len;
 			}
 			j->pend_n += n;
+			j->pend_end_off = j->off;
 			if (j->sync_req)
 				pthread_cond_signal(&j->iwake);
 			pthread_mutex_unlock(&j->ilock);
@@ -458,7 +559,18 @@ int journal_append_wait(struct journal *j, const void *entry, size_t entry_len,
 
 /* ---- the integrator ----------------------------------------------------- */
 
-static void integrate_round(struct journal *j, uint8_t *buf, size_t len, uint64_t n)
+/* Remember where the signed tree ends in the log, so the next start need not re-read it. */
+static void write_resume(struct journal *j, uint64_t size, uint64_t off)
+{
+	char path[1024], line[64];
+	int n = snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 "\n", size, off);
+
+	if (jpath(path, sizeof(path), j->dir, "resume") == 0 && n > 0)
+		VG_IGNORE(jwrite(path, line, (size_t)n)); /* a hint: a missing one costs a full read */
+}
+
+static void integrate_round(struct journal *j, uint8_t *buf, size_t len, uint64_t n,
+                            uint64_t end_off)
 {
 	int rc = 0;
 
@@ -493,8 +605,12 @@ static void integrate_round(struct journal *j, uint8_t *buf, size_t len, uint64_
 	}
 	if (j->integ->f.size != j->integrated)
 		abort(); /* the integrator lost count: a bug, never data-dependent */
-	if (j->integ->f.size > j->cp_size && (rc = sign_checkpoint(j)) != 0)
+	if (j->integ->f.size > j->cp_size && (rc = sign_checkpoint(j)) != 0) {
 		log_event(LOG_WARN, "journal.checkpoint_failed", LS("error", vg_strerror(rc)));
+		return;
+	}
+	if (n > 0 && end_off)
+		write_resume(j, j->integrated, end_off);
 }
 
 static void *integrator_main(void *arg)
@@ -510,7 +626,7 @@ static void *integrator_main(void *arg)
 	for (;;) {
 		uint8_t *buf = j->pend;
 		size_t len = j->pend_len, cap = j->pend_cap;
-		uint64_t n = j->pend_n;
+		uint64_t n = j->pend_n, end_off = j->pend_end_off;
 		int stop = j->istop, sync = j->sync_req;
 
 		if (!stop && !sync) {
@@ -526,6 +642,7 @@ static void *integrator_main(void *arg)
 			len = j->pend_len;
 			cap = j->pend_cap;
 			n = j->pend_n;
+			end_off = j->pend_end_off;
 			stop = j->istop;
 			sync = j->sync_req;
 		}
@@ -539,7 +656,7 @@ static void *integrator_main(void *arg)
 		pthread_mutex_unlock(&j->ilock);
 
 		if (n > 0 || j->need_repair || j->cp_size < j->integrated)
-			integrate_round(j, buf, len, n);
+			integrate_round(j, buf, len, n, end_off);
 
 		pthread_mutex_lock(&j->ilock);
 		j->rounds_done = j->integrated; /* tiles written and checkpoint signed up to here */
@@ -652,7 +769,15 @@ int journal_open(const struct journal_cfg *cfg, struct journal **out)
 		rc = VG_EIO;
 		goto fail;
 	}
-	rc = rebuild(j, UINT64_MAX, h->size, h->n ? h->root : NULL, &count, &good_off, &torn, &bad);
+	rc = h->n && !cfg->full ? fast_rebuild(j, h->size, h->root, &count, &good_off, &torn, &bad)
+	                        : VG_ENOTFOUND;
+	if (rc != 0) {
+		if (rc != VG_ENOTFOUND)
+			log_event(LOG_WARN, "journal.resume_refused", LS("error", vg_strerror(rc)),
+			          LS("note", "reading the whole log again"));
+		rc = rebuild(j, UINT64_MAX, h->size, h->n ? h->root : NULL, &count, &good_off, &torn,
+		             &bad);
+	}
 	if (rc == VG_ECORRUPT && !torn) {
 		log_event(LOG_ERROR, "journal.log_damaged", LI("index", bad),
 		          LS("error", "a log frame does not check; run vigie journal verify"));
@@ -679,6 +804,7 @@ int journal_open(const struct journal_cfg *cfg, struct journal **out)
 	atomic_store(&j->size, count);
 	j->integrated = count;
 	j->rounds_done = count;
+	j->pend_end_off = j->off;
 	if (h->n) {
 		memcpy(j->cp, h->note, h->len);
 		j->cp_len = h->len;
@@ -691,6 +817,11 @@ int journal_open(const struct journal_cfg *cfg, struct journal **out)
 	}
 	if ((!h->n || count > h->size) && (rc = sign_checkpoint(j)) != 0)
 		goto fail;
+	write_resume(j, count, j->off);
+	if (count > 0 && j->hint_size == 0) {
+		j->hint_size = count;
+		j->hint_off = j->off;
+	}
 	if (pthread_create(&j->writer, NULL, writer_main, j) != 0) {
 		rc = VG_EIO;
 		goto fail;
@@ -939,6 +1070,11 @@ int journal_follower_new(struct journal *j, uint64_t from, struct journal_follow
 	}
 	f->j = j;
 	f->off = JLOG_MAGIC_LEN;
+	if (j->hint_size && from >= j->hint_size) {
+		/* A boundary known good at open: skip the frames before it without reading them. */
+		f->next = j->hint_size;
+		f->off = j->hint_off;
+	}
 	if ((rc = jpath(path, sizeof(path), j->dir, "log")) != 0 ||
 	    (f->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		free(f->buf);

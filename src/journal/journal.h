@@ -14,9 +14,13 @@
  *     tile/...      hash tiles and entry bundles (public, c2sp.org/tlog-tiles).
  *     vkey          the verifier key, "<origin>+<key id>+<base64 key>" (public).
  *
- * Tiles and the checkpoint are derived from the log: at open the whole log
- * is read again and any missing or stale tile rewritten, so a crash at any
- * point loses at most appends that were never reported done.
+ * Tiles and the checkpoint are derived from the log, so a crash at any point
+ * loses at most appends that were never reported done. At open the journal
+ * resumes from the last signed tree (dir/resume: its size and where it ends
+ * in the log), after checking the tiles at its edge against the signed root,
+ * and integrates only the frames after it; with cfg.full, or when that
+ * check fails, the whole log is read again and every missing or stale tile
+ * rewritten (`vigie journal rebuild`).
  *
  * Threads: one writer thread makes appends durable in groups (one write and
  * one fdatasync per group: "group commit"); one integrator thread turns
@@ -73,6 +77,7 @@ struct journal_cfg {
 	const char *key_path;        /* Ed25519 signing key (32-byte seed, 0600) */
 	const char *origin;          /* checkpoint origin, used when the key is created */
 	unsigned checkpoint_ms;      /* longest wait from durable to signed (default 200) */
+	int full;                    /* read the whole log at open (else from the last signed tree) */
 };
 
 /*

@@ -218,9 +218,11 @@ test('`vigie journal verify` passes, then names the tile or bundle holding a fli
     bad[Math.floor(orig.length / 2)] ^= 0x20;
     fs.writeFileSync(f, bad);
     const r = await vigie(['journal', 'verify', '--data', data]);
-    fs.writeFileSync(f, orig);
     assert.equal(r.code, 1, `a flipped byte in the ${what} must fail verification: ${r.stdout}`);
     assert.match(r.stdout, new RegExp(`^FAULT ${rel.replace(/[.]/g, '\\.')}: differs from the log`, 'm'), r.stdout);
+    // `vigie journal rebuild` rewrites it from the log.
+    await vigieOk(['journal', 'rebuild', '--data', data]);
+    assert.ok(fs.readFileSync(f).equals(orig), `the ${what} is rewritten as it was`);
   }
   // A flipped byte inside the log itself is found too (its frame no longer checks).
   const logf = path.join(data, 'journal', 'log');
