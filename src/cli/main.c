@@ -32,6 +32,7 @@ static void usage(FILE *f)
 	      "  journal proof --index N | --from SIZE    inclusion receipt / consistency proof\n"
 	      "  journal checkpoint | key                 the signed checkpoint / verifier key\n"
 	      "  journal rebuild [--data DIR]             rewrite tiles from the log (server stopped)\n"
+	      "  replay --events FILE.jsonl [--quiet]     the guard over an event stream\n"
 	      "  version\n"
 	      "\n"
 	      "DIR defaults to $VIGIE_DATA, else ./data. Logs: JSON lines on stderr,\n"
@@ -91,7 +92,7 @@ int main(int argc, char **argv)
 	static const struct { const char *name; int (*fn)(int, char **); } CMDS[] = {
 		{ "init", cmd_init }, { "seed", cmd_seed }, { "serve", cmd_serve },
 		{ "totp", cmd_totp }, { "backup", cmd_backup }, { "status", cmd_status },
-		{ "journal", cmd_journal },
+		{ "journal", cmd_journal }, { "replay", cmd_replay },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
