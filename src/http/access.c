@@ -211,49 +211,6 @@ int access_log_submit(struct access_log *a, struct access_pending *p, const stru
 	return journal_append(a->j, &p->item);
 }
 
-struct waiter {
-	pthread_mutex_t m;
-	pthread_cond_t c;
-	int done, rc;
-	uint64_t index;
-};
-
-static void wait_done(void *arg, int rc, uint64_t index)
-{
-	struct waiter *w = arg;
-
-	pthread_mutex_lock(&w->m);
-	w->rc = rc;
-	w->index = index;
-	w->done = 1;
-	pthread_cond_signal(&w->c);
-	pthread_mutex_unlock(&w->m);
-}
-
-int access_log_record(struct access_log *a, const struct access_rec *r, uint64_t *index)
-{
-	struct waiter w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0 };
-	struct access_pending *p = malloc(sizeof(*p));
-	int rc;
-
-	if (!p)
-		return VG_ENOMEM;
-	rc = access_log_submit(a, p, r, wait_done, &w);
-	if (rc == 0) {
-		pthread_mutex_lock(&w.m);
-		while (!w.done)
-			pthread_cond_wait(&w.c, &w.m);
-		pthread_mutex_unlock(&w.m);
-		rc = w.rc;
-		if (rc == 0 && index)
-			*index = w.index;
-	}
-	free(p);
-	pthread_cond_destroy(&w.c);
-	pthread_mutex_destroy(&w.m);
-	return rc;
-}
-
 void access_log_sync(struct access_log *a)
 {
 	uint64_t target;

@@ -291,18 +291,18 @@ static int pro_rpps(struct vigie *v, int64_t pro_id, char rpps[12])
 	return 0;
 }
 
-int auth_require(struct req *r, enum MHD_Result *res)
+int auth_session(struct req *r, struct sessions *ss, enum MHD_Result *res)
 {
 	size_t len = 0;
 	const char *tok = req_bearer(r, &len);
-	int64_t pro_id = 0;
+	int64_t id = 0;
 	int rc;
 
 	if (!tok) {
 		*res = reply_unauthorized(r, req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) != NULL);
 		return -1;
 	}
-	rc = sessions_check(r->v->sessions, tok, len, now_unix(), &pro_id);
+	rc = sessions_check(ss, tok, len, now_unix(), &id);
 	if (rc == VG_EDENIED) {
 		*res = reply_unauthorized(r, 1);
 		return -1;
@@ -312,8 +312,15 @@ int auth_require(struct req *r, enum MHD_Result *res)
 		                     "the service is busy; try again");
 		return -1;
 	}
-	r->pro_id = pro_id;
-	if (pro_rpps(r->v, pro_id, r->rpps) != 0) {
+	r->pro_id = id;
+	return 0;
+}
+
+int auth_require(struct req *r, enum MHD_Result *res)
+{
+	if (auth_session(r, r->v->sessions, res) != 0)
+		return -1;
+	if (pro_rpps(r->v, r->pro_id, r->rpps) != 0) {
 		*res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "the service is busy; try again");
 		return -1;

@@ -230,27 +230,7 @@ enum MHD_Result api_insured_login(struct req *r)
 
 int auth_require_insured(struct req *r, enum MHD_Result *res)
 {
-	size_t len = 0;
-	const char *tok = req_bearer(r, &len);
-	int64_t id = 0;
-	int rc;
-
-	if (!tok) {
-		*res = reply_unauthorized(r, req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) != NULL);
-		return -1;
-	}
-	rc = sessions_check(r->v->isessions, tok, len, now_unix(), &id);
-	if (rc == VG_EDENIED) {
-		*res = reply_unauthorized(r, 1);
-		return -1;
-	}
-	if (rc != 0) {
-		*res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
-		                     "the service is busy; try again");
-		return -1;
-	}
-	r->pro_id = id;
-	return 0;
+	return auth_session(r, r->v->isessions, res);
 }
 
 enum MHD_Result api_insured_logout(struct req *r)

@@ -137,6 +137,8 @@ enum MHD_Result reply_flush(struct req *r);
 
 /* The bearer token's session: 0 and sets r->pro_id and r->rpps, or replies 401 itself (-1). */
 int auth_require(struct req *r, enum MHD_Result *res);
+/* The bearer token's session in ss: 0 and r->pro_id = its subject, or replies 401/503 itself (-1). */
+int auth_session(struct req *r, struct sessions *ss, enum MHD_Result *res);
 /* The same for an insured person's token: 0 and r->pro_id = the account id, or -1. */
 int auth_require_insured(struct req *r, enum MHD_Result *res);
 
