@@ -15,8 +15,8 @@
 
 #include "core/log.h"
 
-#define BATCH 2048
-#define GATHER_NS 5000000 /* 5 ms: one store transaction for many rows */
+#define BATCH 8192
+#define GATHER_NS 250000000 /* 250 ms: big transactions, see the bucketed index in store_sqlite.c */
 
 struct access_log {
 	struct store *st;

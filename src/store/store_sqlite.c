@@ -58,8 +58,8 @@ static const char *const SQL[S_N] = {
 	[S_SES_DEL] = "DELETE FROM session WHERE token_hash = ?1",
 	[S_SES_PURGE] = "DELETE FROM session WHERE expires <= ?1 OR last_used <= ?1 - ?2",
 	[S_ACC_PUT] = "INSERT OR IGNORE INTO acc.journal(idx, t_ms, pro_id, rpps, patient, ip, route, "
-	              "status, n_results, fields, decision, salt, record) "
-	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	              "status, n_results, fields, decision, salt, record, pbucket) "
+	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[S_ACC_COUNT] = "SELECT count(*) FROM acc.journal",
 	[S_ISES_PUT] = "INSERT INTO isession(token_hash, account_id, created, last_used, expires, ip) "
 	               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -76,7 +76,7 @@ static const char *const SQL[S_N] = {
 	[S_ACC_LAST] = "SELECT coalesce(max(idx), -1) FROM acc.journal",
 	[S_ACC_PATIENT] = "SELECT idx, t_ms, pro_id, rpps, ip, route, status, n_results, fields, "
 	                  "decision, salt, record FROM acc.journal "
-	                  "WHERE patient = ?1 AND idx < ?2 ORDER BY idx DESC LIMIT ?3",
+	                  "WHERE pbucket = ?4 AND patient = ?1 AND idx < ?2 ORDER BY idx DESC LIMIT ?3",
 };
 
 static const char SCHEMA[] =
@@ -115,15 +115,25 @@ static const char ACC_SCHEMA[] =
 	" idx INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL, pro_id INTEGER NOT NULL,"
 	" rpps TEXT NOT NULL, patient BLOB NOT NULL, ip TEXT NOT NULL, route TEXT NOT NULL,"
 	" status INTEGER NOT NULL, n_results INTEGER NOT NULL, fields TEXT NOT NULL,"
-	" decision TEXT NOT NULL, salt BLOB NOT NULL, record TEXT NOT NULL);"
+	" decision TEXT NOT NULL, salt BLOB NOT NULL, record TEXT NOT NULL,"
+	" pbucket INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS acc.journal_pro ON journal(pro_id, t_ms);"
-	"CREATE INDEX IF NOT EXISTS acc.journal_patient ON journal(patient, idx);";
+	"CREATE INDEX IF NOT EXISTS acc.journal_person ON journal(pbucket, idx, patient);";
 /*
  * The rows are an index of the journal (journal/), keyed by entry index, and
  * written after the entries are durable, off the requests' path; the
- * journal's log is the truth and refills them after a crash. The patient
- * index serves "who accessed my record"; the professional one, incidents.
+ * journal's log is the truth and refills them after a crash. The
+ * professional index serves incidents.
+ *
+ * "Who accessed my record" would want an index on the patient pseudonym, but
+ * its keys are random: every row would dirty its own page of that B-tree
+ * (measured: 17,000 rows/s at 1.5M rows). Instead rows are indexed by one of
+ * ACC_BUCKETS buckets of pseudonyms, then by index: each bucket only grows
+ * at its end, so a transaction touches at most ACC_BUCKETS pages of it, and
+ * a person's accesses are a walk down their bucket filtered on the
+ * pseudonym, which the index covers.
  */
+#define ACC_BUCKETS 256
 
 /*
  * Lookups get a read-only connection of their own that keeps one read
@@ -227,6 +237,33 @@ static sqlite3_stmt *lookup_stmt(struct sq *q, struct conn *c)
 	return l->find;
 }
 
+/*
+ * An access-row table from before the bucketed index is dropped: its rows are
+ * derived data, and the indexer writes them again from the journal's log.
+ */
+static int acc_migrate(sqlite3 *db)
+{
+	sqlite3_stmt *q = NULL;
+	int cols = 0, has_bucket = 0, rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA acc.table_info(journal)", -1, &q, NULL) != SQLITE_OK)
+		return VG_EIO;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const unsigned char *name = sqlite3_column_text(q, 1);
+
+		cols++;
+		if (name && strcmp((const char *)name, "pbucket") == 0)
+			has_bucket = 1;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return VG_EIO;
+	if (cols > 0 && !has_bucket &&
+	    sqlite3_exec(db, "DROP TABLE acc.journal", NULL, NULL, NULL) != SQLITE_OK)
+		return VG_EIO;
+	return 0;
+}
+
 static int conn_open(const char *path, const char *acc_path, struct conn **out)
 {
 	struct conn *c = calloc(1, sizeof(*c));
@@ -250,6 +287,8 @@ static int conn_open(const char *path, const char *acc_path, struct conn **out)
 	if (sqlite3_prepare_v2(c->db, "ATTACH DATABASE ?1 AS acc", -1, &att, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(att, 1, acc_path, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(att) != SQLITE_DONE)
+		goto out;
+	if (acc_migrate(c->db) != 0)
 		goto out;
 	if (sqlite3_exec(c->db, "PRAGMA acc.journal_mode=WAL; PRAGMA acc.synchronous=NORMAL;"
 	                 "PRAGMA acc.cache_size=-65536; PRAGMA acc.mmap_size=1073741824;",
@@ -471,6 +510,12 @@ static void text_col(sqlite3_stmt *q, int col, char *out, size_t cap)
 	snprintf(out, cap, "%s", t ? (const char *)t : "");
 }
 
+/* The bucket of a pseudonym (its bytes are a keyed hash: uniform). */
+static int acc_bucket(const uint8_t patient[VAULT_BIDX])
+{
+	return (patient[0] << 8 | patient[1]) % ACC_BUCKETS;
+}
+
 static int sq_access_by_patient(struct store *s, const uint8_t patient[VAULT_BIDX],
                                 int64_t before, struct access_rec *out, size_t cap, size_t *n)
 {
@@ -484,6 +529,7 @@ static int sq_access_by_patient(struct store *s, const uint8_t patient[VAULT_BID
 	sqlite3_bind_blob(q, 1, patient, VAULT_BIDX, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, before);
 	sqlite3_bind_int64(q, 3, (int64_t)cap);
+	sqlite3_bind_int(q, 4, acc_bucket(patient));
 	while (k < cap && (step = sqlite3_step(q)) == SQLITE_ROW) {
 		struct access_rec *a = &out[k++];
 
@@ -794,6 +840,7 @@ static int sq_access_put(struct store *s, const struct access_rec *r, size_t n)
 		sqlite3_bind_text(q, 11, r[i].decision, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(q, 12, r[i].salt, ACCESS_SALT, SQLITE_STATIC);
 		sqlite3_bind_text(q, 13, r[i].record, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 14, acc_bucket(r[i].patient));
 		rc = run(q);
 	}
 	if (rc == 0)
