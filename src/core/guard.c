@@ -1,244 +1,865 @@
 /*
- * guard.c - the decision engine. See guard.h; the thresholds are starting
- * points to be tuned against `vigie sim` (issue 4), not measured values.
+ * guard.c - the decision engine. See guard.h for the contract and the
+ * policy; this file holds the defaults (with why each is what it is) and
+ * the mechanics. The thresholds are reasoned starting points; `vigie sim`
+ * (issue 4) is where they are measured against legitimate traffic and the
+ * attacks, and tuned.
  */
 #include "core/guard.h"
 
 #include <math.h>
 #include <string.h>
 
-_Static_assert(sizeof(struct guard_account) <= 1024, "per-account state stays small");
+_Static_assert(sizeof(struct guard_account) <= 4096, "per-account state stays under 4 KiB");
+_Static_assert(GUARD_REASONS <= 32, "reasons fit in a uint32_t");
+
+#define HOUR_MS 3600000LL
+#define SEEN_BITS 8192u  /* per generation; 2 hashes per patient */
+#define SEEN_ROTATE 1200u /* patients per generation: false positives stay under ~7 % each */
+#define DAY_BITS 2048u
+#define HOUR_BITS 512u
+#define HISTORY 32u      /* card-less lookups remembered for shares */
+#define SEQ_RING 16u
+#define SEQ_NEAR 5       /* order numbers this close count as "sequential" */
+#define GAP_RESET_S 600.0f /* a pause this long starts the timing statistics afresh */
+#define GAP_W (1.0f / 8.0f) /* weight of the newest gap in the timing statistics */
 
 static const char *const REASON_NAMES[GUARD_REASONS] = {
-	"honeytoken", "invalid_key_rate", "not_found_rate", "sequential_nir",
-	"no_card_budget_hour", "no_card_budget_day", "never_seen_share", "far_department",
-	"off_hours", "regular_timing", "many_addresses", "new_address", "suspended", "card",
+	"honeytoken",      "invalid_key_rate",       "not_found_rate",        "sequential_nir",
+	"structured_nir",  "distinct_patients_hour", "distinct_patients_day", "never_seen_share",
+	"far_department",  "off_hours",              "regular_timing",        "many_addresses",
+	"many_clients",    "new_address",            "no_card_budget",        "step_up_pending",
+	"strikes",         "suspended",
 };
 
-const char *guard_reason_name(unsigned bit)
+const char *guard_reason_name(unsigned i)
 {
-	return bit < GUARD_REASONS ? REASON_NAMES[bit] : "unknown";
+	return i < GUARD_REASONS ? REASON_NAMES[i] : "unknown";
 }
 
 const char *guard_decision_name(enum guard_decision d)
 {
-	static const char *const N[] = { "allow", "minimise", "step-up", "throttle", "deny",
-	                                 "suspend" };
+	static const char *const N[GUARD_DECISIONS] = { "allow",    "minimise", "step-up",
+	                                                "throttle", "deny",     "suspend" };
 
-	return (unsigned)d < sizeof(N) / sizeof(N[0]) ? N[d] : "unknown";
+	return (unsigned)d < GUARD_DECISIONS ? N[d] : "unknown";
 }
 
-void guard_cfg_defaults(struct guard_cfg *c)
+void guard_cfg_init(struct guard_cfg *c, const uint8_t key[GUARD_KEY_BYTES])
 {
-	*c = (struct guard_cfg){
-		.hour_budget = 12, .day_budget = 40, .soft_pct = 75,
-		.invalid_max = 5, .notfound_max = 10, .sequential_max = 4,
-		.open_hour = 7, .close_hour = 21,
-		.score_throttle = 40, .score_deny = 70, .score_suspend = 100,
+	/*
+	 * Peers: what an active day of each profession looks like (card-less
+	 * distinct patients a day, in the busiest hour, and never seen before;
+	 * distinct patients a day and in the busiest hour; opening hours). A pharmacy sees 80-100
+	 * people a day, most with their card; a GP 20-30; a laboratory takes
+	 * many samples in the morning; a hospital's admission desk is open day
+	 * and night. Opening hours carry an hour of margin each side.
+	 */
+	static const struct guard_peer PEERS[GUARD_PROFESSIONS] = {
+		[GUARD_PRO_UNKNOWN] = { 12, 4, 5, 90, 20, 7, 22 },
+		[GUARD_PRO_PHARMACIST] = { 12, 4, 5, 90, 20, 7, 22 },
+		[GUARD_PRO_GP] = { 5, 2, 2, 30, 6, 7, 21 },
+		[GUARD_PRO_SPECIALIST] = { 4, 2, 2, 25, 6, 7, 21 },
+		[GUARD_PRO_LAB] = { 8, 3, 4, 70, 25, 6, 20 },
+		[GUARD_PRO_HOSPITAL] = { 40, 8, 20, 200, 40, 0, 0 },
 	};
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->key, key, GUARD_KEY_BYTES);
+	c->utc_offset_min = 60; /* Europe/Paris, winter; callers pass 120 in summer */
+	memcpy(c->peer, PEERS, sizeof(PEERS));
+	/* A new account is judged by its peers; after a week its own days weigh as much. */
+	c->prior_days = 7;
+	c->ewma_alpha = 0.15f;
+	/*
+	 * Budget = 2 x baseline + slack: a pharmacist (12 card-less a day, 4 in
+	 * the busiest hour) gets 30 a day and 12 an hour, well above a Poisson
+	 * day's spread (12 +- 3.5), and a robot gets no more than that before
+	 * it needs a second factor.
+	 */
+	c->budget_mult = 2.0f;
+	c->day_slack = 6, c->day_floor = 10, c->day_cap = 80;
+	c->hour_slack = 4, c->hour_floor = 6, c->hour_cap = 30;
+	/*
+	 * Never-seen patients without a card: a pharmacist's 5 a day give 14.
+	 * A list of stolen NIRs is all never-seen: on an account with a history
+	 * it gets this budget, and hard_mult times it with the TOTP secret too.
+	 */
+	c->never_slack = 4, c->never_floor = 8, c->never_cap = 40;
+	c->soft_pct = 75;
+	c->step_up_allowance = 0.5f; /* half a day per fresh second factor */
+	c->hard_mult = 2.0f;          /* twice the day budget without a card is no practice */
+	/* Volume of distinct patients (card or not): 3 x baseline + slack, a signal not a wall. */
+	c->volume_mult = 3.0f, c->volume_day_slack = 20, c->volume_hour_slack = 10;
+	/*
+	 * Enumeration. Typos give a wrong key now and then, never 4 in an hour;
+	 * a valid NIR of nobody happens (other schemes: MSA, SNCF, ...), about
+	 * one lookup in ten for some practices, hence a count and a share.
+	 */
+	c->invalid_soft = 3, c->invalid_hard = 8, c->invalid_day_hard = 20;
+	c->notfound_soft = 5, c->notfound_hard = 12, c->notfound_day_hard = 40;
+	c->notfound_min_pct = 30;
+	/*
+	 * Structure: twins share the first 10 characters and have consecutive
+	 * order numbers; triplets of the same sex without cards are the only
+	 * legitimate way to reach seq_soft. Four people with the same sex,
+	 * birth month and commune among 16 card-less lookups is a list walked.
+	 */
+	c->seq_soft = 2, c->seq_hard = 4;
+	c->struct_soft = 4, c->struct_hard = 7;
+	/*
+	 * Card-less lookups are mostly of known patients (renewals by phone),
+	 * once the account has been used for a while: the signal is judged
+	 * against the account's own share, from a lenient prior (a new account
+	 * sees only new patients). 20 lookups: a list shows within about 10 on
+	 * an account at 30 %, while an honest window of 20 at 30 % reaches
+	 * 65 % about once in 800.
+	 */
+	c->never_seen_window = 20, c->never_seen_min = 12;
+	c->never_seen_prior = 0.8f, c->never_seen_margin = 0.35f;
+	c->never_seen_floor = 0.6f, c->never_seen_cap = 0.95f;
+	c->share_pct = 50, c->share_min = 6;
+	c->warm_days = 7;
+	/* People's gaps vary about as much as they last (cv ~ 1); a script's do not. */
+	c->regular_min_gaps = 16, c->regular_cv = 0.15f, c->regular_max_gap_s = 120;
+	c->addr_window_s = 900;
+	c->step_up_grace_s = 300;
+	c->pts_soft = 40, c->pts_hard = 100;
+	c->pts_volume = 30, c->pts_never_seen = 25, c->pts_far_one = 5, c->pts_far_share = 20;
+	c->pts_off_hours = 15, c->pts_off_share = 15, c->pts_regular = 35;
+	c->pts_many_addresses = 30, c->pts_many_clients = 10;
+	c->pts_new_address = 10, c->pts_token_moved = 30;
+	c->minimise_at = 10, c->step_up_at = 25, c->throttle_at = 40, c->deny_at = 70;
+	c->suspend_at = 100;
+	/*
+	 * Strikes halve every day; 8 means four step-ups asked and given in a
+	 * day (1 + 0.5 each), or 32 requests pressed against a pending step-up.
+	 * A legitimate account at the target (5 step-ups per 1,000 lookups)
+	 * stays under 3 even at a hospital's volume.
+	 */
+	c->strike_step_up = 1.0f, c->strike_repeat = 0.25f, c->strike_throttle = 1.0f;
+	c->strike_deny = 2.0f, c->strike_step_up_done = 0.5f;
+	c->strike_suspend = 8.0f;
 }
 
-/* Start new hour and day windows when the event's time has left them. */
-static void roll(struct guard_account *a, const struct guard_event *e)
+void guard_account_init(struct guard_account *a)
 {
-	int64_t local = e->t + (int64_t)e->utc_offset_min * 60;
-	int64_t day = local - ((local % 86400) + 86400) % 86400;
-	int64_t hour = e->t - ((e->t % 3600) + 3600) % 3600;
+	memset(a, 0, sizeof(*a));
+	a->version = GUARD_STATE_VERSION;
+	a->hour = INT64_MIN;
+	a->day = INT64_MIN;
+}
 
-	if (a->hour_start != hour) {
-		a->hour_start = hour;
-		a->hour_nocard = a->hour_invalid = a->hour_notfound = 0;
-		a->hour_far = a->hour_lookups = a->hour_new = 0;
+/* ---------------------------------------------------------------- SipHash-1-3 */
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                                            \
+	do {                                                                                \
+		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);                   \
+		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                                      \
+		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                                      \
+		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);                   \
+	} while (0)
+
+/*
+ * SipHash-1-3 (one compression round, three finalisation rounds: the
+ * variant Rust's and Python's hash tables use) of len bytes under the key,
+ * with a domain byte folded into k1. The hashes stay in memory, keyed by a
+ * server secret; -1-3 halves the cost of -2-4 on the hot path.
+ */
+static uint64_t siphash(const uint8_t key[16], uint8_t domain, const void *in, size_t len)
+{
+	const uint8_t *p = in, *end = p + (len & ~(size_t)7);
+	uint64_t k0 = le64(key), k1 = le64(key + 8) ^ domain;
+	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL, v1 = k1 ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL, v3 = k1 ^ 0x7465646279746573ULL;
+	uint64_t b = (uint64_t)len << 56, m;
+
+	for (; p != end; p += 8) {
+		m = le64(p);
+		v3 ^= m;
+		SIPROUND;
+		v0 ^= m;
 	}
-	if (a->day_start != day) {
-		a->day_start = day;
-		a->day_nocard = 0;
-		a->allowance = 0;
+	for (size_t i = 0; i < (len & 7); i++)
+		b |= (uint64_t)p[i] << (8 * i);
+	v3 ^= b;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static void inc16(uint16_t *x)
+{
+	if (*x < UINT16_MAX)
+		(*x)++;
+}
+
+static uint16_t max16(uint16_t a, uint16_t b)
+{
+	return a > b ? a : b;
+}
+
+static float clampf(float v, float lo, float hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static bool bit_get(const uint64_t *map, unsigned i)
+{
+	return (map[i / 64] >> (i % 64)) & 1;
+}
+
+static void bit_set(uint64_t *map, unsigned i)
+{
+	map[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+/*
+ * Distinct patients today, from the day bitmap by linear counting: the
+ * counter misses the patients whose bit another one set first (7 % at 300).
+ */
+static float day_distinct(const struct guard_account *a)
+{
+	unsigned set = 0;
+
+	for (unsigned i = 0; i < DAY_BITS / 64; i++)
+		set += (unsigned)__builtin_popcountll(a->day_map[i]);
+	if (set >= DAY_BITS)
+		return (float)DAY_BITS * 8;
+	return -(float)DAY_BITS * logf(1.0f - (float)set / (float)DAY_BITS);
+}
+
+static const struct guard_peer *peer_of(const struct guard_cfg *c, unsigned profession)
+{
+	return &c->peer[profession < GUARD_PROFESSIONS ? profession : GUARD_PRO_UNKNOWN];
+}
+
+/* The account's own baseline, shrunk towards its peers' while it has few days of its own. */
+static float blend(const struct guard_cfg *c, const struct guard_account *a, float own, float peer)
+{
+	float n = a->days < 60 ? (float)a->days : 60.0f;
+
+	return (own * n + peer * c->prior_days) / (n + c->prior_days);
+}
+
+static float day_budget(const struct guard_cfg *c, const struct guard_account *a)
+{
+	const struct guard_peer *p = peer_of(c, a->profession);
+
+	return clampf(c->budget_mult * blend(c, a, a->b_nocard_day, p->nocard_day) + c->day_slack,
+	              c->day_floor, c->day_cap);
+}
+
+static float hour_budget(const struct guard_cfg *c, const struct guard_account *a)
+{
+	const struct guard_peer *p = peer_of(c, a->profession);
+
+	return clampf(c->budget_mult * blend(c, a, a->b_nocard_hour, p->nocard_hour) + c->hour_slack,
+	              c->hour_floor, c->hour_cap);
+}
+
+static float never_budget(const struct guard_cfg *c, const struct guard_account *a)
+{
+	const struct guard_peer *p = peer_of(c, a->profession);
+
+	return clampf(c->budget_mult * blend(c, a, a->b_never_day, p->never_day) + c->never_slack,
+	              c->never_floor, c->never_cap);
+}
+
+/* A count over the sliding hour: this hour's plus the part of the last one still inside. */
+static float sliding(uint16_t cur, uint16_t prev, int64_t t_ms)
+{
+	float into = (float)(t_ms - floor_div(t_ms, HOUR_MS) * HOUR_MS) / (float)HOUR_MS;
+
+	return (float)cur + (float)prev * (1.0f - into);
+}
+
+/* One day into a baseline, bounded so that a slow ramp cannot teach the guard much. */
+static void learn(const struct guard_cfg *c, const struct guard_account *a, float *b, float v,
+                  float peer)
+{
+	float cap = 1.5f * blend(c, a, *b, peer) + 4.0f;
+
+	if (v > cap)
+		v = cap;
+	*b = a->days == 0 ? v : *b + c->ewma_alpha * (v - *b);
+}
+
+static void close_day(const struct guard_cfg *c, struct guard_account *a)
+{
+	const struct guard_peer *p = peer_of(c, a->profession);
+
+	if (a->d_distinct == 0 && a->d_nocard == 0)
+		return; /* an idle day teaches nothing (weekends do not lower the baseline) */
+	if (a->tainted)
+		return; /* a day with refusals is not a model of the account */
+	learn(c, a, &a->b_nocard_day, a->d_nocard, p->nocard_day);
+	learn(c, a, &a->b_nocard_hour, max16(a->d_peak_nocard, a->h_nocard), p->nocard_hour);
+	learn(c, a, &a->b_distinct_day, day_distinct(a), p->distinct_day);
+	learn(c, a, &a->b_never_day, a->d_nocard_new, p->never_day);
+	learn(c, a, &a->b_distinct_hour, max16(a->d_peak_distinct, a->h_distinct), p->distinct_hour);
+	if (a->d_nc_found >= 3) {
+		float share = (float)a->d_nc_never / (float)a->d_nc_found;
+
+		a->b_never = a->never_days == 0 ? share : a->b_never + c->ewma_alpha * (share - a->b_never);
+		if (a->never_days < UINT16_MAX)
+			a->never_days++;
+	}
+	if (a->days < UINT16_MAX)
+		a->days++;
+}
+
+/* Move the hour and day windows to t_ms (never backwards). */
+static void roll(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms)
+{
+	int64_t hour = floor_div(t_ms, HOUR_MS);
+	int64_t day = floor_div(floor_div(t_ms, 1000) + (int64_t)c->utc_offset_min * 60, 86400);
+
+	if (hour > a->hour) {
+		a->d_peak_nocard = max16(a->d_peak_nocard, a->h_nocard);
+		a->d_peak_distinct = max16(a->d_peak_distinct, a->h_distinct);
+		if (a->hour != INT64_MIN && hour == a->hour + 1) {
+			a->h_nocard_prev = a->h_nocard;
+			a->h_distinct_prev = a->h_distinct;
+			a->h_invalid_prev = a->h_invalid;
+			a->h_notfound_prev = a->h_notfound;
+			a->h_lookups_prev = a->h_lookups;
+		} else {
+			a->h_nocard_prev = a->h_distinct_prev = a->h_invalid_prev = 0;
+			a->h_notfound_prev = a->h_lookups_prev = 0;
+		}
+		a->h_nocard = a->h_distinct = a->h_invalid = a->h_notfound = a->h_lookups = 0;
+		memset(a->hour_map, 0, sizeof(a->hour_map));
+		a->hour = hour;
+	}
+	if (day > a->day) {
+		if (a->day != INT64_MIN) {
+			int64_t gone = day - a->day;
+
+			close_day(c, a);
+			a->strikes = ldexpf(a->strikes, gone > 30 ? -30 : -(int)gone);
+		}
+		a->d_nocard = a->d_distinct = a->d_invalid = a->d_notfound = a->d_nocard_new = 0;
+		a->d_nc_found = a->d_nc_never = 0;
+		a->d_peak_nocard = a->d_peak_distinct = a->d_step_ups = 0;
+		a->allow_day = a->allow_never = 0;
+		a->tainted = 0;
+		memset(a->day_map, 0, sizeof(a->day_map));
+		a->day = day;
 	}
 }
 
-static unsigned seen_bit(uint64_t patient)
+/*
+ * A blocked Bloom filter: both bits of a patient fall in one 512-bit block
+ * (one cache line), so that a lookup touches one line per generation.
+ */
+static void seen_bits(uint64_t h, unsigned *b1, unsigned *b2)
 {
-	/* patient is already a keyed hash: its low bits are uniform. */
-	return (unsigned)(patient % (sizeof(((struct guard_account *)0)->seen) * 8));
+	unsigned block = (unsigned)(h % (SEEN_BITS / 512)) * 512;
+
+	*b1 = block + (unsigned)((h >> 8) % 512);
+	*b2 = block + (unsigned)((h >> 17) % 512);
 }
 
-/* Addresses: distinct ones within the hour, and whether this one was ever used. */
-static void addresses(struct guard_account *a, const struct guard_event *e, uint32_t *reasons,
-                      uint32_t *score)
+static bool seen_has(const struct guard_account *a, uint64_t h)
 {
-	unsigned recent = 0, slot = 0, known = 0;
-	int64_t oldest = INT64_MAX;
+	unsigned b1, b2;
+
+	seen_bits(h, &b1, &b2);
+	for (int g = 0; g < 2; g++)
+		if (bit_get(a->seen[g], b1) && bit_get(a->seen[g], b2))
+			return true;
+	return false;
+}
+
+static void seen_add(struct guard_account *a, uint64_t h)
+{
+	unsigned b1, b2;
+	uint64_t *cur = a->seen[a->seen_gen & 1];
+
+	seen_bits(h, &b1, &b2);
+	if (bit_get(cur, b1) && bit_get(cur, b2))
+		return;
+	bit_set(cur, b1);
+	bit_set(cur, b2);
+	/*
+	 * Two generations: when the current one is full enough, the older is
+	 * dropped and refilled. A patient stays "seen" for one to two
+	 * generations (a pharmacy's 1,200 to 2,400 most recent patients), and
+	 * every lookup renews them in the current one.
+	 */
+	if (++a->seen_items >= SEEN_ROTATE) {
+		a->seen_gen ^= 1;
+		memset(a->seen[a->seen_gen & 1], 0, sizeof(a->seen[0]));
+		a->seen_items = 0;
+	}
+}
+
+static unsigned popcount32(uint32_t x)
+{
+	return (unsigned)__builtin_popcount(x);
+}
+
+static uint32_t history_mask(uint32_t n)
+{
+	return n >= 32 ? UINT32_MAX : ((uint32_t)1 << n) - 1;
+}
+
+/* Note a keyed hash in a 4-slot ring of recent ones; return how many were used within window. */
+static unsigned recent(uint64_t ring[4], int64_t when[4], uint64_t h, int64_t t_ms, int64_t window_ms)
+{
+	unsigned slot = 0, n = 0;
 
 	for (unsigned i = 0; i < 4; i++) {
-		if (a->ips[i] == e->ip) {
+		if (ring[i] == h) {
 			slot = i;
-			oldest = INT64_MIN;
-		} else if (oldest != INT64_MIN && a->ip_seen[i] < oldest) {
-			oldest = a->ip_seen[i];
-			slot = i;
+			break;
 		}
+		if (when[i] < when[slot])
+			slot = i;
 	}
-	a->ips[slot] = e->ip;
-	a->ip_seen[slot] = e->t;
+	ring[slot] = h;
+	if (t_ms > when[slot])
+		when[slot] = t_ms;
 	for (unsigned i = 0; i < 4; i++)
-		if (a->ip_seen[i] && e->t - a->ip_seen[i] < 3600)
-			recent++;
-	if (recent >= 3) {
-		*reasons |= GR_MANY_ADDRESSES;
-		*score += 30;
+		if (ring[i] && t_ms - when[i] < window_ms)
+			n++;
+	return n;
+}
+
+/* Whether ip (a keyed hash) is a known address of the account; remembers it, most recent first. */
+static bool known_address(struct guard_account *a, uint64_t ip)
+{
+	unsigned i;
+	bool known;
+
+	for (i = 0; i < 7 && a->known_ip[i] != ip; i++)
+		;
+	known = a->known_ip[i] == ip;
+	memmove(&a->known_ip[1], &a->known_ip[0], i * sizeof(a->known_ip[0])); /* drops the oldest */
+	a->known_ip[0] = ip;
+	return known;
+}
+
+static void suspend(struct guard_account *a, struct guard_result *r)
+{
+	r->decision = GUARD_SUSPEND;
+	r->suspended_now = !a->suspended;
+	a->suspended = 1;
+	a->tainted = 1;
+	a->step_up_pending = 0;
+}
+
+/* The order number (characters 10-12, after sex, birth, department and commune), or -1. */
+static int order_of(const char *nir, size_t len)
+{
+	if (!nir || len != 15)
+		return -1;
+	for (int i = 10; i < 13; i++)
+		if (nir[i] < '0' || nir[i] > '9')
+			return -1;
+	return (nir[10] - '0') * 100 + (nir[11] - '0') * 10 + (nir[12] - '0');
+}
+
+/* Enumeration by structure: near-consecutive and same-prefix NIRs among recent card-less ones. */
+static void structure(const struct guard_cfg *c, struct guard_account *a,
+                      const struct guard_event *e, uint32_t *score, uint32_t *reasons)
+{
+	int order = order_of(e->nir, e->nir_len);
+	uint32_t prefix, near = 0, same = 0;
+
+	if (order < 0)
+		return;
+	prefix = (uint32_t)siphash(c->key, 'P', e->nir, 10);
+	for (unsigned i = 0; i < a->seq_n; i++) {
+		int d = (int)a->seq_order[i] - order;
+
+		if (a->seq_prefix[i] != prefix || d == 0)
+			continue; /* the same person (or their dependants) again is not a pattern */
+		if (d >= -SEQ_NEAR && d <= SEQ_NEAR)
+			near++;
+		else
+			same++;
 	}
-	for (unsigned i = 0; i < 8; i++)
-		if (a->known_ips[i] == e->ip)
-			known = 1;
-	if (!known) {
-		if (a->known_ips[0]) { /* the account's first address is not "new" */
-			*reasons |= GR_NEW_ADDRESS;
-			*score += 10;
+	a->seq_prefix[a->seq_pos] = prefix;
+	a->seq_order[a->seq_pos] = (uint16_t)order;
+	a->seq_pos = (a->seq_pos + 1) % SEQ_RING;
+	if (a->seq_n < SEQ_RING)
+		a->seq_n++;
+	if (near >= c->seq_hard) {
+		*score += c->pts_hard;
+		*reasons |= GR_SEQUENTIAL;
+	} else if (near >= c->seq_soft) {
+		*score += c->pts_soft;
+		*reasons |= GR_SEQUENTIAL;
+	}
+	if (same >= c->struct_hard) {
+		*score += c->pts_hard;
+		*reasons |= GR_STRUCTURED;
+	} else if (same >= c->struct_soft) {
+		*score += c->pts_soft;
+		*reasons |= GR_STRUCTURED;
+	}
+}
+
+/* Wrong keys and NIRs of nobody, per sliding hour and per day. */
+static void enumeration(const struct guard_cfg *c, struct guard_account *a,
+                        const struct guard_event *e, uint32_t *score, uint32_t *reasons)
+{
+	float n;
+
+	if (!e->key_valid) {
+		inc16(&a->h_invalid);
+		inc16(&a->d_invalid);
+		n = sliding(a->h_invalid, a->h_invalid_prev, e->t_ms);
+		if (n >= (float)c->invalid_hard || a->d_invalid >= c->invalid_day_hard) {
+			*score += c->pts_hard;
+			*reasons |= GR_INVALID_KEY;
+		} else if (n > (float)c->invalid_soft) {
+			*score += c->pts_soft;
+			*reasons |= GR_INVALID_KEY;
 		}
-		memmove(&a->known_ips[1], &a->known_ips[0], 7 * sizeof(a->known_ips[0]));
-		a->known_ips[0] = e->ip;
+	} else if (!e->found) {
+		inc16(&a->h_notfound);
+		inc16(&a->d_notfound);
+		n = sliding(a->h_notfound, a->h_notfound_prev, e->t_ms);
+		if (n >= (float)c->notfound_hard || a->d_notfound >= c->notfound_day_hard) {
+			*score += c->pts_hard;
+			*reasons |= GR_NOT_FOUND;
+		} else if (n > (float)c->notfound_soft &&
+		           n * 100 >= (float)c->notfound_min_pct *
+		                              sliding(a->h_lookups, a->h_lookups_prev, e->t_ms)) {
+			*score += c->pts_soft;
+			*reasons |= GR_NOT_FOUND;
+		}
 	}
+}
+
+/* Inter-arrival gaps: exponentially weighted mean and variance, in seconds. */
+static bool regular(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms)
+{
+	float g, d;
+
+	if (a->last_ms == 0 || t_ms < a->last_ms)
+		return false;
+	g = (float)(t_ms - a->last_ms) / 1000.0f;
+	if (g > GAP_RESET_S) {
+		a->gaps = 0;
+		a->gap_mean = a->gap_var = 0;
+		return false;
+	}
+	if (a->gaps == 0) {
+		a->gap_mean = g;
+		a->gap_var = 0;
+	} else {
+		d = g - a->gap_mean;
+		a->gap_mean += GAP_W * d;
+		a->gap_var = (1.0f - GAP_W) * (a->gap_var + GAP_W * d * d);
+	}
+	if (a->gaps < UINT32_MAX)
+		a->gaps++;
+	if (a->gaps < c->regular_min_gaps || a->gap_mean >= c->regular_max_gap_s)
+		return false;
+	d = c->regular_cv * a->gap_mean + 0.05f; /* 50 ms: clocks and schedulers jitter */
+	return a->gap_var < d * d;
 }
 
 struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account *a,
                                  const struct guard_event *e)
 {
-	struct guard_result r = { GUARD_ALLOW, 0, 0 };
-	enum guard_decision budget = GUARD_ALLOW;
-	int64_t local_hour;
+	struct guard_result r = { GUARD_ALLOW, 0, 0, false };
+	const struct guard_peer *p;
+	uint64_t h = 0;
+	bool card, new_today, new_hour, never, over = false, soft = false;
+	unsigned n_ip = 0, n_ua = 0, bit_day, bit_hour;
+	bool new_addr = false;
+	int64_t local;
 
 	if (a->suspended) {
 		r.decision = GUARD_SUSPEND;
 		r.reasons = GR_SUSPENDED;
-		r.score = c->score_suspend;
+		r.score = c->suspend_at;
 		return r;
 	}
-	roll(a, e);
-	a->hour_lookups++;
-	if (e->key_valid && e->found && e->honeytoken) {
+	a->profession = (uint8_t)((unsigned)e->profession < GUARD_PROFESSIONS ? e->profession : 0);
+	p = peer_of(c, a->profession);
+	roll(c, a, e->t_ms);
+	inc16(&a->h_lookups);
+	if (e->honeytoken) {
 		/* Nobody with a reason to look has this record's NIR. */
-		a->suspended = 1;
-		r.decision = GUARD_SUSPEND;
+		r.score = c->suspend_at;
 		r.reasons = GR_HONEYTOKEN;
-		r.score = c->score_suspend;
-		return r;
+		suspend(a, &r);
+		goto out;
 	}
-	if (e->card)
-		r.reasons |= GR_CARD;
+	/* A card proof is for a record that exists: trust it only then. */
+	card = e->card && e->key_valid && e->found;
+	if (e->nir)
+		h = siphash(c->key, 'N', e->nir, e->nir_len);
+	bit_day = (unsigned)((h >> 26) % DAY_BITS);
+	bit_hour = (unsigned)((h >> 37) % HOUR_BITS);
+	new_today = !bit_get(a->day_map, bit_day);
+	new_hour = !bit_get(a->hour_map, bit_hour);
+	never = !seen_has(a, h);
+	local = floor_div(e->t_ms, 1000) + (int64_t)c->utc_offset_min * 60;
 
-	/* Enumeration: guessed keys, NIRs of nobody, NIRs in a row. */
-	if (!e->key_valid && ++a->hour_invalid > c->invalid_max) {
-		r.reasons |= GR_INVALID_KEYS;
-		r.score += a->hour_invalid > 2 * c->invalid_max ? c->score_suspend : c->score_deny;
-	}
-	if (e->key_valid && !e->found && ++a->hour_notfound > c->notfound_max) {
-		r.reasons |= GR_NOT_FOUND;
-		r.score += a->hour_notfound > 2 * c->notfound_max ? c->score_suspend : c->score_deny;
-	}
-	if (e->nir_serial && a->last_serial &&
-	    (e->nir_serial == a->last_serial + 1 || e->nir_serial + 1 == a->last_serial))
-		a->sequential++;
-	else if (e->nir_serial != a->last_serial)
-		a->sequential = 0;
-	if (a->sequential >= 2) {
-		r.reasons |= GR_SEQUENTIAL;
-		r.score += a->sequential >= c->sequential_max ? c->score_suspend : 20;
+	/* What every lookup teaches: timing, addresses, clients. */
+	{
+		bool reg = regular(c, a, e->t_ms);
+		int64_t w = (int64_t)c->addr_window_s * 1000;
+
+		if (e->ip) {
+			uint64_t ip = siphash(c->key, 'I', e->ip, strlen(e->ip)) | 1; /* 0 is "empty" */
+
+			n_ip = recent(a->ip, a->ip_ms, ip, e->t_ms, w);
+			new_addr = !known_address(a, ip) && a->known_ip[1] != 0;
+		}
+		if (e->ua)
+			n_ua = recent(a->ua, a->ua_ms, siphash(c->key, 'U', e->ua, strlen(e->ua)) | 1,
+			              e->t_ms, w);
+		if (card)
+			goto decide; /* the patient is there: a full lookup */
+		if (reg) {
+			r.score += c->pts_regular;
+			r.reasons |= GR_REGULAR;
+		}
+		if (n_ip >= 3) {
+			r.score += c->pts_many_addresses;
+			r.reasons |= GR_MANY_ADDRESSES;
+		}
+		if (n_ua >= 3) {
+			r.score += c->pts_many_clients;
+			r.reasons |= GR_MANY_CLIENTS;
+		}
+		if (e->token_moved || new_addr) {
+			r.score += e->token_moved ? c->pts_token_moved : c->pts_new_address;
+			r.reasons |= GR_NEW_ADDRESS;
+		}
 	}
 
-	/* Timing: a robot's gaps barely vary (Welford's running variance). */
-	if (a->last_t && e->t >= a->last_t) {
-		double gap = (double)(e->t - a->last_t), d;
+	/* Enumeration and structure. */
+	enumeration(c, a, e, &r.score, &r.reasons);
+	if (e->key_valid)
+		structure(c, a, e, &r.score, &r.reasons);
 
-		if (gap < 3600) {
-			a->gaps++;
-			d = gap - a->gap_mean;
-			a->gap_mean += d / a->gaps;
-			a->gap_m2 += d * (gap - a->gap_mean);
-			if (a->gaps >= 20 && a->gap_mean < 120 &&
-			    sqrt(a->gap_m2 / (a->gaps - 1)) < 0.1 * a->gap_mean + 0.5) {
-				r.reasons |= GR_REGULAR;
-				r.score += 40;
+	/* The card-less history and its shares. */
+	{
+		unsigned hour_local = (unsigned)(((local % 86400) + 86400) % 86400 / 3600);
+		bool off = p->open_hour != p->close_hour &&
+		           (hour_local < p->open_hour || hour_local >= p->close_hour);
+		bool found = e->key_valid && e->found;
+		bool far = e->geo == GUARD_GEO_FAR;
+		uint32_t n, m;
+
+		if (a->nc_n < HISTORY)
+			a->nc_n++;
+		a->nc_never = a->nc_never << 1 | (found && never);
+		a->nc_geo = a->nc_geo << 1 | (e->geo != GUARD_GEO_UNKNOWN);
+		a->nc_far = a->nc_far << 1 | far;
+		a->nc_off = a->nc_off << 1 | off;
+		m = history_mask(a->nc_n);
+		n = a->nc_n;
+		if (found) {
+			inc16(&a->d_nc_found);
+			if (never)
+				inc16(&a->d_nc_never);
+		}
+		if (found && never && a->days >= c->warm_days) {
+			uint32_t w = n < c->never_seen_window ? n : c->never_seen_window;
+			float nd = a->never_days < 60 ? (float)a->never_days : 60.0f;
+			float base = (a->b_never * nd + c->never_seen_prior * c->prior_days) /
+			             (nd + c->prior_days);
+			float limit = base + c->never_seen_margin;
+
+			/*
+			 * An account that mostly sees new people (a hospital, a new
+			 * account) cannot be told from a list by this share: past the
+			 * cap the signal says nothing, and the never-seen budget speaks.
+			 */
+			if (limit < c->never_seen_floor)
+				limit = c->never_seen_floor;
+			if (limit <= c->never_seen_cap && w >= c->never_seen_min &&
+			    (float)popcount32(a->nc_never & history_mask(w)) >= limit * (float)w) {
+				r.score += c->pts_never_seen;
+				r.reasons |= GR_NEVER_SEEN;
 			}
-		} else {
-			a->gaps = 0;
-			a->gap_mean = a->gap_m2 = 0;
 		}
-	}
-	addresses(a, e, &r.reasons, &r.score);
+		if (far) {
+			uint32_t g = popcount32(a->nc_geo & m), f = popcount32(a->nc_far & m);
 
-	if (!e->card) {
-		/* Only lookups that disclose something draw on the budgets (counted at the end). */
-		uint32_t hb = c->hour_budget, db = c->day_budget + a->allowance;
-		uint32_t hn = a->hour_nocard + 1, dn = a->day_nocard + 1;
-
-		if (!(a->seen[seen_bit(e->patient) / 64] >> (seen_bit(e->patient) % 64) & 1))
-			a->hour_new++;
-		if (a->hour_lookups >= 10 && a->hour_new * 100 > 80 * a->hour_lookups) {
-			r.reasons |= GR_NEVER_SEEN;
-			r.score += 20;
-		}
-		if (e->found && !e->near && ++a->hour_far > 5 && a->hour_far * 2 > a->hour_lookups) {
+			r.score += c->pts_far_one;
+			if (g >= c->share_min && f * 100 >= c->share_pct * g)
+				r.score += c->pts_far_share;
 			r.reasons |= GR_FAR;
-			r.score += 20;
 		}
-		local_hour = ((e->t + (int64_t)e->utc_offset_min * 60) % 86400 + 86400) % 86400 / 3600;
-		if (local_hour < c->open_hour || local_hour >= c->close_hour) {
+		if (off) {
+			uint32_t o = popcount32(a->nc_off & m);
+
+			r.score += c->pts_off_hours;
+			if (n >= c->share_min && o * 100 >= c->share_pct * n)
+				r.score += c->pts_off_share;
 			r.reasons |= GR_OFF_HOURS;
-			r.score += 15;
-		}
-		if (a->allowance)
-			hb += c->hour_budget; /* a step-up today vouches for a busier hour too */
-		if (hn > hb || dn > db) {
-			r.reasons |= hn > hb ? GR_BUDGET_HOUR : GR_BUDGET_DAY;
-			budget = GUARD_STEP_UP;
-			a->step_up_pending = 1;
-		} else if (hn * 100 > hb * c->soft_pct || dn * 100 > db * c->soft_pct) {
-			budget = GUARD_MINIMISE;
 		}
 	}
-	if (a->step_up_pending && !e->card)
-		budget = GUARD_STEP_UP;
 
-	if (r.score >= c->score_suspend) {
-		a->suspended = 1;
-		r.decision = GUARD_SUSPEND;
-	} else if (r.score >= c->score_deny) {
+	/* Volume and budget: only a patient not yet looked up today costs (a wrong key discloses nothing). */
+	if (new_today && e->key_valid) {
+		float hb = hour_budget(c, a), db = day_budget(c, a) + a->allow_day;
+		float nh = sliding(a->h_nocard, a->h_nocard_prev, e->t_ms) + 1;
+		float nd = (float)a->d_nocard + 1;
+		float lim_h = c->volume_mult * blend(c, a, a->b_distinct_hour, p->distinct_hour) +
+		              c->volume_hour_slack;
+		float lim_d = c->volume_mult * blend(c, a, a->b_distinct_day, p->distinct_day) +
+		              c->volume_day_slack;
+
+		if (new_hour && sliding(a->h_distinct, a->h_distinct_prev, e->t_ms) + 1 > lim_h) {
+			r.score += c->pts_volume;
+			r.reasons |= GR_DISTINCT_HOUR;
+		}
+		if (day_distinct(a) + 1 > lim_d) {
+			r.score += c->pts_volume;
+			r.reasons |= GR_DISTINCT_DAY;
+		}
+		over = nh > hb || nd > db;
+		soft = nh * 100 > (float)c->soft_pct * hb || nd * 100 > (float)c->soft_pct * db;
+		if (over || soft)
+			r.reasons |= GR_NO_CARD_BUDGET;
+		if (a->days >= c->warm_days) {
+			/* A known account: never-seen patients have their own budget and hard cap. */
+			float nb = never_budget(c, a), nn = (float)a->d_nocard_new + 1;
+			float nbx = nb + a->allow_never;
+
+			if (never && e->found) {
+				bool n_over = nn > nbx, n_soft = nn * 100 > (float)c->soft_pct * nbx;
+
+				if (n_over || n_soft)
+					r.reasons |= GR_NEVER_SEEN;
+				over |= n_over;
+				soft |= n_soft;
+				if (nn > c->hard_mult * nb) {
+					r.score += c->suspend_at;
+					r.reasons |= GR_NEVER_SEEN;
+				}
+			}
+		} else if (nd > c->hard_mult * day_budget(c, a)) {
+			/* Far past the budget, step-ups or not. */
+			r.score += c->suspend_at;
+			r.reasons |= GR_NO_CARD_BUDGET;
+		}
+	}
+
+decide:
+	if (r.score >= c->suspend_at) {
+		suspend(a, &r);
+	} else if (r.score >= c->deny_at) {
 		r.decision = GUARD_DENY;
-	} else if (r.score >= c->score_throttle) {
+		a->strikes += c->strike_deny;
+		a->tainted = 1;
+	} else if (r.score >= c->throttle_at) {
 		r.decision = GUARD_THROTTLE;
-	} else {
-		r.decision = budget;
+		a->strikes += c->strike_throttle;
+		a->tainted = 1;
+	} else if (card) {
+		r.decision = GUARD_ALLOW;
+	} else if (a->step_up_pending) {
+		r.decision = GUARD_STEP_UP;
+		r.reasons |= GR_STEP_UP_PENDING;
+		a->strikes += c->strike_repeat;
+	} else if (over || (r.score >= c->step_up_at && e->t_ms >= a->grace_until_ms)) {
+		r.decision = GUARD_STEP_UP;
+		a->step_up_pending = 1;
+		a->strikes += c->strike_step_up;
+	} else if (soft || r.score >= c->minimise_at) {
+		r.decision = GUARD_MINIMISE;
 	}
-	if (r.decision <= GUARD_MINIMISE && !e->card) {
-		a->hour_nocard++;
-		a->day_nocard++;
+	if (r.decision != GUARD_SUSPEND && a->strikes >= c->strike_suspend) {
+		r.reasons |= GR_STRIKES;
+		suspend(a, &r);
 	}
-	if (r.decision <= GUARD_MINIMISE && e->found) {
-		unsigned bit = seen_bit(e->patient);
 
-		a->seen[bit / 64] |= (uint64_t)1 << (bit % 64);
+	/* What was served is remembered: today's and this hour's patients, patients seen. */
+	if (r.decision <= GUARD_MINIMISE && e->key_valid) {
+		if (new_today) {
+			bit_set(a->day_map, bit_day);
+			inc16(&a->d_distinct);
+			if (!card) {
+				inc16(&a->d_nocard);
+				inc16(&a->h_nocard);
+				if (never && e->found)
+					inc16(&a->d_nocard_new);
+			}
+		}
+		if (new_hour) {
+			bit_set(a->hour_map, bit_hour);
+			inc16(&a->h_distinct);
+		}
+		if (e->found)
+			seen_add(a, h);
 	}
-	a->last_t = e->t;
-	if (e->nir_serial)
-		a->last_serial = e->nir_serial;
+out:
+	if (e->t_ms > a->last_ms)
+		a->last_ms = e->t_ms;
 	return r;
 }
 
-void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int64_t t)
+void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms)
 {
-	(void)t;
+	if (a->suspended || !a->step_up_pending)
+		return; /* a second factor nobody asked for buys nothing */
+	roll(c, a, t_ms);
 	a->step_up_pending = 0;
-	a->allowance += c->day_budget / 2;
-	a->hour_nocard = 0;
+	a->allow_day += c->step_up_allowance * day_budget(c, a);
+	a->allow_never += c->step_up_allowance * never_budget(c, a);
+	a->h_nocard = a->h_nocard_prev = 0; /* a fresh hour */
+	a->nc_n = a->nc_never = a->nc_geo = a->nc_far = a->nc_off = 0;
+	if (a->d_step_ups < UINT16_MAX)
+		a->d_step_ups++;
+	a->strikes += c->strike_step_up_done;
+	a->grace_until_ms = t_ms + (int64_t)c->step_up_grace_s * 1000;
 }
 
-void guard_reinstate(struct guard_account *a)
+void guard_reinstate(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms)
 {
+	roll(c, a, t_ms);
 	a->suspended = 0;
 	a->step_up_pending = 0;
-	a->hour_invalid = a->hour_notfound = 0;
-	a->sequential = 0;
+	a->strikes = 0;
+	a->h_invalid = a->h_invalid_prev = a->h_notfound = a->h_notfound_prev = 0;
+	a->d_invalid = a->d_notfound = 0;
+	a->h_nocard = a->h_nocard_prev = 0;
+	a->d_nocard = a->d_nocard_new = 0;
+	a->allow_day = a->allow_never = 0;
+	a->seq_n = 0;
+	a->seq_pos = 0;
 	a->gaps = 0;
-	a->gap_mean = a->gap_m2 = 0;
+	a->gap_mean = a->gap_var = 0;
+	a->nc_n = a->nc_never = a->nc_geo = a->nc_far = a->nc_off = 0;
+	memset(a->ip, 0, sizeof(a->ip));
+	memset(a->ip_ms, 0, sizeof(a->ip_ms));
+	memset(a->ua, 0, sizeof(a->ua));
+	memset(a->ua_ms, 0, sizeof(a->ua_ms));
+	a->grace_until_ms = t_ms + (int64_t)c->step_up_grace_s * 1000;
 }
