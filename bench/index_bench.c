@@ -21,11 +21,23 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* argv[i] as a positive integer, or def when absent; -1 when it is not one. */
+static long arg(int argc, char **argv, int i, long def)
+{
+	char *end = NULL;
+	long v;
+
+	if (argc <= i)
+		return def;
+	v = strtol(argv[i], &end, 10);
+	return end == argv[i] || *end || v < 1 ? -1 : v;
+}
+
 int main(int argc, char **argv)
 {
 	struct store *st;
 	struct access_rec *r;
-	long batch = argc > 2 ? atol(argv[2]) : 5000, total = argc > 3 ? atol(argv[3]) : 1000000;
+	long batch = arg(argc, argv, 2, 5000), total = arg(argc, argv, 3, 1000000);
 	long idx = 0;
 	double t0;
 

@@ -118,6 +118,18 @@ static void *run(void *arg)
 	return NULL;
 }
 
+/* argv[i] as a non-negative number, or def when absent; -1 when it is not one. */
+static double arg(int argc, char **argv, int i, double def)
+{
+	char *end = NULL;
+	double v;
+
+	if (argc <= i)
+		return def;
+	v = strtod(argv[i], &end);
+	return end == argv[i] || *end || v < 0 ? -1 : v;
+}
+
 static int cmp(const void *x, const void *y)
 {
 	double a = *(const double *)x, b = *(const double *)y;
@@ -128,9 +140,9 @@ static int cmp(const void *x, const void *y)
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : NULL;
-	double secs = argc > 2 ? atof(argv[2]) : 5;
-	int threads = argc > 3 ? atoi(argv[3]) : 8, inflight = argc > 4 ? atoi(argv[4]) : 64;
-	double rate = argc > 5 ? atof(argv[5]) : 0;
+	double secs = arg(argc, argv, 2, 5);
+	int threads = (int)arg(argc, argv, 3, 8), inflight = (int)arg(argc, argv, 4, 64);
+	double rate = arg(argc, argv, 5, 0);
 	char jdir[4096], key[4096], note[JOURNAL_NOTE_MAX];
 	_Atomic uint64_t done = 0;
 	struct journal *j = NULL;
@@ -139,7 +151,8 @@ int main(int argc, char **argv)
 	double t0, t1, lat[200];
 	int nlat = 0;
 
-	if (!dir || secs <= 0 || threads < 1 || inflight < 1 || sodium_init() < 0) {
+	if (!dir || secs <= 0 || threads < 1 || threads > 1024 || inflight < 1 || inflight > 65536 ||
+	    rate < 0 || sodium_init() < 0) {
 		fprintf(stderr, "usage: journal_bench DIR [SECONDS] [THREADS] [INFLIGHT] [RATE]\n");
 		return 2;
 	}
