@@ -65,6 +65,18 @@ static int collect_row(void *ctx, const struct journal_frame *f)
 	return 0;
 }
 
+/* After a failure: wait a second before retrying; 1 if the log is closing meanwhile. */
+static int wait_unless_stopping(struct access_log *a)
+{
+	int stop;
+
+	sleep(1);
+	pthread_mutex_lock(&a->lock);
+	stop = a->stopping;
+	pthread_mutex_unlock(&a->lock);
+	return stop;
+}
+
 /*
  * The indexer follows the journal's log, behind the requests: it never holds
  * the journal up (a slow store only makes the per-person view lag, see
@@ -87,11 +99,7 @@ static void *indexer(void *arg)
 	while ((rc = store_access_last(a->st, &last)) != 0 ||
 	       (rc = journal_follower_new(a->j, (uint64_t)(last + 1), &f)) != 0) {
 		log_event(LOG_ERROR, "access.indexer_cannot_start", LS("error", vg_strerror(rc)));
-		sleep(1);
-		pthread_mutex_lock(&a->lock);
-		int stop = a->stopping;
-		pthread_mutex_unlock(&a->lock);
-		if (stop)
+		if (wait_unless_stopping(a))
 			goto out;
 	}
 	atomic_store(&a->indexed, journal_follower_position(f));
@@ -111,11 +119,7 @@ static void *indexer(void *arg)
 			/* The rows must land before the position moves on: retry until they do. */
 			while (put_rows(a, b.rows, b.n) != 0) {
 				log_event(LOG_ERROR, "access.index_failed", LI("records", b.n));
-				sleep(1);
-				pthread_mutex_lock(&a->lock);
-				int stop = a->stopping;
-				pthread_mutex_unlock(&a->lock);
-				if (stop)
+				if (wait_unless_stopping(a))
 					goto out;
 			}
 		}

@@ -96,13 +96,13 @@ static void account_failed(struct vigie *v, const struct store_pro *p, int64_t n
 		log_event(LOG_WARN, "login.account_locked", LI("pro", p->id), LI("failed", failed));
 }
 
-static enum MHD_Result issue_token(struct req *r, const struct store_pro *p, int64_t now)
+enum MHD_Result reply_new_session(struct req *r, struct sessions *ss, int64_t subject, int64_t now)
 {
 	char token[TOKEN_B64_LEN + 1];
 	struct jw w;
 	enum MHD_Result res;
 
-	if (sessions_open(r->v->sessions, p->id, r->ip, now, token) != 0)
+	if (sessions_open(ss, subject, r->ip, now, token) != 0)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "could not open a session; try again");
 	jw_init(&w, 160);
@@ -115,8 +115,13 @@ static enum MHD_Result issue_token(struct req *r, const struct store_pro *p, int
 	sodium_memzero(token, sizeof(token));
 	res = reply_json(r, MHD_HTTP_OK, "application/json", &w);
 	atomic_fetch_add(&r->v->metrics.logins_ok, 1);
-	log_event(LOG_INFO, "login.ok", LI("pro", p->id), LS("ip", r->ip));
 	return res;
+}
+
+static enum MHD_Result issue_token(struct req *r, const struct store_pro *p, int64_t now)
+{
+	log_event(LOG_INFO, "login.ok", LI("pro", p->id), LS("ip", r->ip));
+	return reply_new_session(r, r->v->sessions, p->id, now);
 }
 
 /*
@@ -238,19 +243,24 @@ out:
 	MHD_resume_connection(r->conn);
 }
 
-enum MHD_Result api_login(struct req *r)
+enum MHD_Result login_submit(struct req *r, void (*work)(void *))
 {
 	if (!req_is_json(r))
 		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
 		                     "Content-Type must be application/json");
 	/* Argon2id must not stall the other connections of this event thread. */
 	MHD_suspend_connection(r->conn);
-	if (workers_submit(r->v->workers, login_work, r) != 0) {
+	if (workers_submit(r->v->workers, work, r) != 0) {
 		MHD_resume_connection(r->conn);
 		atomic_fetch_add(&r->v->metrics.logins_throttled, 1);
 		return reply_throttled(r, 1, "too many logins in progress; try again");
 	}
 	return MHD_YES;
+}
+
+enum MHD_Result api_login(struct req *r)
+{
+	return login_submit(r, login_work);
 }
 
 /* The token in "Authorization: Bearer <token>", or NULL. */

@@ -179,32 +179,13 @@ static void ilogin_work(void *arg)
 		res = ifail(r);
 		goto out;
 	}
-	{
-		char token[TOKEN_B64_LEN + 1];
-		struct jw w;
-
-		pthread_mutex_lock(&v->login_lock);
-		for (size_t i = 0; i < n; i++) /* the attempt is refunded: this was the owner */
-			VG_IGNORE(store_account_set_auth(v->store, acc[i].id, 0, 0));
-		pthread_mutex_unlock(&v->login_lock);
-		throttle_ip_refund(v->throttle, r->ip, now);
-		if (sessions_open(v->isessions, acc[ok].id, r->ip, now, token) != 0) {
-			res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
-			                    "could not open a session; try again");
-			goto out;
-		}
-		jw_init(&w, 160);
-		jw_obj(&w);
-		jw_kstr(&w, "access_token", token);
-		jw_kstr(&w, "token_type", "Bearer");
-		jw_kint(&w, "expires_in", v->cfg.token_ttl);
-		jw_kint(&w, "idle_timeout", v->cfg.token_idle);
-		jw_end(&w);
-		sodium_memzero(token, sizeof(token));
-		res = reply_json(r, MHD_HTTP_OK, "application/json", &w);
-		atomic_fetch_add(&v->metrics.logins_ok, 1);
-		log_event(LOG_INFO, "ilogin.ok", LI("account", acc[ok].id), LS("ip", r->ip));
-	}
+	pthread_mutex_lock(&v->login_lock);
+	for (size_t i = 0; i < n; i++) /* the attempt is refunded: this was the owner */
+		VG_IGNORE(store_account_set_auth(v->store, acc[i].id, 0, 0));
+	pthread_mutex_unlock(&v->login_lock);
+	throttle_ip_refund(v->throttle, r->ip, now);
+	log_event(LOG_INFO, "ilogin.ok", LI("account", acc[ok].id), LS("ip", r->ip));
+	res = reply_new_session(r, v->isessions, acc[ok].id, now);
 out:
 	(void)res;
 	sodium_memzero(&lr, sizeof(lr));
@@ -216,16 +197,7 @@ out:
 
 enum MHD_Result api_insured_login(struct req *r)
 {
-	if (!req_is_json(r))
-		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
-		                     "Content-Type must be application/json");
-	MHD_suspend_connection(r->conn);
-	if (workers_submit(r->v->workers, ilogin_work, r) != 0) {
-		MHD_resume_connection(r->conn);
-		atomic_fetch_add(&r->v->metrics.logins_throttled, 1);
-		return reply_throttled(r, 1, "too many logins in progress; try again");
-	}
-	return MHD_YES;
+	return login_submit(r, ilogin_work);
 }
 
 int auth_require_insured(struct req *r, enum MHD_Result *res)

@@ -137,6 +137,14 @@ enum MHD_Result reply_flush(struct req *r);
 
 /* The bearer token's session: 0 and sets r->pro_id and r->rpps, or replies 401 itself (-1). */
 int auth_require(struct req *r, enum MHD_Result *res);
+/*
+ * Run a login's slow part (work, Argon2id) on the worker pool with the
+ * connection suspended; 415 for a non-JSON body, 429 when the pool is full.
+ */
+enum MHD_Result login_submit(struct req *r, void (*work)(void *));
+/* Open a session for subject in ss and answer 200 with its token (or 503). */
+struct sessions;
+enum MHD_Result reply_new_session(struct req *r, struct sessions *ss, int64_t subject, int64_t now);
 /* The bearer token's session in ss: 0 and r->pro_id = its subject, or replies 401/503 itself (-1). */
 int auth_session(struct req *r, struct sessions *ss, enum MHD_Result *res);
 /* The same for an insured person's token: 0 and r->pro_id = the account id, or -1. */

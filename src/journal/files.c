@@ -289,17 +289,8 @@ int jlog_scan_at(const char *dir, uint64_t start_off, uint64_t start_index, uint
 			break;
 		}
 		body = rd32(frame);
-		if (body < 3 || body > JLOG_BODY_MAX) {
-			/* A length no writer produces: torn if nothing follows, else damage. */
-			at_end = fgetc(f) == EOF;
-			if (at_end)
-				*torn = 1;
-			else
-				rc = VG_ECORRUPT;
-			if (bad_index)
-				*bad_index = index;
-			break;
-		}
+		if (body < 3 || body > JLOG_BODY_MAX)
+			goto bad_frame; /* a length no writer produces */
 		got = fread(frame + 4, 1, body + JLOG_CHECK, f);
 		if (got < body + JLOG_CHECK) {
 			*torn = 1;
@@ -310,16 +301,8 @@ int jlog_scan_at(const char *dir, uint64_t start_off, uint64_t start_index, uint
 		jlog_check(index, frame, 4 + body, check);
 		entry_len = (size_t)frame[4] << 8 | frame[5];
 		if (sodium_memcmp(check, frame + 4 + body, JLOG_CHECK) != 0 || entry_len == 0 ||
-		    entry_len > JOURNAL_ENTRY_MAX || 2 + entry_len > body) {
-			at_end = fgetc(f) == EOF;
-			if (at_end)
-				*torn = 1;
-			else
-				rc = VG_ECORRUPT;
-			if (bad_index)
-				*bad_index = index;
-			break;
-		}
+		    entry_len > JOURNAL_ENTRY_MAX || 2 + entry_len > body)
+			goto bad_frame;
 		if (index >= from && fn) {
 			struct journal_frame fr = {
 				.index = index,
@@ -334,6 +317,17 @@ int jlog_scan_at(const char *dir, uint64_t start_off, uint64_t start_index, uint
 		}
 		off += 4 + body + JLOG_CHECK;
 		index++;
+		continue;
+bad_frame:
+		/* A frame that does not check: torn if nothing follows it, else damage. */
+		at_end = fgetc(f) == EOF;
+		if (at_end)
+			*torn = 1;
+		else
+			rc = VG_ECORRUPT;
+		if (bad_index)
+			*bad_index = index;
+		break;
 	}
 	if (ferror(f))
 		rc = VG_EIO;
