@@ -60,6 +60,8 @@ int cmd_seed(int argc, char **argv)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = seed_run(st, v, &o);
+	if (rc == 0)
+		rc = seed_operator(st, v, dir, "OPERATOR", NULL); /* the demo's security team */
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	store_close(st);
 	vault_free(v);
@@ -71,10 +73,14 @@ int cmd_seed(int argc, char **argv)
 	       "  %s/pros.tsv             demo professionals: RPPS, password, TOTP secret\n"
 	       "  %s/insured-sample.tsv   demo insured: NIR, name\n"
 	       "  %s/insured-accounts.tsv demo online accounts: NIR, e-mail, password\n"
+	       "  %s/operators.tsv        operator account (alerts, reinstatement): RPPS, "
+	       "password, TOTP secret\n"
+	       "  %s/honeytokens.tsv      honeytoken NIRs (synthetic people nobody legitimate "
+	       "looks up)\n"
 	       "  %s/cards.key            card master secret for simulations (never read by "
 	       "the server)\n",
 	       (unsigned long long)o.n_insured, o.n_pros,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       (unsigned long long)o.seed, dir, dir, dir, dir);
+	       (unsigned long long)o.seed, dir, dir, dir, dir, dir, dir);
 	return 0;
 }

@@ -10,6 +10,10 @@
  *   - a uint8 field: n = 1 and the byte.
  * Every value therefore has exactly one encoding, so unpack then pack gives
  * back the input bytes.
+ *
+ * Rights are at version 2: version 1 plus a trailing `honeytoken` byte.
+ * A version-1 rights blob (written before honeytokens) still unpacks, with
+ * honeytoken 0; packing always writes the newest version.
  */
 #include "core/record.h"
 
@@ -17,6 +21,8 @@
 #include <string.h>
 
 #define RECORD_VERSION 1
+#define RIGHTS_VERSION 2
+#define RIGHTS_V1_FIELDS 12 /* the fields before honeytoken */
 
 enum field_kind { F_STR, F_CHAR, F_U8 };
 
@@ -63,11 +69,12 @@ static const struct field rights_fields[] = {
 	STR(struct insured_rights, ald_end),
 	STR(struct insured_rights, gp_rpps),
 	STR(struct insured_rights, gp_name),
+	U8(struct insured_rights, honeytoken), /* version 2 */
 };
 
 #define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
 
-static int pack(const struct field *fields, size_t nfields, const void *rec,
+static int pack(const struct field *fields, size_t nfields, uint8_t version, const void *rec,
                 uint8_t *out, size_t cap)
 {
 	const uint8_t *base = rec;
@@ -75,7 +82,7 @@ static int pack(const struct field *fields, size_t nfields, const void *rec,
 
 	if (cap < 1)
 		return VG_ETOOBIG;
-	out[pos++] = RECORD_VERSION;
+	out[pos++] = version;
 	for (size_t i = 0; i < nfields; i++) {
 		const struct field *f = &fields[i];
 		const uint8_t *v = base + f->off;
@@ -104,17 +111,21 @@ static int pack(const struct field *fields, size_t nfields, const void *rec,
 	return (int)pos;
 }
 
-static int unpack(const struct field *fields, size_t nfields, const uint8_t *in, size_t len,
-                  void *rec, size_t recsize)
+/* nfields[v] is the number of fields of version v (0: not a version this build reads). */
+static int unpack(const struct field *fields, const size_t *nfields, size_t nversions,
+                  const uint8_t *in, size_t len, void *rec, size_t recsize)
 {
 	uint8_t *base = rec;
 	size_t pos = 0;
 	int rc = VG_ECORRUPT;
+	size_t nf;
 
 	memset(rec, 0, recsize);
-	if (len < 1 || in[pos++] != RECORD_VERSION)
+
+	if (len < 1 || in[0] >= nversions || (nf = nfields[in[0]]) == 0)
 		goto out;
-	for (size_t i = 0; i < nfields; i++) {
+	pos++;
+	for (size_t i = 0; i < nf; i++) {
 		const struct field *f = &fields[i];
 		size_t n;
 
@@ -153,30 +164,36 @@ out:
 
 int record_pack_ident(const struct insured_ident *r, uint8_t *out, size_t cap)
 {
-	return pack(ident_fields, NFIELDS(ident_fields), r, out, cap);
+	return pack(ident_fields, NFIELDS(ident_fields), RECORD_VERSION, r, out, cap);
 }
 
 int record_pack_contact(const struct insured_contact *r, uint8_t *out, size_t cap)
 {
-	return pack(contact_fields, NFIELDS(contact_fields), r, out, cap);
+	return pack(contact_fields, NFIELDS(contact_fields), RECORD_VERSION, r, out, cap);
 }
 
 int record_pack_rights(const struct insured_rights *r, uint8_t *out, size_t cap)
 {
-	return pack(rights_fields, NFIELDS(rights_fields), r, out, cap);
+	return pack(rights_fields, NFIELDS(rights_fields), RIGHTS_VERSION, r, out, cap);
 }
 
 int record_unpack_ident(const uint8_t *in, size_t len, struct insured_ident *r)
 {
-	return unpack(ident_fields, NFIELDS(ident_fields), in, len, r, sizeof(*r));
+	static const size_t nf[] = { 0, NFIELDS(ident_fields) };
+
+	return unpack(ident_fields, nf, 2, in, len, r, sizeof(*r));
 }
 
 int record_unpack_contact(const uint8_t *in, size_t len, struct insured_contact *r)
 {
-	return unpack(contact_fields, NFIELDS(contact_fields), in, len, r, sizeof(*r));
+	static const size_t nf[] = { 0, NFIELDS(contact_fields) };
+
+	return unpack(contact_fields, nf, 2, in, len, r, sizeof(*r));
 }
 
 int record_unpack_rights(const uint8_t *in, size_t len, struct insured_rights *r)
 {
-	return unpack(rights_fields, NFIELDS(rights_fields), in, len, r, sizeof(*r));
+	static const size_t nf[] = { 0, RIGHTS_V1_FIELDS, NFIELDS(rights_fields) };
+
+	return unpack(rights_fields, nf, 3, in, len, r, sizeof(*r));
 }

@@ -53,6 +53,8 @@ struct insured_rights {
 	char ald_end[11];
 	char gp_rpps[12];        /* declared attending physician's RPPS, "" if none */
 	char gp_name[64];        /* "Dr Jeanne MARTIN" */
+	uint8_t honeytoken;      /* 1: a synthetic person no legitimate professional looks up;
+	                            sealed like the rest, so only the server's key tells */
 };
 
 /* Pack into out (cap bytes). Returns the packed length (> 0) or VG_ETOOBIG. */

@@ -35,6 +35,7 @@ enum vault_domain {
 	VAULT_D_TOKEN = 3,   /* hash of a bearer token, as stored */
 	VAULT_D_ACCESS = 4,  /* pseudonym of a patient in access records */
 	VAULT_D_EMAIL = 5,   /* blind index of a lower-cased e-mail address (insured login) */
+	VAULT_D_GUARD = 6,   /* the guard's key, proof-cache keys, professionals' client hashes */
 };
 
 /*

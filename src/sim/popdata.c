@@ -1224,3 +1224,17 @@ void popdata_street(struct rng *r, char *out, size_t cap)
 		return;
 	snprintf(out, cap, "%u%s %s %s", num, bis, type, name);
 }
+
+int popdata_dept_near(const char *a, const char *b)
+{
+	int i = popdata_dept_index(a), j = popdata_dept_index(b);
+
+	if (i < 0 || j < 0)
+		return -1;
+	if (i == j)
+		return 1;
+	for (unsigned k = 0; k < popdata_depts[i].n_neigh; k++)
+		if (popdata_dept_index(popdata_depts[i].neigh[k]) == j)
+			return 1;
+	return 0;
+}

@@ -108,6 +108,12 @@ extern const size_t popdata_n_street_names;
 /* Index of a department code ("01", "2a", "2B", "974"), or -1 if there is none. */
 int popdata_dept_index(const char *code);
 
+/*
+ * 1 if departments a and b (codes) are the same or neighbours, 0 if not,
+ * -1 if either is unknown. The guard's "near" (a practice's own patients).
+ */
+int popdata_dept_near(const char *a, const char *b);
+
 /* 1 if department i is overseas (971..976). */
 int popdata_dept_overseas(int i);
 

@@ -61,6 +61,7 @@
 #define CRYPT_THREADS_MAX 8
 #define PW_LEN 16
 #define N_SAMPLE_CATS 4          /* dependants, C2S, AME, ALD */
+#define HONEY_PER_MILLE 10       /* households that are honeytokens (see seed.h) */
 
 _Static_assert(HOUSE_MAX <= STORE_MATCH_MAX, "a household must fit in one NIR lookup");
 _Static_assert(BATCH >= HOUSE_MAX, "a batch holds at least one household");
@@ -304,6 +305,7 @@ struct gen {
 	uint32_t gp_start[POPDATA_N_DEPTS + 1];
 	uint64_t n_total;
 	int64_t next_id;             /* next insured id, from 1 */
+	uint64_t honey_salt;         /* which households are honeytokens (from the seed) */
 };
 
 /* What a household shares: residence, origin, contact, household-level rights. */
@@ -733,6 +735,15 @@ static int gen_household(struct gen *g, struct person *out, size_t room, size_t 
 		ch->contact = out[0].contact;
 		(*n)++;
 	}
+	/*
+	 * A whole household or none: a lookup by NIR returns everyone billed
+	 * under it, so a real person never shares a NIR with a honeytoken. Drawn
+	 * from a hash, not from g->r, so the people are the same as before.
+	 */
+	if (u64_mix(g->honey_salt ^ (uint64_t)out[0].id * 0x9e3779b97f4a7c15ULL) % 1000 <
+	    HONEY_PER_MILLE)
+		for (size_t i = 0; i < *n; i++)
+			out[i].rights.honeytoken = 1;
 	return 0;
 }
 
@@ -942,6 +953,7 @@ struct account_seed {
 
 struct sampler {
 	FILE *f;
+	FILE *honey;         /* honeytokens.tsv: the honeytoken NIRs, for operators and tests */
 	struct account_seed acc[ACCOUNTS_MAX];
 	uint32_t n_acc, want_acc;
 	uint64_t n_total;
@@ -979,6 +991,16 @@ static void sample_consider(struct sampler *s, const struct person *p)
 	uint64_t k = (uint64_t)p->id - 1;
 	int take = s->all;
 
+	/*
+	 * Honeytokens are not in a demo sample: nobody legitimate looks them up.
+	 * A sample of everyone (sample >= population, for tests) has them too.
+	 */
+	if (p->rights.honeytoken) {
+		if (p->ident.rank == 0 && s->honey)
+			fprintf(s->honey, "%s\t%s\n", p->ident.nir, p->rights.dept);
+		if (!s->all)
+			return;
+	}
 	if (!take && s->base_want && k % s->stride == 0 && s->base_taken < s->base_want) {
 		take = 1;
 		s->base_taken++;
@@ -992,7 +1014,7 @@ static void sample_consider(struct sampler *s, const struct person *p)
 	}
 	if (!take)
 		return;
-	if (p->ident.rank == 0 && s->n_acc < s->want_acc) {
+	if (p->ident.rank == 0 && !p->rights.honeytoken && s->n_acc < s->want_acc) {
 		struct account_seed *a = &s->acc[s->n_acc++];
 
 		a->id = p->id;
@@ -1061,6 +1083,8 @@ static int gen_pros(struct rng *r, const struct vault *v, struct pro_seed *pros,
 		p->rpps[10] = (char)check;
 		p->rpps[11] = '\0';
 
+		if (!v)
+			continue; /* seed_generate: directory data only */
 		for (int k = 0; k < PW_LEN; k++)
 			pros[i].password[k] =
 				PW_ALPHABET[randombytes_uniform(sizeof(PW_ALPHABET) - 1)];
@@ -1380,6 +1404,7 @@ static int seed_accounts(struct store *st, const struct vault *v, const struct s
 int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 {
 	char cards_path[PATH_MAX], pros_path[PATH_MAX], sample_path[PATH_MAX], acc_path[PATH_MAX];
+	char honey_path[PATH_MAX];
 	uint8_t *cards = NULL;
 	struct pro_seed *pros = NULL;
 	struct gen g;
@@ -1387,7 +1412,7 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 	struct sampler smp;
 	struct rng rpro;
 	struct progress pr;
-	FILE *sample = NULL;
+	FILE *sample = NULL, *honey = NULL;
 	int64_t count = 0;
 	int rc, hashing = 0, made_cards = 0, made_files = 0;
 
@@ -1397,7 +1422,8 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 	if (path_in(cards_path, sizeof(cards_path), o->dir, "cards.key") != 0 ||
 	    path_in(pros_path, sizeof(pros_path), o->dir, "pros.tsv") != 0 ||
 	    path_in(sample_path, sizeof(sample_path), o->dir, "insured-sample.tsv") != 0 ||
-	    path_in(acc_path, sizeof(acc_path), o->dir, "insured-accounts.tsv") != 0)
+	    path_in(acc_path, sizeof(acc_path), o->dir, "insured-accounts.tsv") != 0 ||
+	    path_in(honey_path, sizeof(honey_path), o->dir, "honeytokens.tsv") != 0)
 		return VG_ETOOBIG;
 	rc = store_insured_count(st, &count);
 	if (rc != 0)
@@ -1439,24 +1465,31 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 	g.ref = days_from_civil(SEED_REF_Y, 1, 1);
 	g.n_total = o->n_insured;
 	g.next_id = 1;
+	g.honey_salt = u64_mix(o->seed ^ 0x686f6e6579ULL);
 	rc = u64set_init(&g.nirs, 1 << 16);
 	if (rc != 0)
 		goto out;
 
 	made_files = 1;
 	sample = open_private(sample_path);
-	if (!sample) {
+	honey = open_private(honey_path);
+	if (!sample || !honey) {
 		rc = VG_EIO;
 		goto out;
 	}
 	fputs("nir\tfamily\tgiven\tbirth_date\tsex\tdept\trank\temail\tiban\n", sample);
+	fputs("nir\tdept\n", honey);
 	sampler_init(&smp, sample, o->sample, o->n_insured);
+	smp.honey = honey;
 	smp.want_acc = o->accounts < ACCOUNTS_MAX ? o->accounts : ACCOUNTS_MAX;
 	rc = seed_insured(st, v, cards, &g, &smp, o->progress);
 	if (rc != 0)
 		goto out;
 	rc = close_file(sample);
 	sample = NULL;
+	if (rc == 0)
+		rc = close_file(honey);
+	honey = NULL;
 	if (rc != 0)
 		goto out;
 
@@ -1479,12 +1512,15 @@ out:
 	}
 	if (sample)
 		fclose(sample);
+	if (honey)
+		fclose(honey);
 	if (rc != 0 && made_cards)
 		unlink(cards_path);
 	if (rc != 0 && made_files) {
 		unlink(sample_path);
 		unlink(pros_path);
 		unlink(acc_path);
+		unlink(honey_path);
 	}
 	u64set_release(&g.nirs);
 	free(g.gp);
@@ -1492,5 +1528,135 @@ out:
 		sodium_free(pros); /* wipes the passwords and TOTP secrets */
 	if (cards)
 		sodium_free(cards);
+	return rc;
+}
+
+int seed_generate(const struct seed_opts *o, const struct seed_sink *sink)
+{
+	struct pro_seed *pros = NULL;
+	struct person house[HOUSE_MAX];
+	struct rng rpro;
+	struct gen g;
+	int rc;
+
+	memset(&g, 0, sizeof(g));
+	if (!o || !sink || o->n_insured == 0 || o->n_insured > INT64_MAX / 2)
+		return VG_EINVAL;
+	pros = o->n_pros ? calloc(o->n_pros, sizeof(*pros)) : NULL;
+	if (o->n_pros && !pros)
+		return VG_ENOMEM;
+	/* The same streams, salt and order as seed_run: the same people. */
+	rng_init(&rpro, o->seed ^ 0x70726f66657373ULL);
+	rng_init(&g.r, o->seed ^ 0x696e7375726564ULL);
+	rc = gen_pros(&rpro, NULL, pros, o->n_pros);
+	if (rc != 0)
+		goto out;
+	for (uint32_t i = 0; i < o->n_pros && rc == 0 && sink->pro; i++)
+		rc = sink->pro(sink->ctx, &pros[i].p);
+	if (rc != 0)
+		goto out;
+	rc = index_gps(&g, pros, o->n_pros);
+	if (rc != 0)
+		goto out;
+	g.pros = pros;
+	g.ref = days_from_civil(SEED_REF_Y, 1, 1);
+	g.n_total = o->n_insured;
+	g.next_id = 1;
+	g.honey_salt = u64_mix(o->seed ^ 0x686f6e6579ULL);
+	rc = u64set_init(&g.nirs, 1 << 16);
+	while (rc == 0 && (uint64_t)(g.next_id - 1) < g.n_total) {
+		uint64_t left = g.n_total - (uint64_t)(g.next_id - 1);
+		size_t room = left < HOUSE_MAX ? (size_t)left : HOUSE_MAX, k = 0;
+
+		rc = gen_household(&g, house, room, &k);
+		for (size_t i = 0; i < k && rc == 0 && sink->person; i++)
+			rc = sink->person(sink->ctx, house[i].id, &house[i].ident, &house[i].rights);
+	}
+out:
+	sodium_memzero(house, sizeof(house));
+	u64set_release(&g.nirs);
+	free(g.gp);
+	free(pros);
+	return rc;
+}
+
+int seed_operator(struct store *st, const struct vault *v, const char *dir, const char *family,
+                  char rpps_out[12])
+{
+	char path[PATH_MAX], b32[TOTP_B32_LEN + 1];
+	struct pro_seed op;
+	struct store_pro probe;
+	int fd, rc, tries = 0, fresh;
+	FILE *f;
+
+	memset(&op, 0, sizeof(op));
+	if (path_in(path, sizeof(path), dir, "operators.tsv") != 0)
+		return VG_ETOOBIG;
+	/* An RPPS-shaped id of its own ("19" + 8 digits + key), unused. */
+	do {
+		unsigned num = randombytes_uniform(100000000);
+		int check;
+
+		op.p.rpps[0] = '1';
+		op.p.rpps[1] = '9';
+		put_digits(op.p.rpps + 2, num, 8);
+		op.p.rpps[10] = '\0';
+		check = rpps_check_digit(op.p.rpps);
+		if (check < 0)
+			return VG_EINVAL;
+		op.p.rpps[10] = (char)check;
+		op.p.rpps[11] = '\0';
+		rc = store_pro_get(st, op.p.rpps, &probe);
+		sodium_memzero(&probe, sizeof(probe));
+	} while (rc == 0 && ++tries < 100);
+	if (rc != VG_ENOTFOUND)
+		return rc == 0 ? VG_EEXIST : rc;
+	op.p.kind = PRO_HOSPITAL; /* not used for operators: they look no one up */
+	op.p.role = ROLE_OPERATOR;
+	snprintf(op.p.family, sizeof(op.p.family), "%s", family ? family : "OPERATOR");
+	snprintf(op.p.given, sizeof(op.p.given), "Security team");
+	snprintf(op.p.dept, sizeof(op.p.dept), "75");
+	snprintf(op.p.city, sizeof(op.p.city), "Paris");
+	for (int k = 0; k < PW_LEN; k++)
+		op.password[k] = PW_ALPHABET[randombytes_uniform(sizeof(PW_ALPHABET) - 1)];
+	randombytes_buf(op.totp, TOTP_SECRET_LEN);
+	if ((rc = password_hash(op.password, PW_LEN, op.p.pwhash)) != 0)
+		goto out;
+	/* The secret is sealed under the row's id: pick a free one after the others. */
+	{
+		int64_t n = 0;
+
+		if ((rc = store_pro_count(st, &n)) != 0)
+			goto out;
+		op.p.totp_sealed_len = TOTP_SECRET_LEN + VAULT_OVERHEAD;
+		rc = VG_EEXIST;
+		for (int64_t id = n + 1; rc == VG_EEXIST && id < n + 1000; id++) {
+			op.p.id = id;
+			if ((rc = vault_seal(v, "pro", "totp", id, op.totp, TOTP_SECRET_LEN,
+			                     op.p.totp_sealed)) == 0)
+				rc = store_pro_put(st, &op.p);
+		}
+		if (rc != 0)
+			goto out;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		rc = VG_EIO;
+		goto out;
+	}
+	fresh = ftell(f) == 0;
+	if (fresh)
+		fputs("rpps\tpassword\ttotp_secret\tfamily\n", f);
+	totp_base32(op.totp, b32);
+	fprintf(f, "%s\t%s\t%s\t%s\n", op.p.rpps, op.password, b32, op.p.family);
+	sodium_memzero(b32, sizeof(b32));
+	rc = close_file(f);
+	if (rc == 0 && rpps_out)
+		memcpy(rpps_out, op.p.rpps, 12);
+out:
+	sodium_memzero(&op, sizeof(op));
 	return rc;
 }

@@ -32,4 +32,40 @@ struct seed_opts {
  */
 VG_MUST_USE int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o);
 
+/*
+ * Honeytokens: about 1 % of households (HONEY_PER_MILLE in seed.c, chosen by
+ * a hash of the seed and the household, whole households) are synthetic
+ * people no legitimate professional looks up: rights.honeytoken is 1,
+ * sealed like every other field. They are left out of insured-sample.tsv
+ * (unless it samples everyone) and of the demo accounts; their NIRs go to
+ * dir/honeytokens.tsv (0600) for operators and tests.
+ */
+
+/* Receives the generated population (seed_generate); a non-zero return stops it. */
+struct seed_sink {
+	void *ctx;
+	/* Directory data only: no password, no TOTP secret (may be NULL). */
+	int (*pro)(void *ctx, const struct store_pro *p);
+	/* Each person, in id order (may be NULL). Borrowed for the call. */
+	int (*person)(void *ctx, int64_t id, const struct insured_ident *ident,
+	              const struct insured_rights *rights);
+};
+
+/*
+ * The population seed_run writes for o->(n_insured, n_pros, seed), in
+ * memory and in clear, without credentials, sealing, files or store: for
+ * `vigie sim`. Returns 0, the sink's non-zero return, or a negative enum vg_err.
+ */
+VG_MUST_USE int seed_generate(const struct seed_opts *o, const struct seed_sink *sink);
+
+/*
+ * Create an operator account (enum pro_role ROLE_OPERATOR: reads the
+ * guard's alerts, reinstates accounts, looks no one up) with a random
+ * RPPS-shaped id ("19..."), password and TOTP secret, and append its
+ * credentials to dir/operators.tsv (0600). rpps_out (may be NULL) gets its
+ * id. Returns 0 or a negative enum vg_err.
+ */
+VG_MUST_USE int seed_operator(struct store *st, const struct vault *v, const char *dir,
+                              const char *family, char rpps_out[12]);
+
 #endif

@@ -63,6 +63,25 @@ struct store_pro {
 	int32_t failed;          /* consecutive failed logins */
 	int64_t locked_until;    /* unix seconds; 0 = not locked */
 	int32_t suspended;       /* 1: no login until an operator reinstates */
+	int32_t role;            /* enum pro_role */
+};
+
+/*
+ * An operator is an account of the security team: it logs in like a
+ * professional (RPPS-shaped id, password, TOTP) but may not look anyone up;
+ * it reads the guard's alerts and reinstates suspended accounts.
+ */
+enum pro_role { ROLE_PRO = 0, ROLE_OPERATOR = 1 };
+
+/* Something a professional must be told (the e-mail issue sends them). */
+#define NOTICE_DETAIL_MAX 512
+struct store_notice {
+	int64_t id;
+	int64_t pro_id;
+	int64_t t;                          /* unix seconds */
+	char kind[24];                      /* "new_client", "suspended", "reinstated" */
+	uint8_t detail[NOTICE_DETAIL_MAX];  /* vault-sealed JSON ("notice", "detail", pro_id) */
+	size_t detail_len;
 };
 
 /* Who a session belongs to: a professional, or an insured person's online account. */
@@ -138,6 +157,14 @@ struct store_ops {
 	int (*pro_set_auth)(struct store *s, int64_t id, int32_t failed, int64_t locked_until,
 	                    int64_t totp_last_step);
 	int (*pro_count)(struct store *s, int64_t *n);
+	int (*pro_set_suspended)(struct store *s, int64_t id, int32_t suspended);
+	int (*pro_suspended)(struct store *s, struct store_pro *out, size_t cap, size_t *n);
+	int (*client_seen)(struct store *s, int64_t pro_id, const uint8_t client[VAULT_BIDX],
+	                   int64_t t, int *is_new);
+	int (*notice_put)(struct store *s, const struct store_notice *x);
+	int (*notice_list)(struct store *s, int64_t pro_id, int64_t before,
+	                   struct store_notice *out, size_t cap, size_t *n);
+	int (*session_delete_subject)(struct store *s, int kind, int64_t subject);
 	int (*session_put)(struct store *s, const struct store_session *ss);
 	int (*session_get)(struct store *s, int kind, const uint8_t token_hash[VAULT_BIDX],
 	                   struct store_session *out);
@@ -203,6 +230,29 @@ VG_MUST_USE static inline int store_pro_set_auth(struct store *s, int64_t id, in
 { return s->ops->pro_set_auth(s, id, failed, locked_until, totp_last_step); }
 VG_MUST_USE static inline int store_pro_count(struct store *s, int64_t *n)
 { return s->ops->pro_count(s, n); }
+/* Suspend (1) or reinstate (0) a professional's account. */
+VG_MUST_USE static inline int store_pro_set_suspended(struct store *s, int64_t id, int32_t on)
+{ return s->ops->pro_set_suspended(s, id, on); }
+/* The suspended accounts, by id, at most cap; *n is set. */
+VG_MUST_USE static inline int store_pro_suspended(struct store *s, struct store_pro *out,
+                                                  size_t cap, size_t *n)
+{ return s->ops->pro_suspended(s, out, cap, n); }
+/* Remember that pro_id used client (a keyed hash); *is_new is 1 the first time. */
+VG_MUST_USE static inline int store_client_seen(struct store *s, int64_t pro_id,
+                                                const uint8_t c[VAULT_BIDX], int64_t t,
+                                                int *is_new)
+{ return s->ops->client_seen(s, pro_id, c, t, is_new); }
+VG_MUST_USE static inline int store_notice_put(struct store *s, const struct store_notice *x)
+{ return s->ops->notice_put(s, x); }
+/* A professional's notices with id < before (INT64_MAX: newest), newest first, at most cap. */
+VG_MUST_USE static inline int store_notice_list(struct store *s, int64_t pro_id, int64_t before,
+                                                struct store_notice *out, size_t cap,
+                                                size_t *n)
+{ return s->ops->notice_list(s, pro_id, before, out, cap, n); }
+/* End every session of one subject (revocation on suspension). */
+VG_MUST_USE static inline int store_session_delete_subject(struct store *s, int kind,
+                                                           int64_t subject)
+{ return s->ops->session_delete_subject(s, kind, subject); }
 VG_MUST_USE static inline int store_session_put(struct store *s, const struct store_session *x)
 { return s->ops->session_put(s, x); }
 /* Sessions of one kind (enum session_kind); put takes it from x->kind. */

@@ -21,12 +21,13 @@ enum stmt_id {
 	S_PRO_PUT, S_PRO_GET, S_PRO_GET_ID, S_PRO_AUTH, S_PRO_COUNT, S_SES_PUT, S_SES_GET,
 	S_SES_TOUCH, S_SES_DEL, S_SES_PURGE, S_ACC_PUT, S_ACC_COUNT, S_ACC_LAST, S_ACC_PATIENT,
 	S_ISES_PUT, S_ISES_GET, S_ISES_TOUCH, S_ISES_DEL, S_ISES_PURGE, S_ACCT_PUT, S_ACCT_NIR,
-	S_ACCT_EMAIL, S_ACCT_GET, S_ACCT_AUTH, S_N
+	S_ACCT_EMAIL, S_ACCT_GET, S_ACCT_AUTH, S_PRO_SUSPEND, S_PRO_SUSPENDED, S_SES_DEL_SUBJ,
+	S_ISES_DEL_SUBJ, S_CLIENT_SEEN, S_NOTICE_PUT, S_NOTICE_LIST, S_N
 };
 
 /* The pro columns in the order pro_row reads them. */
 #define PRO_COLS "id, rpps, kind, family, given, dept, city, pwhash, totp, totp_last_step, " \
-                 "failed, locked_until, suspended"
+                 "failed, locked_until, suspended, role"
 
 #define ACCT_COLS "id, nir_bidx, email_bidx, patient, pwhash, failed, locked_until"
 
@@ -44,7 +45,7 @@ static const char *const SQL[S_N] = {
 	               "WHERE nir_bidx = ?1 ORDER BY id LIMIT ?2",
 	[S_INS_COUNT] = "SELECT count(*) FROM insured",
 	[S_PRO_PUT] = "INSERT INTO pro(" PRO_COLS ") "
-	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[S_PRO_GET] = "SELECT " PRO_COLS " FROM pro WHERE rpps = ?1",
 	[S_PRO_GET_ID] = "SELECT " PRO_COLS " FROM pro WHERE id = ?1",
 	[S_PRO_AUTH] = "UPDATE pro SET failed = ?2, locked_until = ?3, "
@@ -73,6 +74,15 @@ static const char *const SQL[S_N] = {
 	[S_ACCT_EMAIL] = "SELECT " ACCT_COLS " FROM account WHERE email_bidx = ?1 ORDER BY id LIMIT ?2",
 	[S_ACCT_GET] = "SELECT " ACCT_COLS " FROM account WHERE id = ?1",
 	[S_ACCT_AUTH] = "UPDATE account SET failed = ?2, locked_until = ?3 WHERE id = ?1",
+	[S_PRO_SUSPEND] = "UPDATE pro SET suspended = ?2 WHERE id = ?1",
+	[S_PRO_SUSPENDED] = "SELECT " PRO_COLS " FROM pro WHERE suspended != 0 ORDER BY id LIMIT ?1",
+	[S_SES_DEL_SUBJ] = "DELETE FROM session WHERE pro_id = ?1",
+	[S_ISES_DEL_SUBJ] = "DELETE FROM isession WHERE account_id = ?1",
+	[S_CLIENT_SEEN] = "INSERT OR IGNORE INTO pro_client(pro_id, client, first_seen) "
+	                  "VALUES (?1, ?2, ?3)",
+	[S_NOTICE_PUT] = "INSERT INTO notice(pro_id, t, kind, detail) VALUES (?1, ?2, ?3, ?4)",
+	[S_NOTICE_LIST] = "SELECT id, t, kind, detail FROM notice WHERE pro_id = ?1 AND id < ?2 "
+	                  "ORDER BY id DESC LIMIT ?3",
 	[S_ACC_LAST] = "SELECT coalesce(max(idx), -1) FROM acc.journal",
 	[S_ACC_PATIENT] = "SELECT idx, t_ms, pro_id, rpps, ip, route, status, n_results, fields, "
 	                  "decision, salt, record FROM acc.journal "
@@ -103,7 +113,18 @@ static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS isession("
 	" token_hash BLOB PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id),"
 	" created INTEGER NOT NULL, last_used INTEGER NOT NULL, expires INTEGER NOT NULL,"
-	" ip TEXT NOT NULL) WITHOUT ROWID;";
+	" ip TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS session_subject ON session(pro_id);"
+	"CREATE INDEX IF NOT EXISTS isession_subject ON isession(account_id);"
+	/* Clients (keyed hash of address and user agent) a professional logged in from. */
+	"CREATE TABLE IF NOT EXISTS pro_client("
+	" pro_id INTEGER NOT NULL REFERENCES pro(id), client BLOB NOT NULL,"
+	" first_seen INTEGER NOT NULL, PRIMARY KEY(pro_id, client)) WITHOUT ROWID;"
+	/* Notifications owed to a professional (new-client logins...); detail is sealed. */
+	"CREATE TABLE IF NOT EXISTS notice("
+	" id INTEGER PRIMARY KEY, pro_id INTEGER NOT NULL REFERENCES pro(id),"
+	" t INTEGER NOT NULL, kind TEXT NOT NULL, detail BLOB NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS notice_pro ON notice(pro_id, id);";
 
 /*
  * Access records live in their own file, attached as "acc": their steady
@@ -264,6 +285,40 @@ static int acc_migrate(sqlite3 *db)
 	return 0;
 }
 
+/* 1 if table has column, 0 if not, VG_EIO. */
+static int has_column(sqlite3 *db, const char *pragma, const char *col)
+{
+	sqlite3_stmt *q = NULL;
+	int found = 0, rc;
+
+	if (sqlite3_prepare_v2(db, pragma, -1, &q, NULL) != SQLITE_OK)
+		return VG_EIO;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const unsigned char *name = sqlite3_column_text(q, 1);
+
+		if (name && strcmp((const char *)name, col) == 0)
+			found = 1;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? found : VG_EIO;
+}
+
+/*
+ * pro.role (operators) came after the first data directories: add it. Two
+ * connections may race here; the loser's ALTER fails and the column is there.
+ */
+static int pro_migrate(sqlite3 *db)
+{
+	int has = has_column(db, "PRAGMA main.table_info(pro)", "role");
+
+	if (has != 0)
+		return has < 0 ? has : 0;
+	if (sqlite3_exec(db, "ALTER TABLE pro ADD COLUMN role INTEGER NOT NULL DEFAULT 0", NULL,
+	                 NULL, NULL) == SQLITE_OK)
+		return 0;
+	return has_column(db, "PRAGMA main.table_info(pro)", "role") == 1 ? 0 : VG_EIO;
+}
+
 static int conn_open(const char *path, const char *acc_path, struct conn **out)
 {
 	struct conn *c = calloc(1, sizeof(*c));
@@ -282,7 +337,7 @@ static int conn_open(const char *path, const char *acc_path, struct conn **out)
 	                 "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;",
 	                 NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
-	if (sqlite3_exec(c->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(c->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK || pro_migrate(c->db) != 0)
 		goto out;
 	if (sqlite3_prepare_v2(c->db, "ATTACH DATABASE ?1 AS acc", -1, &att, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(att, 1, acc_path, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -582,6 +637,7 @@ static int sq_pro_put(struct store *s, struct store_pro *p)
 	sqlite3_bind_int(q, 11, p->failed);
 	sqlite3_bind_int64(q, 12, p->locked_until);
 	sqlite3_bind_int(q, 13, p->suspended);
+	sqlite3_bind_int(q, 14, p->role);
 	rc = run(q);
 	if (rc == 0 && p->id <= 0)
 		p->id = sqlite3_last_insert_rowid(conn_get(s)->db);
@@ -607,6 +663,7 @@ static int pro_row(sqlite3_stmt *q, struct store_pro *p)
 	p->failed = sqlite3_column_int(q, 10);
 	p->locked_until = sqlite3_column_int64(q, 11);
 	p->suspended = sqlite3_column_int(q, 12);
+	p->role = sqlite3_column_int(q, 13);
 	return 0;
 }
 
@@ -654,6 +711,101 @@ static int sq_pro_set_auth(struct store *s, int64_t id, int32_t failed, int64_t 
 	sqlite3_bind_int64(q, 3, locked_until);
 	sqlite3_bind_int64(q, 4, totp_last_step);
 	return run(q);
+}
+
+static int sq_pro_set_suspended(struct store *s, int64_t id, int32_t suspended)
+{
+	sqlite3_stmt *q = stmt(s, S_PRO_SUSPEND);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int(q, 2, suspended);
+	return run(q);
+}
+
+static int sq_pro_suspended(struct store *s, struct store_pro *out, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_PRO_SUSPENDED);
+	size_t k = 0;
+	int step, rc = 0;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, (int64_t)cap);
+	while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW && k < cap)
+		rc = pro_row(q, &out[k++]);
+	sqlite3_reset(q);
+	if (rc != 0)
+		return rc;
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return map_rc(step);
+	*n = k;
+	return 0;
+}
+
+static int sq_client_seen(struct store *s, int64_t pro_id, const uint8_t client[VAULT_BIDX],
+                          int64_t t, int *is_new)
+{
+	sqlite3_stmt *q = stmt(s, S_CLIENT_SEEN);
+	int rc;
+
+	*is_new = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, pro_id);
+	sqlite3_bind_blob(q, 2, client, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, t);
+	rc = run(q);
+	if (rc == 0)
+		*is_new = sqlite3_changes(conn_get(s)->db) > 0;
+	return rc;
+}
+
+static int sq_notice_put(struct store *s, const struct store_notice *x)
+{
+	sqlite3_stmt *q = stmt(s, S_NOTICE_PUT);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, x->pro_id);
+	sqlite3_bind_int64(q, 2, x->t);
+	sqlite3_bind_text(q, 3, x->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, x->detail, (int)x->detail_len, SQLITE_STATIC);
+	return run(q);
+}
+
+static int sq_notice_list(struct store *s, int64_t pro_id, int64_t before,
+                          struct store_notice *out, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_NOTICE_LIST);
+	size_t k = 0;
+	int step, rc = 0;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, pro_id);
+	sqlite3_bind_int64(q, 2, before);
+	sqlite3_bind_int64(q, 3, (int64_t)cap);
+	while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW && k < cap) {
+		struct store_notice *x = &out[k++];
+
+		memset(x, 0, sizeof(*x));
+		x->id = sqlite3_column_int64(q, 0);
+		x->pro_id = pro_id;
+		x->t = sqlite3_column_int64(q, 1);
+		if ((rc = col_text(q, 2, x->kind, sizeof(x->kind))) == 0)
+			rc = col_blob(q, 3, x->detail, sizeof(x->detail), 0, &x->detail_len);
+	}
+	sqlite3_reset(q);
+	if (rc != 0)
+		return rc;
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return map_rc(step);
+	*n = k;
+	return 0;
 }
 
 static int sq_session_put(struct store *s, const struct store_session *x)
@@ -714,6 +866,16 @@ static int sq_session_delete(struct store *s, int kind, const uint8_t h[VAULT_BI
 	if (!q)
 		return VG_EIO;
 	sqlite3_bind_blob(q, 1, h, VAULT_BIDX, SQLITE_STATIC);
+	return run(q);
+}
+
+static int sq_session_delete_subject(struct store *s, int kind, int64_t subject)
+{
+	sqlite3_stmt *q = stmt(s, kind == SESSION_INSURED ? S_ISES_DEL_SUBJ : S_SES_DEL_SUBJ);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, subject);
 	return run(q);
 }
 
@@ -923,6 +1085,12 @@ static const struct store_ops SQLITE_OPS = {
 	.pro_get_id = sq_pro_get_id,
 	.pro_set_auth = sq_pro_set_auth,
 	.pro_count = sq_pro_count,
+	.pro_set_suspended = sq_pro_set_suspended,
+	.pro_suspended = sq_pro_suspended,
+	.client_seen = sq_client_seen,
+	.notice_put = sq_notice_put,
+	.notice_list = sq_notice_list,
+	.session_delete_subject = sq_session_delete_subject,
 	.session_put = sq_session_put,
 	.session_get = sq_session_get,
 	.session_touch = sq_session_touch,

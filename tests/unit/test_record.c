@@ -108,7 +108,7 @@ static void round_trips_empty_groups(void **state)
 	assert_int_equal(record_unpack_contact(buf, (size_t)n, &c2), 0);
 	assert_memory_equal(&c1, &c2, sizeof(c1));
 	n = record_pack_rights(&r1, buf, sizeof(buf));
-	assert_int_equal(n, 1 + 12 + 4);
+	assert_int_equal(n, 1 + 13 + 5); /* version, 13 lengths, 5 uint8 bytes */
 	assert_int_equal(record_unpack_rights(buf, (size_t)n, &r2), 0);
 	assert_memory_equal(&r1, &r2, sizeof(r1));
 }
@@ -126,7 +126,7 @@ static void pinned_format(void **state)
 		"\x05" "14168"
 		"\x01" "\x02";
 	static const uint8_t want_rights[] =
-		"\x01"
+		"\x02"
 		"\x02" "75"
 		"\x0a" "2020-01-01"
 		"\x00"
@@ -138,7 +138,8 @@ static void pinned_format(void **state)
 		"\x01" "\x00"
 		"\x00"
 		"\x0b" "10000000009"
-		"\x10" "Dr Jeanne MARTIN";
+		"\x10" "Dr Jeanne MARTIN"
+		"\x01" "\x00";
 	struct insured_ident id = {
 		.nir = "255081416802538", .family = "DUPONT", .given = "Marie Anne",
 		.birth_date = "1955-08-14", .sex = 'F', .birth_place = "14168", .rank = 2,
@@ -194,11 +195,13 @@ static void check_cuts(const uint8_t *blob, size_t n, unpack_fn unpack, void *r,
 	assert_int_equal(unpack(more, n + 1, r), VG_ECORRUPT);
 	more[n] = 'x';
 	assert_int_equal(unpack(more, n + 1, r), VG_ECORRUPT);
-	/* Another version byte. */
-	more[0] = 0;
-	assert_int_equal(unpack(more, n, r), VG_ECORRUPT);
-	more[0] = 2;
-	assert_int_equal(unpack(more, n, r), VG_ECORRUPT);
+	/* Any other version byte (rights are at 2, the other groups at 1). */
+	for (uint8_t v = 0; v < 4; v++) {
+		if (v == blob[0])
+			continue;
+		more[0] = v;
+		assert_int_equal(unpack(more, n, r), VG_ECORRUPT);
+	}
 	assert_int_equal(unpack(blob, n, r), 0);
 }
 
@@ -415,12 +418,49 @@ static void mutated_blobs_round_trip_or_fail(void **state)
 	assert_true(parsed > 1000);
 }
 
+/* Rights written before honeytokens (version 1) still read, as honeytoken 0; packing writes v2. */
+static void reads_version1_rights_and_honeytokens(void **state)
+{
+	static const uint8_t v1[] =
+		"\x01"
+		"\x02" "75" "\x0a" "2020-01-01" "\x00" "\x01" "\x01" "\x01" "\x01"
+		"\x0a" "2025-12-31" "\x01" "\x00" "\x00" "\x01" "\x00" "\x00"
+		"\x0b" "10000000009" "\x10" "Dr Jeanne MARTIN";
+	struct insured_rights r, back;
+	uint8_t buf[RECORD_PACK_MAX];
+	int n;
+
+	(void)state;
+	assert_int_equal(record_unpack_rights(v1, sizeof(v1) - 1, &r), 0);
+	assert_string_equal(r.gp_name, "Dr Jeanne MARTIN");
+	assert_int_equal(r.honeytoken, 0);
+	/* A v1 blob with the v2 field appended is not v1: refused. */
+	memcpy(buf, v1, sizeof(v1) - 1);
+	buf[sizeof(v1) - 1] = 1;
+	buf[sizeof(v1)] = 1;
+	assert_int_equal(record_unpack_rights(buf, sizeof(v1) + 1, &r), VG_ECORRUPT);
+	/* Unknown versions are refused. */
+	buf[0] = 3;
+	assert_int_equal(record_unpack_rights(buf, sizeof(v1) + 1, &r), VG_ECORRUPT);
+	buf[0] = 0;
+	assert_int_equal(record_unpack_rights(buf, sizeof(v1) + 1, &r), VG_ECORRUPT);
+	/* The flag round-trips. */
+	assert_int_equal(record_unpack_rights(v1, sizeof(v1) - 1, &r), 0);
+	r.honeytoken = 1;
+	n = record_pack_rights(&r, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(buf[0], 2);
+	assert_int_equal(record_unpack_rights(buf, (size_t)n, &back), 0);
+	assert_int_equal(back.honeytoken, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trips_full_groups),
 		cmocka_unit_test(round_trips_empty_groups),
 		cmocka_unit_test(pinned_format),
+		cmocka_unit_test(reads_version1_rights_and_honeytokens),
 		cmocka_unit_test(truncations_and_trailing_bytes_fail),
 		cmocka_unit_test(refuses_bad_fields),
 		cmocka_unit_test(pack_refuses_small_buffers_and_unterminated_fields),
