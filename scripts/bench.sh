@@ -60,9 +60,10 @@ ndata=$build/bench-data-$insured-nowait
 rm -rf "$ndata"
 cp -a "$data" "$ndata"
 
-# The service.
+# The service. wrk sends the same card-less lookup at full speed, which the guard would rightly
+# stop: it decides every request (its whole cost is measured) but does not act (--guard observe).
 port=$(free_port)
-VIGIE_LOG=warn "$vigie" serve --data "$data" --listen "127.0.0.1:$port" --threads "$threads" >/dev/null &
+VIGIE_LOG=warn "$vigie" serve --data "$data" --listen "127.0.0.1:$port" --threads "$threads" --guard observe >/dev/null &
 vpid=$!
 pids+=($vpid)
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -75,7 +76,7 @@ token=$(curl -sf "http://127.0.0.1:$port/auth/pro/login" -H 'Content-Type: appli
 # The same service not waiting for its journal entries (--journal-nowait-for-benchmarks), on
 # a copy of the data (one server per journal): the write-ahead rule's cost is the ratio.
 nport=$(free_port)
-VIGIE_LOG=error "$vigie" serve --data "$ndata" --listen "127.0.0.1:$nport" --threads "$threads" \
+VIGIE_LOG=error "$vigie" serve --data "$ndata" --listen "127.0.0.1:$nport" --threads "$threads" --guard observe \
   --journal-nowait-for-benchmarks >/dev/null 2>&1 &
 npid=$!
 pids+=($npid)

@@ -15,6 +15,8 @@ int cmd_backup(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_journal(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_operator(int argc, char **argv);
+int cmd_card_proof(int argc, char **argv);
 
 /* The data directory: --data, else $VIGIE_DATA, else "./data". */
 const char *cli_data_dir(const char *opt);

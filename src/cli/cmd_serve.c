@@ -17,6 +17,9 @@
 #include "core/log.h"
 #include "http/access.h"
 #include "http/http.h"
+#include <sodium.h>
+
+#include "http/guardian.h"
 #include "http/sessions.h"
 #include "http/throttle.h"
 
@@ -53,6 +56,19 @@ static int write_port_file(const char *path, unsigned port)
 	return fclose(f);
 }
 
+/* The guard's key comes from the master key (its own vault domain): stable across restarts. */
+static int guard_start(struct vigie *v)
+{
+	uint8_t key[VAULT_BIDX];
+	int rc;
+
+	_Static_assert(VAULT_BIDX == GUARD_KEY_BYTES, "one blind index is one guard key");
+	vault_blind(v->vault, VAULT_D_GUARD, "guard-key-v1", 12, key);
+	rc = guardian_new(key, &v->guardian);
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option OPTS[] = {
@@ -65,6 +81,9 @@ int cmd_serve(int argc, char **argv)
 		{ "origin", required_argument, NULL, 'o' },
 		{ "checkpoint-ms", required_argument, NULL, 'C' },
 		{ "journal-nowait-for-benchmarks", no_argument, NULL, 'W' },
+		{ "guard", required_argument, NULL, 'G' },
+		{ "login-accounts-max", required_argument, NULL, 'A' },
+		{ "login-sources-max", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 } };
 	struct vigie *v = calloc(1, sizeof(*v));
 	const char *dir = NULL, *port_file = NULL, *base = NULL;
@@ -114,6 +133,25 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'o': ac.origin = optarg; break;
 		case 'W': v->cfg.journal_nowait = 1; break;
+		case 'G':
+			if (strcmp(optarg, "enforce") != 0 && strcmp(optarg, "observe") != 0) {
+				cli_fail("--guard: enforce (default) or observe");
+				goto out;
+			}
+			v->cfg.guard_observe = strcmp(optarg, "observe") == 0;
+			break;
+		case 'A':
+		case 'S':
+			if (cli_u64(optarg, c == 'A' ? "--login-accounts-max" : "--login-sources-max",
+			            &x) || x < 1 || x > 250) {
+				cli_fail("--login-accounts-max, --login-sources-max: 1..250");
+				goto out;
+			}
+			if (c == 'A')
+				v->cfg.login_accounts_max = (unsigned)x;
+			else
+				v->cfg.login_sources_max = (unsigned)x;
+			break;
 		case 'C':
 			if (cli_u64(optarg, "--checkpoint-ms", &x) || x < 10 || x > 1000) {
 				cli_fail("--checkpoint-ms: 10..1000");
@@ -124,7 +162,9 @@ int cmd_serve(int argc, char **argv)
 		default:
 			cli_fail("usage: vigie serve [--data DIR] [--listen HOST:PORT] [--threads N] "
 			         "[--base-url URL] [--port-file FILE] [--conn-timeout S] "
-			         "[--login-burst N] [--origin NAME] [--checkpoint-ms MS]");
+			         "[--login-burst N] [--origin NAME] [--checkpoint-ms MS] "
+			         "[--guard enforce|observe] [--login-accounts-max N] "
+			         "[--login-sources-max N]");
 			goto out;
 		}
 	}
@@ -146,6 +186,7 @@ int cmd_serve(int argc, char **argv)
 	    sessions_new(st, vault, SESSION_INSURED, v->cfg.token_ttl, v->cfg.token_idle,
 	                 &v->isessions) != 0 ||
 	    throttle_new(v->cfg.ip_fail_burst, v->cfg.ip_fail_period, &v->throttle) != 0 ||
+	    login_watch_new(&v->watch) != 0 || guard_start(v) != 0 ||
 	    pthread_mutex_init(&v->login_lock, NULL) != 0) {
 		cli_fail("cannot set up the service");
 		goto out;
@@ -169,6 +210,10 @@ int cmd_serve(int argc, char **argv)
 	fflush(stdout);
 	log_event(LOG_INFO, "serve.start", LS("host", v->cfg.host), LI("port", v->bound_port),
 	          LI("threads", v->cfg.threads));
+	if (v->cfg.guard_observe)
+		log_event(LOG_WARN, "serve.guard_observe",
+		          LS("warning", "the guard decides but does not act: no step-up, "
+		                        "throttle, denial or suspension"));
 	if (v->cfg.journal_nowait)
 		log_event(LOG_WARN, "serve.journal_nowait",
 		          LS("warning", "answers do not wait for their journal entries: "
@@ -181,6 +226,8 @@ int cmd_serve(int argc, char **argv)
 out:
 	access_log_free(v->access); /* the journal's queue is empty: vigie_stop waited for it */
 	throttle_free(v->throttle);
+	login_watch_free(v->watch);
+	guardian_free(v->guardian);
 	sessions_free(v->sessions);
 	sessions_free(v->isessions);
 	store_close(st);

@@ -11,8 +11,12 @@
 
 #include "cli/cli.h"
 #include "cli/open.h"
+#include "core/nir.h"
+#include "core/rpps.h"
+#include "crypto/card.h"
 #include "crypto/totp.h"
 #include "journal/journal.h"
+#include "sim/seed.h"
 
 /* Find rpps in dir/pros.tsv and copy its TOTP secret (third column). */
 static int secret_from_pros(const char *dir, const char *rpps, char *out, size_t cap)
@@ -176,5 +180,92 @@ int cmd_status(int argc, char **argv)
 		else
 			printf("journal         none or unreadable (vigie journal verify says why)\n");
 	}
+	return 0;
+}
+
+/* vigie operator add: an operator account (alerts, reinstatement), credentials to operators.tsv. */
+int cmd_operator(int argc, char **argv)
+{
+	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
+	                                       { "name", required_argument, NULL, 'n' },
+	                                       { NULL, 0, NULL, 0 } };
+	const char *dir = NULL, *name = "OPERATOR";
+	char rpps[12];
+	struct vault *v;
+	struct store *st;
+	int c, rc;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return cli_fail("usage: vigie operator add [--data DIR] [--name FAMILY]");
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
+		if (c == 'd')
+			dir = optarg;
+		else if (c == 'n' && strlen(optarg) > 0 && strlen(optarg) < 64)
+			name = optarg;
+		else
+			return cli_fail("usage: vigie operator add [--data DIR] [--name FAMILY]");
+	}
+	dir = cli_data_dir(dir);
+	if (cli_open(dir, &v, &st) != 0)
+		return 1;
+	rc = seed_operator(st, v, dir, name, rpps);
+	store_close(st);
+	vault_free(v);
+	if (rc != 0)
+		return cli_fail("cannot add an operator: %s", vg_strerror(rc));
+	printf("operator %s added; password and TOTP secret in %s/operators.tsv (0600)\n", rpps,
+	       dir);
+	return 0;
+}
+
+/*
+ * vigie card-proof: a Vigie-Card-Proof header value for (rpps, nir), made
+ * with the demo card key derived from cards.key (what a card reader with the
+ * patient's card would send). For demos and tests; the server never reads
+ * cards.key.
+ */
+int cmd_card_proof(int argc, char **argv)
+{
+	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
+	                                       { "rpps", required_argument, NULL, 'r' },
+	                                       { "nir", required_argument, NULL, 'n' },
+	                                       { NULL, 0, NULL, 0 } };
+	const char *dir = NULL, *rpps = NULL, *nir = NULL;
+	uint8_t master[CARD_MASTER_LEN], pk[32], sk[64];
+	char path[4096], out[CARD_PROOF_MAX];
+	struct nir n;
+	int c, fd, rc;
+
+	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
+		if (c == 'd')
+			dir = optarg;
+		else if (c == 'r')
+			rpps = optarg;
+		else if (c == 'n')
+			nir = optarg;
+		else
+			return cli_fail("usage: vigie card-proof [--data DIR] --rpps RPPS --nir NIR");
+	}
+	if (!rpps || !nir || rpps_validate(rpps, strlen(rpps)) != 0 ||
+	    nir_parse(nir, strlen(nir), &n, NULL) != 0)
+		return cli_fail("usage: vigie card-proof [--data DIR] --rpps RPPS --nir NIR "
+		                "(a valid RPPS and NIR)");
+	cli_path(path, sizeof(path), cli_data_dir(dir), "cards.key");
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return cli_fail("cannot read %s (made by vigie seed)", path);
+	rc = read(fd, master, sizeof(master)) == (ssize_t)sizeof(master) ? 0 : -1;
+	close(fd);
+	if (rc != 0)
+		return cli_fail("%s is not a card master key", path);
+	card_keypair(master, n.canon, pk, sk);
+	rc = card_proof_make(sk, rpps, n.canon, time(NULL), out, sizeof(out));
+	sodium_memzero(master, sizeof(master));
+	sodium_memzero(sk, sizeof(sk));
+	if (rc != 0)
+		return cli_fail("cannot make the proof: %s", vg_strerror(rc));
+	printf("%s\n", out);
 	return 0;
 }

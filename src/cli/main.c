@@ -22,11 +22,14 @@ static void usage(FILE *f)
 	      "  seed   [--data DIR] --insured N --pros M [--seed S] [--sample K] [--accounts A]\n"
 	      "                                           synthetic population (deterministic)\n"
 	      "  serve  [--data DIR] [--listen HOST:PORT] [--threads N] [--base-url URL]\n"
-	      "         [--port-file FILE] [--conn-timeout S]\n"
+	      "         [--port-file FILE] [--conn-timeout S] [--guard enforce|observe]\n"
 	      "                                           serve the FHIR rights service\n"
 	      "  totp   SECRET | --rpps RPPS [--data DIR] print the current TOTP code\n"
 	      "  backup [--data DIR] --out FILE           consistent copy of the database\n"
 	      "  status [--data DIR]                      what the data directory holds\n"
+	      "  operator add [--data DIR] [--name FAMILY] an operator account (alerts,\n"
+	      "                                           reinstatement) -> operators.tsv\n"
+	      "  card-proof [--data DIR] --rpps R --nir N a demo Vigie-Card-Proof header value\n"
 	      "  journal verify [--data DIR] [--no-records]\n"
 	      "                                           recompute tiles, root and checkpoints\n"
 	      "  journal proof --index N | --from SIZE    inclusion receipt / consistency proof\n"
@@ -94,6 +97,7 @@ int main(int argc, char **argv)
 		{ "init", cmd_init }, { "seed", cmd_seed }, { "serve", cmd_serve },
 		{ "totp", cmd_totp }, { "backup", cmd_backup }, { "status", cmd_status },
 		{ "journal", cmd_journal }, { "replay", cmd_replay },
+		{ "operator", cmd_operator }, { "card-proof", cmd_card_proof },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||

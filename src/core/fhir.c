@@ -251,6 +251,20 @@ static void insurer(struct jw *w, const char *key, const struct insured_rights *
 		jw_end(w);
 }
 
+/* meta.security REDACTED (HL7 v3 ObservationValue): this resource leaves fields out. */
+static void redacted(struct jw *w)
+{
+	jw_kobj(w, "meta");
+	jw_karr(w, "security");
+	jw_obj(w);
+	jw_kstr(w, "system", "http://terminology.hl7.org/CodeSystem/v3-ObservationValue");
+	jw_kstr(w, "code", "REDACTED");
+	jw_kstr(w, "display", "redacted");
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+}
+
 void fhir_patient(struct jw *w, const struct fhir_person *p)
 {
 	const struct insured_ident *id = &p->ident;
@@ -259,6 +273,8 @@ void fhir_patient(struct jw *w, const struct fhir_person *p)
 	jw_obj(w);
 	jw_kstr(w, "resourceType", "Patient");
 	jw_kstr(w, "id", p->pid);
+	if (p->minimised)
+		redacted(w);
 	jw_karr(w, "identifier");
 	jw_obj(w);
 	jw_kstr(w, "use", "official");
@@ -266,6 +282,15 @@ void fhir_patient(struct jw *w, const struct fhir_person *p)
 	jw_kstr(w, "value", id->nir);
 	jw_end(w);
 	jw_end(w);
+	if (p->minimised) {
+		/* The professional knows the NIR; the birth year tells dependants apart. */
+		if (id->birth_date[0]) {
+			jw_key(w, "birthDate");
+			jw_strn(w, id->birth_date, strnlen(id->birth_date, 4));
+		}
+		jw_end(w);
+		return;
+	}
 	jw_karr(w, "name");
 	jw_obj(w);
 	jw_kstr(w, "use", "official");
@@ -307,6 +332,11 @@ static void right_class(struct jw *w, const char *code, const char *name, const 
 	jw_end(w);
 }
 
+void fhir_minimise(struct fhir_person *p)
+{
+	p->minimised = 1;
+}
+
 void fhir_coverage(struct jw *w, const struct fhir_person *p)
 {
 	const struct insured_rights *r = &p->rights;
@@ -316,7 +346,9 @@ void fhir_coverage(struct jw *w, const struct fhir_person *p)
 	jw_obj(w);
 	jw_kstr(w, "resourceType", "Coverage");
 	jw_kstr(w, "id", id);
-	if (r->gp_rpps[0]) {
+	if (p->minimised)
+		redacted(w);
+	if (r->gp_rpps[0] && !p->minimised) {
 		jw_karr(w, "extension");
 		jw_obj(w);
 		jw_kstr(w, "url", FHIR_VIGIE_SD "attending-physician");

@@ -27,7 +27,17 @@ struct fhir_person {
 	char pid[FHIR_PID_HEX];
 	struct insured_ident ident;
 	struct insured_rights rights;
+	uint8_t minimised;   /* answer only what the rights check needs (fhir_minimise) */
 };
+
+/*
+ * Mark p for a minimised answer (the guard's MINIMISE): Patient keeps its
+ * id, NIR and birth year (dependants under one NIR differ by it) and says
+ * meta.security REDACTED; Coverage keeps status, period, rights and payor
+ * but not the attending physician. Name, full birth date, gender and birth
+ * place are not sent.
+ */
+void fhir_minimise(struct fhir_person *p);
 
 /*
  * Parse a token search parameter "system|value", "|value" (no system) or

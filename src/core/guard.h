@@ -325,4 +325,10 @@ static inline bool guard_is_suspended(const struct guard_account *a)
 	return a->suspended != 0;
 }
 
+/* A step-up was asked (GUARD_STEP_UP) and not yet given. */
+static inline bool guard_step_up_is_pending(const struct guard_account *a)
+{
+	return a->step_up_pending != 0;
+}
+
 #endif

@@ -111,6 +111,12 @@ static void push(struct jw *w, char open, char close)
 	w->state[w->depth] = ST_EMPTY;
 }
 
+void jw_raw_value(struct jw *w, const char *s, size_t n)
+{
+	before_value(w);
+	jw_raw(w, s, n);
+}
+
 void jw_obj(struct jw *w) { push(w, '{', '}'); }
 void jw_arr(struct jw *w) { push(w, '[', ']'); }
 

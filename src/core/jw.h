@@ -57,5 +57,7 @@ void jw_kobj(struct jw *w, const char *k);
 void jw_karr(struct jw *w, const char *k);
 /* Raw bytes, for callers that format numbers themselves; no separator logic. */
 void jw_raw(struct jw *w, const char *s, size_t n);
+/* One whole JSON value already formatted (trusted: written by vigie), as a member or element. */
+void jw_raw_value(struct jw *w, const char *s, size_t n);
 
 #endif

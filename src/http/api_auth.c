@@ -20,6 +20,7 @@
 #include "core/rpps.h"
 #include "crypto/password.h"
 #include "crypto/totp.h"
+#include "http/guardian.h"
 #include "http/sessions.h"
 #include "http/throttle.h"
 #include "http/workers.h"
@@ -155,6 +156,103 @@ static int check_totp(struct vigie *v, const struct store_pro *p, const struct l
 	return ok;
 }
 
+#define WATCH_WINDOW 3600   /* seconds over which distinct accounts or addresses are counted */
+#define STUFFING_BLOCK 3600 /* an address that tried too many accounts waits this long */
+#define SPREAD_LOCK 900     /* an account failed from too many addresses is locked this long */
+
+/*
+ * Login defences across accounts and addresses, after a failed attempt on
+ * rpps (known or not; p NULL when unknown) from r->ip.
+ */
+static void watch_failure(struct req *r, const char *rpps, const struct store_pro *p, int64_t now)
+{
+	struct vigie *v = r->v;
+	char key[64];
+	unsigned n;
+
+	snprintf(key, sizeof(key), "ip:%s", r->ip);
+	n = login_watch_fail(v->watch, key, rpps, now, WATCH_WINDOW);
+	if (n == v->cfg.login_accounts_max) {
+		login_watch_block(v->watch, key, now + STUFFING_BLOCK);
+		atomic_fetch_add(&v->metrics.login_stuffing, 1);
+		log_event(LOG_WARN, "login.stuffing_blocked", LS("ip", r->ip), LI("accounts", n));
+	}
+	if (!p)
+		return;
+	snprintf(key, sizeof(key), "pro:%lld", (long long)p->id);
+	n = login_watch_fail(v->watch, key, r->ip, now, WATCH_WINDOW);
+	if (n > v->cfg.login_sources_max) {
+		login_watch_block(v->watch, key, now + SPREAD_LOCK);
+		if (n == v->cfg.login_sources_max + 1) {
+			atomic_fetch_add(&v->metrics.login_spread, 1);
+			log_event(LOG_WARN, "login.many_sources_locked", LI("pro", p->id),
+			          LI("addresses", n));
+		}
+	}
+}
+
+/* Seconds this login must wait because of the login defences (0: go on), and why. */
+static int64_t watch_wait(struct req *r, const struct store_pro *p, int64_t now, const char **why)
+{
+	char key[64];
+	int64_t w;
+
+	snprintf(key, sizeof(key), "ip:%s", r->ip);
+	if ((w = login_watch_blocked(r->v->watch, key, now)) > 0) {
+		*why = "too many accounts tried from this address";
+		return w;
+	}
+	if (!p)
+		return 0;
+	snprintf(key, sizeof(key), "pro:%lld", (long long)p->id);
+	if ((w = login_watch_blocked(r->v->watch, key, now)) > 0)
+		*why = "too many failed logins on this account";
+	return w;
+}
+
+/*
+ * A login succeeded: if this client (address and user agent) is new for the
+ * account, the professional is told (a notice the e-mail issue sends).
+ */
+static void note_client(struct req *r, const struct store_pro *p, int64_t now)
+{
+	const char *ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
+	char buf[512], detail[NOTICE_DETAIL_MAX - 64];
+	uint8_t client[VAULT_BIDX];
+	int is_new = 0, n;
+	struct jw w;
+
+	n = snprintf(buf, sizeof(buf), "client-v1\n%s\n%s", r->ip, ua ? ua : "");
+	vault_blind(r->v->vault, VAULT_D_GUARD, buf, n > 0 && (size_t)n < sizeof(buf) ? (size_t)n
+	                                                                          : sizeof(buf) - 1,
+	            client);
+	if (store_client_seen(r->v->store, p->id, client, now, &is_new) != 0) {
+		log_event(LOG_ERROR, "login.client_store_failed", LI("pro", p->id));
+		return;
+	}
+	if (!is_new)
+		return;
+	jw_init(&w, 256);
+	jw_obj(&w);
+	jw_kint(&w, "t", now);
+	jw_kstr(&w, "ip", r->ip);
+	jw_key(&w, "user_agent");
+	jw_strn(&w, ua ? ua : "", ua ? strnlen(ua, 200) : 0);
+	jw_end(&w);
+	if (jw_finish(&w) == 0) {
+		size_t len;
+		char *s = jw_detach(&w, &len);
+
+		if (len < sizeof(detail)) {
+			memcpy(detail, s, len + 1);
+			notice_add(r->v, p->id, "new_client", detail);
+		}
+		free(s);
+	} else {
+		jw_release(&w);
+	}
+}
+
 /* The slow part of a login, on a worker thread; its reply is queued on resume. */
 static void login_work(void *arg)
 {
@@ -170,6 +268,11 @@ static void login_work(void *arg)
 	r->deferred = 1;
 	if (login_parse(r->body ? r->body : "", r->body_len, &lr, &why) != 0) {
 		res = reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
+		goto out;
+	}
+	if ((wait = watch_wait(r, NULL, now, &why)) > 0) {
+		atomic_fetch_add(&v->metrics.logins_throttled, 1);
+		res = reply_throttled(r, wait, why);
 		goto out;
 	}
 	wait = throttle_ip_wait(v->throttle, r->ip, now);
@@ -188,11 +291,17 @@ static void login_work(void *arg)
 	                                                  : VG_ENOTFOUND;
 	if (rc == VG_ENOTFOUND) {
 		check_password(NULL, &lr); /* the same cost as for a real account */
+		watch_failure(r, lr.rpps, NULL, now);
 		res = fail(r);
 		goto out;
 	}
 	if (rc != 0)
 		goto busy;
+	if ((wait = watch_wait(r, &p, now, &why)) > 0) {
+		atomic_fetch_add(&v->metrics.logins_throttled, 1);
+		res = reply_throttled(r, wait, why);
+		goto out;
+	}
 	pthread_mutex_lock(&v->login_lock);
 	rc = store_pro_get_id(v->store, p.id, &p);
 	if (rc == 0 && p.locked_until > now) {
@@ -224,12 +333,14 @@ static void login_work(void *arg)
 			if (rc != 0)
 				goto busy;
 			throttle_ip_refund(v->throttle, r->ip, now);
+			note_client(r, &p, now);
 			res = issue_token(r, &p, now);
 			goto out;
 		}
 		pthread_mutex_unlock(&v->login_lock);
 	}
 	log_event(LOG_INFO, "login.failed", LI("pro", p.id), LS("ip", r->ip));
+	watch_failure(r, lr.rpps, &p, now);
 	res = fail(r);
 	goto out;
 busy:
@@ -278,26 +389,36 @@ const char *req_bearer(struct req *r, size_t *len)
 }
 
 /*
- * A professional's RPPS by id, for access records: a small per-thread cache
- * in front of the store (an id's RPPS never changes).
+ * A professional's directory data by id (RPPS for access records, profession
+ * and department for the guard, role): a small per-thread cache in front of
+ * the store. RPPS, profession and department never change; the role is
+ * re-read after a minute.
  */
-static int pro_rpps(struct vigie *v, int64_t pro_id, char rpps[12])
+struct pro_info {
+	int64_t id, read_at;
+	char rpps[12], dept[4];
+	int kind, role;
+};
+
+static int pro_info(struct vigie *v, int64_t pro_id, struct pro_info *out)
 {
-	static __thread struct { int64_t id; char rpps[12]; } cache[64];
-	unsigned k = (unsigned)((uint64_t)pro_id % 64);
+	static __thread struct pro_info cache[64];
+	struct pro_info *c = &cache[(uint64_t)pro_id % 64];
+	int64_t now = now_unix();
 	struct store_pro p;
 	int rc;
 
-	if (cache[k].id == pro_id && pro_id != 0) {
-		memcpy(rpps, cache[k].rpps, 12);
+	if (c->id == pro_id && pro_id != 0 && now - c->read_at < 60) {
+		*out = *c;
 		return 0;
 	}
 	if ((rc = store_pro_get_id(v->store, pro_id, &p)) != 0)
 		return rc;
-	cache[k].id = pro_id;
-	memcpy(cache[k].rpps, p.rpps, 12);
-	memcpy(rpps, p.rpps, 12);
+	*c = (struct pro_info){ .id = pro_id, .read_at = now, .kind = p.kind, .role = p.role };
+	memcpy(c->rpps, p.rpps, sizeof(c->rpps));
+	memcpy(c->dept, p.dept, sizeof(c->dept));
 	sodium_memzero(&p, sizeof(p)); /* the password hash and sealed TOTP secret */
+	*out = *c;
 	return 0;
 }
 
@@ -312,7 +433,7 @@ int auth_session(struct req *r, struct sessions *ss, enum MHD_Result *res)
 		*res = reply_unauthorized(r, req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) != NULL);
 		return -1;
 	}
-	rc = sessions_check(ss, tok, len, now_unix(), &id);
+	rc = sessions_check(ss, tok, len, now_unix(), &id, r->session_ip);
 	if (rc == VG_EDENIED) {
 		*res = reply_unauthorized(r, 1);
 		return -1;
@@ -328,11 +449,29 @@ int auth_session(struct req *r, struct sessions *ss, enum MHD_Result *res)
 
 int auth_require(struct req *r, enum MHD_Result *res)
 {
+	struct pro_info pi;
+
 	if (auth_session(r, r->v->sessions, res) != 0)
 		return -1;
-	if (pro_rpps(r->v, r->pro_id, r->rpps) != 0) {
+	if (pro_info(r->v, r->pro_id, &pi) != 0) {
 		*res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "the service is busy; try again");
+		return -1;
+	}
+	memcpy(r->rpps, pi.rpps, sizeof(r->rpps));
+	memcpy(r->pro_dept, pi.dept, sizeof(r->pro_dept));
+	r->pro_kind = pi.kind;
+	r->role = pi.role;
+	return 0;
+}
+
+int auth_require_operator(struct req *r, enum MHD_Result *res)
+{
+	if (auth_require(r, res) != 0)
+		return -1;
+	if (r->role != ROLE_OPERATOR) {
+		*res = reply_outcome(r, MHD_HTTP_FORBIDDEN, "forbidden",
+		                     "this endpoint is for operator accounts");
 		return -1;
 	}
 	return 0;
@@ -351,4 +490,92 @@ enum MHD_Result api_logout(struct req *r)
 		                     "the service is busy; try again");
 	log_event(LOG_INFO, "logout", LI("pro", r->pro_id));
 	return reply_text(r, MHD_HTTP_OK, "application/json", "{\"status\":\"logged out\"}");
+}
+
+/* ---- step-up ---------------------------------------------------------------- */
+
+int step_up_parse(const char *body, size_t len, char totp[8], const char **why)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	int rc = VG_EINVAL;
+
+	memset(totp, 0, 8);
+	if (!root) {
+		*why = "body is not valid JSON";
+		return VG_EINVAL;
+	}
+	if (!json_is_object(root) || json_object_size(root) != 1 ||
+	    copy_field(root, "totp", totp, 8) != 0 || strlen(totp) != 6 ||
+	    strspn(totp, "0123456789") != 6) {
+		memset(totp, 0, 8);
+		*why = "body must be {\"totp\": \"<6 digits>\"}";
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+/*
+ * POST /auth/pro/step-up {"totp"}: a fresh second factor for the guard's
+ * step-up (RFC 9470). The code is checked like a login's (once, against the
+ * account's last accepted step) and a wrong one counts as a failed login, so
+ * the step-up cannot be used to guess codes. It buys nothing when no
+ * step-up was asked.
+ */
+enum MHD_Result api_step_up(struct req *r)
+{
+	struct vigie *v = r->v;
+	struct login_req lr = { 0 };
+	struct store_pro p;
+	const char *why = NULL;
+	int64_t now = now_unix(), step = 0;
+	enum MHD_Result res;
+	int ok = 0, rc, pending;
+
+	if (auth_require(r, &res) != 0)
+		return res;
+	if (!req_is_json(r))
+		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
+		                     "Content-Type must be application/json");
+	if (step_up_parse(r->body ? r->body : "", r->body_len, lr.totp, &why) != 0)
+		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
+	pthread_mutex_lock(&v->login_lock);
+	rc = store_pro_get_id(v->store, r->pro_id, &p);
+	if (rc == 0 && p.locked_until > now) {
+		pthread_mutex_unlock(&v->login_lock);
+		sodium_memzero(&lr, sizeof(lr));
+		return reply_throttled(r, p.locked_until == INT64_MAX ? 3600 : p.locked_until - now,
+		                       "too many failed codes on this account");
+	}
+	if (rc == 0 && !p.suspended) {
+		ok = check_totp(v, &p, &lr, now, &step);
+		if (ok)
+			rc = store_pro_set_auth(v->store, p.id, 0, 0, step);
+		else
+			account_failed(v, &p, now);
+	}
+	pthread_mutex_unlock(&v->login_lock);
+	sodium_memzero(&lr, sizeof(lr));
+	sodium_memzero(&p, sizeof(p));
+	if (rc != 0)
+		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                     "the service is busy; try again");
+	if (!ok) {
+		log_event(LOG_INFO, "step_up.failed", LI("pro", r->pro_id), LS("ip", r->ip));
+		return reply_with_header(r, MHD_HTTP_UNAUTHORIZED, "security",
+		                         "the one-time code is wrong or was already used",
+		                         MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		                         "Bearer realm=\"vigie\", "
+		                         "error=\"insufficient_user_authentication\"");
+	}
+	pending = guardian_step_up(v->guardian, r->pro_id, now * 1000);
+	if (pending)
+		atomic_fetch_add(&v->metrics.guard_step_ups_done, 1);
+	log_event(LOG_INFO, "step_up.ok", LI("pro", r->pro_id), LI("was_asked", pending));
+	return reply_text(r, MHD_HTTP_OK, "application/json",
+	                  pending ? "{\"status\":\"ok\",\"step_up\":\"satisfied\"}"
+	                          : "{\"status\":\"ok\",\"step_up\":\"none was asked\"}");
 }

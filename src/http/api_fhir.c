@@ -9,6 +9,13 @@
  * contact data never.
  * Search is by identifier only: no search by name or birth date, so there is
  * no way to fish for people.
+ *
+ * The guard (core/guard.h, http/guardian.h) judges every lookup by a
+ * professional before anything is sent: a valid card-presence proof
+ * (Vigie-Card-Proof, accepted once) makes a full lookup; without one the
+ * answer may be minimised, or refused with a step-up (401, RFC 9470), a
+ * throttle (429), a denial or a suspension (403). Refusals are journaled
+ * like every other lookup, with the guard's decision.
  */
 #include "http/http.h"
 
@@ -18,13 +25,22 @@
 #include <sodium.h>
 
 #include "core/fhir.h"
+#include "core/guard.h"
 #include "core/log.h"
+#include "crypto/card.h"
 #include "http/access.h"
+#include "http/guardian.h"
+#include "http/sessions.h"
+#include "sim/popdata.h"
 
 #define F_PATIENT "identifier,name,gender,birthDate"
 #define F_PATIENT_COV "identifier,name,gender,birthDate,coverage"
 #define F_COVERAGE "identifier,coverage"
 #define F_SUBMIT "coverage,benefits"
+#define F_PATIENT_MIN "identifier,birthYear"
+#define F_PATIENT_COV_MIN "identifier,birthYear,coverage"
+#define F_COVERAGE_MIN "identifier,coverage"
+#define F_SUBMIT_MIN "coverage,benefits"
 
 struct qargs {
 	const char *const *allowed; /* NULL-terminated names this endpoint accepts */
@@ -122,7 +138,8 @@ static enum MHD_Result refuse(struct req *r, const char *asked, const char *rout
 }
 
 /* Unseal the persons matching a NIR. Returns 0 or a negative enum vg_err. */
-static int lookup(struct req *r, const struct nir *n, struct fhir_person *out, size_t *np)
+static int lookup(struct req *r, const struct nir *n, struct fhir_person *out,
+                  uint8_t pks[][32], size_t *np)
 {
 	static __thread struct store_insured rows[STORE_MATCH_MAX]; /* 26 KB: off the stack */
 	uint8_t bidx[VAULT_BIDX], pt[RECORD_PACK_MAX];
@@ -147,6 +164,8 @@ static int lookup(struct req *r, const struct nir *n, struct fhir_person *out, s
 		    (rc = record_unpack_rights(pt, s->rights_len - VAULT_OVERHEAD, &p->rights)) != 0)
 			goto out;
 		sodium_bin2hex(p->pid, sizeof(p->pid), s->pid, VAULT_BIDX);
+		memcpy(pks[i], s->card_pk, 32);
+		p->minimised = 0;
 	}
 	*np = found;
 out:
@@ -172,6 +191,217 @@ static enum MHD_Result lookup_failed(struct req *r, const char *asked, const cha
 	              "error");
 }
 
+/* ---- the guard ------------------------------------------------------------ */
+
+enum proof { PROOF_NONE, PROOF_OK, PROOF_BAD };
+
+/*
+ * This request's card-presence proof for (r->rpps, nir15): it must verify
+ * under one matched person's card key, be fresh, and not have been used
+ * before (it is used now).
+ */
+static enum proof card_check(struct req *r, const char *nir15, uint8_t pks[][32], size_t n)
+{
+	const char *h = req_header(r, "Vigie-Card-Proof");
+	int64_t now = now_unix();
+	struct card_proof p;
+	uint8_t id[16];
+
+	if (!h)
+		return PROOF_NONE;
+	if (card_proof_parse(h, strnlen(h, CARD_PROOF_MAX + 1), &p) != 0)
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		if (card_proof_verify(&p, r->rpps, nir15, pks[i], now) != 0)
+			continue;
+		crypto_generichash(id, sizeof(id), p.sig, sizeof(p.sig), NULL, 0);
+		if (guardian_proof_once(r->v->guardian, id, p.t + CARD_PROOF_WINDOW + 1, now) != 0)
+			break;
+		atomic_fetch_add_explicit(&r->v->metrics.card_proofs_ok, 1, memory_order_relaxed);
+		return PROOF_OK;
+	}
+bad:
+	atomic_fetch_add_explicit(&r->v->metrics.card_proofs_bad, 1, memory_order_relaxed);
+	return PROOF_BAD;
+}
+
+/* "honeytoken,far_department" from reason bits. */
+static void reason_names(uint32_t bits, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (unsigned i = 0; i < GUARD_REASONS; i++) {
+		int n;
+
+		if (!(bits & (1u << i)))
+			continue;
+		n = snprintf(out + len, cap - len, "%s%s", len ? "," : "", guard_reason_name(i));
+		if (n < 0 || (size_t)n >= cap - len)
+			break;
+		len += (size_t)n;
+	}
+}
+
+/*
+ * The guard suspended this account: no login, every token revoked, an alert
+ * for the operators (log, metrics, /admin/alerts) and a notice for the
+ * professional. The store's flag makes it outlive a restart.
+ */
+static void suspend_account(struct req *r, const struct guard_result *g, int64_t t_ms)
+{
+	struct vigie *v = r->v;
+	struct guardian_alert al = { .t_ms = t_ms, .pro_id = r->pro_id, .score = g->score,
+	                             .reasons = g->reasons };
+	char reasons[512], detail[640];
+
+	memcpy(al.rpps, r->rpps, sizeof(al.rpps));
+	snprintf(al.decision, sizeof(al.decision), "%s", guard_decision_name(g->decision));
+	reason_names(g->reasons, reasons, sizeof(reasons));
+	if (store_pro_set_suspended(v->store, r->pro_id, 1) != 0)
+		log_event(LOG_ERROR, "guard.suspend_store_failed", LI("pro", r->pro_id));
+	if (sessions_revoke_subject(v->sessions, r->pro_id) != 0)
+		log_event(LOG_ERROR, "guard.revoke_failed", LI("pro", r->pro_id));
+	guardian_alert_add(v->guardian, &al);
+	atomic_fetch_add_explicit(&v->metrics.guard_suspensions, 1, memory_order_relaxed);
+	log_event(LOG_WARN, "guard.suspended", LI("alert", (int64_t)al.id), LI("pro", r->pro_id),
+	          LS("rpps", r->rpps), LI("score", g->score), LS("reasons", reasons),
+	          LS("ip", r->ip));
+	snprintf(detail, sizeof(detail), "{\"t\":%lld,\"reasons\":\"%s\"}",
+	         (long long)(t_ms / 1000), reasons);
+	notice_add(v, r->pro_id, "suspended", detail);
+}
+
+/*
+ * Judge one lookup. nir: what was asked (nir_len bytes), key_valid: it is a
+ * NIR; p/np: who matched. Returns the decision to apply (ALLOW when the
+ * guard only observes).
+ */
+static struct guard_result judge(struct req *r, const char *nir, size_t nir_len, int key_valid,
+                                 const struct fhir_person *p, size_t np, int card)
+{
+	struct timespec ts;
+	struct guard_event e = { .nir = nir, .nir_len = nir_len, .key_valid = key_valid,
+	                         .found = np > 0, .card = card, .profession = r->pro_kind,
+	                         .ip = r->ip };
+	struct guard_result g;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	e.t_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	e.ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
+	e.token_moved = r->session_ip[0] && strcmp(r->session_ip, r->ip) != 0;
+	for (size_t i = 0; i < np; i++)
+		e.honeytoken |= p[i].rights.honeytoken != 0;
+	if (np) {
+		int near = popdata_dept_near(r->pro_dept, p[0].rights.dept);
+
+		e.geo = near < 0 ? GUARD_GEO_UNKNOWN : near ? GUARD_GEO_NEAR : GUARD_GEO_FAR;
+	}
+	g = guardian_decide(r->v->guardian, r->pro_id, &e);
+	if (r->v->cfg.guard_observe) {
+		g.decision = GUARD_ALLOW; /* decided and counted, not acted on */
+		return g;
+	}
+	if (g.suspended_now)
+		suspend_account(r, &g, e.t_ms);
+	return g;
+}
+
+/* A refusal by the guard (step-up, throttle, deny, suspend), journaled. */
+static enum MHD_Result guard_refuse(struct req *r, const char *asked, const char *route,
+                                    enum guard_decision d)
+{
+	const char *name = guard_decision_name(d);
+
+	switch (d) {
+	case GUARD_STEP_UP:
+		r->xh_name = MHD_HTTP_HEADER_WWW_AUTHENTICATE;
+		snprintf(r->xh_value, sizeof(r->xh_value),
+		         "Bearer realm=\"vigie\", error=\"insufficient_user_authentication\", "
+		         "error_description=\"a fresh one-time code is required\"");
+		return refuse(r, asked, route, MHD_HTTP_UNAUTHORIZED, "security",
+		              "unusual lookups without a card: give a fresh one-time code "
+		              "(POST /auth/pro/step-up {\"totp\"}), then retry", name);
+	case GUARD_THROTTLE:
+		r->xh_name = MHD_HTTP_HEADER_RETRY_AFTER;
+		snprintf(r->xh_value, sizeof(r->xh_value), "60");
+		return refuse(r, asked, route, MHD_HTTP_TOO_MANY_REQUESTS, "throttled",
+		              "too many unusual lookups: slow down", name);
+	case GUARD_SUSPEND:
+		return refuse(r, asked, route, MHD_HTTP_FORBIDDEN, "forbidden",
+		              "this account is suspended; contact the operator", name);
+	default:
+		return refuse(r, asked, route, MHD_HTTP_FORBIDDEN, "forbidden",
+		              "this lookup is refused", name);
+	}
+}
+
+/* An operator account looks no one up; refused and journaled. */
+static int operator_refused(struct req *r, const char *route, enum MHD_Result *res)
+{
+	if (r->role == ROLE_PRO)
+		return 0;
+	*res = refuse(r, "", route, MHD_HTTP_FORBIDDEN, "forbidden",
+	              "operator accounts cannot look up patients", "deny");
+	return -1;
+}
+
+/*
+ * A NIR the parser refused: if it has a NIR's shape (15 characters after an
+ * optional "system|"), it is an enumeration signal for the guard, whose
+ * refusal then wins over the 400. Returns 0 (answer the 400) or -1 (*res).
+ */
+static int judge_invalid(struct req *r, const char *param, const char *route,
+                         enum MHD_Result *res)
+{
+	const char *bar = strchr(param, '|'), *val = bar ? bar + 1 : param;
+	struct guard_result g;
+
+	if (strlen(val) != NIR_LEN)
+		return 0;
+	for (size_t i = 0; i < NIR_LEN; i++)
+		if (!((val[i] >= '0' && val[i] <= '9') || val[i] == 'A' || val[i] == 'B' ||
+		      val[i] == 'a' || val[i] == 'b'))
+			return 0;
+	g = judge(r, val, NIR_LEN, 0, NULL, 0, 0);
+	if (g.decision < GUARD_THROTTLE)
+		return 0;
+	*res = guard_refuse(r, val, route, g.decision);
+	return -1;
+}
+
+/*
+ * Judge a lookup that matched np persons. Returns 0 to answer (with the
+ * persons minimised if *minimised), or -1 with the refusal in *res.
+ */
+static int gate(struct req *r, const struct nir *n, const char *route, struct fhir_person *p,
+                uint8_t pks[][32], size_t np, int *minimised, enum MHD_Result *res)
+{
+	enum proof proof = np ? card_check(r, n->canon, pks, np)
+	                      : req_header(r, "Vigie-Card-Proof") ? PROOF_BAD : PROOF_NONE;
+	struct guard_result g = judge(r, n->canon, NIR_LEN, 1, p, np, proof == PROOF_OK);
+
+	*minimised = 0;
+	if (proof == PROOF_BAD && g.decision < GUARD_THROTTLE && !r->v->cfg.guard_observe) {
+		/* A replayed, stale or forged proof: refused, and it counted as card-less. */
+		*res = refuse(r, n->canon, route, MHD_HTTP_FORBIDDEN, "security",
+		              "the card-presence proof is invalid, expired or already used", "deny");
+		return -1;
+	}
+	if (g.decision == GUARD_ALLOW)
+		return 0;
+	if (g.decision == GUARD_MINIMISE) {
+		for (size_t i = 0; i < np; i++)
+			fhir_minimise(&p[i]);
+		*minimised = 1;
+		r->xh_name = "Vigie-Guard";
+		snprintf(r->xh_value, sizeof(r->xh_value), "minimise");
+		return 0;
+	}
+	*res = guard_refuse(r, n->canon, route, g.decision);
+	return -1;
+}
+
 /* Shared by Patient and Coverage search. */
 static enum MHD_Result search(struct req *r, const char *param, int coverage_only)
 {
@@ -179,12 +409,13 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	static const char *const C_ALLOWED[] = { "beneficiary:identifier", "_format", NULL };
 	struct qargs q = { .allowed = coverage_only ? C_ALLOWED : P_ALLOWED };
 	struct fhir_person persons[STORE_MATCH_MAX];
+	uint8_t pks[STORE_MATCH_MAX][32];
 	const char *route = coverage_only ? "Coverage" : "Patient";
 	const char *why = NULL, *fields;
 	char self[512];
 	struct nir n;
 	size_t np = 0;
-	int with_cov, rc;
+	int with_cov, rc, minimised = 0;
 	struct jw w;
 	struct access_rec a;
 	struct qfail qf;
@@ -192,6 +423,8 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 
 	if (auth_require(r, &res) != 0)
 		return res; /* no professional, nothing disclosed: counted in metrics, not recorded */
+	if (operator_refused(r, route, &res) != 0)
+		return res;
 	if (parse_query(r, &q, &qf) != 0) /* refused, and journaled like every refusal */
 		return refuse(r, "", route, qf.status, qf.code, qf.diag, "invalid");
 	if (!q.val[0])
@@ -202,12 +435,22 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	if (with_cov && strcmp(q.val[1], "Coverage:beneficiary") != 0)
 		return refuse(r, q.val[0], route, MHD_HTTP_BAD_REQUEST, "not-supported",
 		              "_revinclude supports Coverage:beneficiary only", "invalid");
-	if (fhir_parse_nir_token(q.val[0], &n, &why) != 0)
+	if (fhir_parse_nir_token(q.val[0], &n, &why) != 0) {
+		if (judge_invalid(r, q.val[0], route, &res) != 0)
+			return res;
 		return refuse(r, q.val[0], route, MHD_HTTP_BAD_REQUEST, "invalid", why, "invalid");
-	rc = lookup(r, &n, persons, &np);
+	}
+	rc = lookup(r, &n, persons, pks, &np);
 	if (rc != 0)
 		return lookup_failed(r, n.canon, route, rc);
-	fields = coverage_only ? F_COVERAGE : with_cov ? F_PATIENT_COV : F_PATIENT;
+	if (gate(r, &n, route, persons, pks, np, &minimised, &res) != 0) {
+		wipe_persons(persons, np);
+		return res;
+	}
+	if (minimised)
+		fields = coverage_only ? F_COVERAGE_MIN : with_cov ? F_PATIENT_COV_MIN : F_PATIENT_MIN;
+	else
+		fields = coverage_only ? F_COVERAGE : with_cov ? F_PATIENT_COV : F_PATIENT;
 	snprintf(self, sizeof(self), "%s/%s?%s=%s%%7C%s%s", r->v->cfg.base_url, route, param,
 	         FHIR_NIR_SYSTEM, n.canon, with_cov ? "&_revinclude=Coverage%3Abeneficiary" : "");
 	jw_init(&w, np ? 2048 : 512);
@@ -219,7 +462,8 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	atomic_fetch_add_explicit(&r->v->metrics.lookups, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&r->v->metrics.persons_returned, np, memory_order_relaxed);
 	/* Sent only once the access is durable in the journal (see the top comment). */
-	access_of(r, n.canon, route, 200, (int)np, np ? fields : "", "allow", &a);
+	access_of(r, n.canon, route, 200, (int)np, np ? fields : "",
+	          minimised ? "minimise" : "allow", &a);
 	return reply_journaled(r, &a, MHD_HTTP_OK, &w, NULL, NULL);
 }
 
@@ -236,6 +480,7 @@ enum MHD_Result api_coverage_search(struct req *r)
 enum MHD_Result api_eligibility_submit(struct req *r)
 {
 	struct fhir_person persons[STORE_MATCH_MAX], *pick = NULL;
+	uint8_t pks[STORE_MATCH_MAX][32];
 	struct fhir_elig_req rq;
 	const char *why = NULL;
 	size_t np = 0, nmatch = 0;
@@ -246,18 +491,24 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 	struct jw w;
 	struct access_rec a;
 	enum MHD_Result res;
-	int rc;
+	int rc, minimised = 0;
 
 	if (auth_require(r, &res) != 0)
 		return res; /* no professional, nothing disclosed: counted in metrics, not recorded */
+	if (operator_refused(r, "$submit", &res) != 0)
+		return res;
 	if (!req_is_json(r))
 		return refuse(r, "", "$submit", MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
 		              "Content-Type must be application/fhir+json", "invalid");
 	if (fhir_parse_eligibility(r->body ? r->body : "", r->body_len, &rq, &why) != 0)
 		return refuse(r, "", "$submit", MHD_HTTP_BAD_REQUEST, "invalid", why, "invalid");
-	rc = lookup(r, &rq.nir, persons, &np);
+	rc = lookup(r, &rq.nir, persons, pks, &np);
 	if (rc != 0)
 		return lookup_failed(r, rq.nir.canon, "$submit", rc);
+	if (gate(r, &rq.nir, "$submit", persons, pks, np, &minimised, &res) != 0) {
+		wipe_persons(persons, np);
+		return res;
+	}
 	for (size_t i = 0; i < np; i++) {
 		if (rq.birth_date[0] && strcmp(rq.birth_date, persons[i].ident.birth_date) != 0)
 			continue;
@@ -284,7 +535,8 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 	wipe_persons(persons, np);
 	atomic_fetch_add_explicit(&r->v->metrics.lookups, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&r->v->metrics.persons_returned, 1, memory_order_relaxed);
-	access_of(r, rq.nir.canon, "$submit", 200, 1, F_SUBMIT, "allow", &a);
+	access_of(r, rq.nir.canon, "$submit", 200, 1, minimised ? F_SUBMIT_MIN : F_SUBMIT,
+	          minimised ? "minimise" : "allow", &a);
 	return reply_journaled(r, &a, MHD_HTTP_OK, &w, NULL, NULL);
 }
 

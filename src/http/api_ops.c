@@ -1,5 +1,6 @@
 /* api_ops.c - /healthz and /metrics, for the operators' probes and Prometheus. */
 #include "http/http.h"
+#include "http/guardian.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +51,25 @@ enum MHD_Result api_metrics(struct req *r)
 		         (unsigned long long)journal_size(j), (unsigned long long)cp,
 		         (unsigned long long)access_log_index_lag(r->v->access));
 		jw_raw(&w, line, strlen(line));
+	}
+	{
+		uint64_t c[GUARD_DECISIONS];
+		char line[160];
+		static const char HEAD[] =
+			"# HELP vigie_guard_decisions_total Guard decisions on lookups, by decision.\n"
+			"# TYPE vigie_guard_decisions_total counter\n";
+
+		guardian_counts(r->v->guardian, c);
+		jw_raw(&w, HEAD, sizeof(HEAD) - 1);
+		for (int i = 0; i < GUARD_DECISIONS; i++) {
+			int n = snprintf(line, sizeof(line),
+			                 "vigie_guard_decisions_total{decision=\"%s\"} %llu\n",
+			                 guard_decision_name((enum guard_decision)i),
+			                 (unsigned long long)c[i]);
+
+			if (n > 0 && (size_t)n < sizeof(line))
+				jw_raw(&w, line, (size_t)n);
+		}
 	}
 	return reply_json(r, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", &w);
 }

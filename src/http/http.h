@@ -41,6 +41,9 @@ struct vigie_cfg {
 	unsigned acct_fail_max;     /* consecutive failures that lock an account (<= 100) */
 	unsigned me_max;            /* accesses listed per /me/accesses page */
 	int journal_nowait;         /* BENCHMARKS ONLY: answer before the entry is durable */
+	int guard_observe;          /* the guard decides and journals but does not act */
+	unsigned login_sources_max; /* distinct failing addresses on one account before a lock */
+	unsigned login_accounts_max;/* distinct accounts failing from one address: then blocked */
 };
 
 /* Defaults for every field. */
@@ -50,6 +53,7 @@ struct sessions;
 struct throttle;
 struct access_log;
 struct access_pending;
+struct guardian;
 
 struct vigie {
 	struct vigie_cfg cfg;
@@ -59,6 +63,8 @@ struct vigie {
 	struct sessions *isessions; /* insured people's accounts */
 	struct throttle *throttle;
 	struct access_log *access;  /* owns the journal */
+	struct guardian *guardian;  /* the guard's per-account state, proofs, alerts */
+	struct login_watch *watch;  /* login defences across accounts and addresses */
 	_Atomic int stopping;       /* no new journaled replies: shutting down */
 	_Atomic long journal_waiting; /* connections suspended until their entry is durable */
 	struct metrics metrics;
@@ -71,7 +77,8 @@ struct vigie {
 
 enum route {
 	R_NONE = 0, R_METADATA, R_PATIENT, R_COVERAGE, R_SUBMIT, R_LOGIN, R_LOGOUT, R_HEALTH,
-	R_METRICS, R_JOURNAL, R_ILOGIN, R_ILOGOUT, R_ME_ACCESSES, R_NOT_FOUND, R_N
+	R_METRICS, R_JOURNAL, R_ILOGIN, R_ILOGOUT, R_ME_ACCESSES, R_STEP_UP, R_NOTICES,
+	R_ADMIN_ALERTS, R_ADMIN_REINSTATE, R_NOT_FOUND, R_N
 };
 
 /* One request. Freed when libmicrohttpd reports it complete. */
@@ -101,6 +108,12 @@ struct req {
 	size_t pend_len;
 	int64_t pro_id;          /* authenticated professional (or insured account), 0 if none */
 	char rpps[12];           /* the professional's RPPS, set with pro_id */
+	int pro_kind;            /* enum pro_kind, set with pro_id */
+	int role;                /* enum pro_role, set with pro_id */
+	char pro_dept[4];        /* the practice's department, set with pro_id */
+	char session_ip[46];     /* the address the bearer token was issued to */
+	const char *xh_name;     /* one more response header (static name), or NULL */
+	char xh_value[192];
 	struct access_pending *jp; /* owned: the journaled access this reply waits for */
 	int journaled;           /* the reply carries Vigie-Journal-Entry */
 	uint64_t journal_index;
@@ -147,6 +160,8 @@ struct sessions;
 enum MHD_Result reply_new_session(struct req *r, struct sessions *ss, int64_t subject, int64_t now);
 /* The bearer token's session in ss: 0 and r->pro_id = its subject, or replies 401/503 itself (-1). */
 int auth_session(struct req *r, struct sessions *ss, enum MHD_Result *res);
+/* auth_require, and the account must be an operator's (403 otherwise). */
+int auth_require_operator(struct req *r, enum MHD_Result *res);
 /* The same for an insured person's token: 0 and r->pro_id = the account id, or -1. */
 int auth_require_insured(struct req *r, enum MHD_Result *res);
 
@@ -182,6 +197,22 @@ enum MHD_Result api_journal(struct req *r);
 enum MHD_Result api_insured_login(struct req *r);
 enum MHD_Result api_insured_logout(struct req *r);
 enum MHD_Result api_me_accesses(struct req *r);
+enum MHD_Result api_step_up(struct req *r);
+enum MHD_Result api_notices(struct req *r);
+enum MHD_Result api_admin_alerts(struct req *r);
+enum MHD_Result api_admin_reinstate(struct req *r);
+
+/* The step-up body {"totp"} (exposed for the fuzzer). */
+VG_MUST_USE int step_up_parse(const char *body, size_t len, char totp[8], const char **why);
+/* The reinstate body {"rpps"} (exposed for the fuzzer). */
+VG_MUST_USE int reinstate_parse(const char *body, size_t len, char rpps[12], const char **why);
+
+/*
+ * Record something the professional pro_id must be told (the e-mail issue
+ * sends them): kind "new_client", "suspended", ...; detail is JSON, sealed
+ * before it is stored. Best effort: a failure is logged.
+ */
+void notice_add(struct vigie *v, int64_t pro_id, const char *kind, const char *detail_json);
 
 /* The login body, parsed from untrusted JSON (exposed for the fuzzer). */
 struct login_req {

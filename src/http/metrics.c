@@ -90,4 +90,21 @@ void metrics_render(const struct metrics *m, const char *const *route_names, str
 	        LOAD(((struct metrics *)m)->access_records));
 	counter(w, "vigie_access_record_errors_total", "Access records that could not be written.",
 	        LOAD(((struct metrics *)m)->access_errors));
+	counter(w, "vigie_login_stuffing_blocks_total",
+	        "Addresses blocked for failing logins on many accounts.",
+	        LOAD(((struct metrics *)m)->login_stuffing));
+	counter(w, "vigie_login_many_sources_locks_total",
+	        "Accounts locked for failed logins from many addresses.",
+	        LOAD(((struct metrics *)m)->login_spread));
+	counter(w, "vigie_guard_suspensions_total", "Accounts suspended by the guard (alerts).",
+	        LOAD(((struct metrics *)m)->guard_suspensions));
+	counter(w, "vigie_guard_step_ups_total", "Step-ups satisfied with a fresh one-time code.",
+	        LOAD(((struct metrics *)m)->guard_step_ups_done));
+	counter(w, "vigie_guard_reinstated_total", "Suspensions lifted by an operator.",
+	        LOAD(((struct metrics *)m)->guard_reinstated));
+	counter(w, "vigie_card_proofs_accepted_total", "Card-presence proofs accepted.",
+	        LOAD(((struct metrics *)m)->card_proofs_ok));
+	counter(w, "vigie_card_proofs_refused_total",
+	        "Card-presence proofs refused (bad, expired or replayed).",
+	        LOAD(((struct metrics *)m)->card_proofs_bad));
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "core/jw.h"
 
-#define METRICS_ROUTES 16   /* enum route */
+#define METRICS_ROUTES 24   /* enum route */
 #define METRICS_BUCKETS 12  /* latency histogram buckets */
 
 struct metrics {
@@ -20,6 +20,9 @@ struct metrics {
 	atomic_uint_fast64_t logins_ok, logins_failed, logins_throttled;
 	atomic_uint_fast64_t lookups, persons_returned;
 	atomic_uint_fast64_t access_records, access_errors;
+	atomic_uint_fast64_t login_stuffing, login_spread;  /* login defences triggered */
+	atomic_uint_fast64_t guard_suspensions, guard_step_ups_done, guard_reinstated;
+	atomic_uint_fast64_t card_proofs_ok, card_proofs_bad;
 };
 
 /* Upper bounds of the latency buckets, in seconds. */

@@ -55,6 +55,8 @@ static enum MHD_Result send_buf(struct req *r, int status, const char *ctype, ch
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (hname)
 		MHD_add_response_header(resp, hname, hvalue);
+	if (r->xh_name)
+		MHD_add_response_header(resp, r->xh_name, r->xh_value);
 	if (r->journaled) {
 		char ix[24];
 
@@ -160,6 +162,7 @@ static void replace_by_503(struct req *r)
 	r->pend_buf = NULL;
 	r->pend_ready = 0;
 	r->journaled = 0;
+	r->xh_name = NULL;
 	r->deferred = 1;
 	(void)reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient", JOURNAL_DOWN);
 }

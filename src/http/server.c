@@ -30,7 +30,9 @@ static const char *const ROUTE_NAMES[METRICS_ROUTES] = { /* unused slots: NULL *
 	[R_COVERAGE] = "Coverage", [R_SUBMIT] = "$submit", [R_LOGIN] = "login",
 	[R_LOGOUT] = "logout", [R_HEALTH] = "healthz", [R_METRICS] = "metrics",
 	[R_JOURNAL] = "journal", [R_ILOGIN] = "insured_login", [R_ILOGOUT] = "insured_logout",
-	[R_ME_ACCESSES] = "me_accesses", [R_NOT_FOUND] = "not_found",
+	[R_ME_ACCESSES] = "me_accesses", [R_STEP_UP] = "step_up", [R_NOTICES] = "notices",
+	[R_ADMIN_ALERTS] = "admin_alerts", [R_ADMIN_REINSTATE] = "admin_reinstate",
+	[R_NOT_FOUND] = "not_found",
 };
 
 _Static_assert(R_N <= METRICS_ROUTES, "metrics has a slot per route");
@@ -54,6 +56,8 @@ void vigie_cfg_defaults(struct vigie_cfg *c)
 	c->ip_fail_period = 60;
 	c->acct_fail_free = 5;
 	c->acct_fail_max = 100;
+	c->login_accounts_max = 5;  /* distinct accounts failing from one address in an hour */
+	c->login_sources_max = 10;  /* distinct addresses failing on one account in an hour */
 	c->me_max = 100;
 }
 
@@ -102,6 +106,10 @@ static enum route route_of(const char *method, const char *url, int *method_ok)
 		{ "/auth/insured/login", "POST", R_ILOGIN },
 		{ "/auth/insured/logout", "POST", R_ILOGOUT },
 		{ "/me/accesses", "GET", R_ME_ACCESSES },
+		{ "/auth/pro/step-up", "POST", R_STEP_UP },
+		{ "/auth/pro/notices", "GET", R_NOTICES },
+		{ "/admin/alerts", "GET", R_ADMIN_ALERTS },
+		{ "/admin/reinstate", "POST", R_ADMIN_REINSTATE },
 	};
 
 	*method_ok = 1;
@@ -115,7 +123,8 @@ static enum route route_of(const char *method, const char *url, int *method_ok)
 			continue;
 		*method_ok = strcmp(method, T[i].method) == 0 ||
 		             (strcmp(method, "HEAD") == 0 && strcmp(T[i].method, "GET") == 0 &&
-		              T[i].r != R_PATIENT && T[i].r != R_COVERAGE && T[i].r != R_ME_ACCESSES);
+		              T[i].r != R_PATIENT && T[i].r != R_COVERAGE && T[i].r != R_ME_ACCESSES &&
+		              T[i].r != R_NOTICES && T[i].r != R_ADMIN_ALERTS);
 		return T[i].r;
 	}
 	return R_NOT_FOUND;
@@ -123,9 +132,11 @@ static enum route route_of(const char *method, const char *url, int *method_ok)
 
 static const char *allowed_for(enum route r)
 {
-	if (r == R_SUBMIT || r == R_LOGIN || r == R_LOGOUT || r == R_ILOGIN || r == R_ILOGOUT)
+	if (r == R_SUBMIT || r == R_LOGIN || r == R_LOGOUT || r == R_ILOGIN || r == R_ILOGOUT ||
+	    r == R_STEP_UP || r == R_ADMIN_REINSTATE)
 		return "POST";
-	return r == R_PATIENT || r == R_COVERAGE || r == R_ME_ACCESSES ? "GET" : "GET, HEAD";
+	return r == R_PATIENT || r == R_COVERAGE || r == R_ME_ACCESSES || r == R_NOTICES ||
+	       r == R_ADMIN_ALERTS ? "GET" : "GET, HEAD";
 }
 
 static enum MHD_Result dispatch(struct req *r)
@@ -152,6 +163,10 @@ static enum MHD_Result dispatch(struct req *r)
 	case R_ILOGIN: return api_insured_login(r);
 	case R_ILOGOUT: return api_insured_logout(r);
 	case R_ME_ACCESSES: return api_me_accesses(r);
+	case R_STEP_UP: return api_step_up(r);
+	case R_NOTICES: return api_notices(r);
+	case R_ADMIN_ALERTS: return api_admin_alerts(r);
+	case R_ADMIN_REINSTATE: return api_admin_reinstate(r);
 	default: break;
 	}
 	return reply_outcome(r, MHD_HTTP_NOT_FOUND, "not-found", "no such endpoint");

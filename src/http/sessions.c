@@ -14,6 +14,7 @@ struct entry {
 	uint8_t h[VAULT_BIDX];
 	int64_t pro_id, expires, last_used, persisted, checked;
 	int used;
+	char ip[46];         /* the address the session was opened from */
 };
 
 struct sessions {
@@ -106,12 +107,13 @@ int sessions_open(struct sessions *s, int64_t pro_id, const char *ip, int64_t no
 	s->slot[k] = (struct entry){ .pro_id = pro_id, .expires = ss.expires, .last_used = now,
 	                             .persisted = now, .checked = now, .used = 1 };
 	memcpy(s->slot[k].h, ss.token_hash, VAULT_BIDX);
+	memcpy(s->slot[k].ip, ss.ip, sizeof(ss.ip));
 	pthread_mutex_unlock(&s->lock[k % STRIPES]);
 	return 0;
 }
 
 int sessions_check(struct sessions *s, const char *token, size_t len, int64_t now,
-                   int64_t *pro_id)
+                   int64_t *pro_id, char ip[46])
 {
 	uint8_t h[VAULT_BIDX];
 	struct store_session ss;
@@ -143,6 +145,8 @@ int sessions_check(struct sessions *s, const char *token, size_t len, int64_t no
 					persist = 1;
 				}
 				*pro_id = e->pro_id;
+				if (ip)
+					memcpy(ip, e->ip, sizeof(e->ip));
 				rc = 0;
 			}
 		} else {
@@ -181,9 +185,26 @@ int sessions_check(struct sessions *s, const char *token, size_t len, int64_t no
 	*e = (struct entry){ .pro_id = ss.pro_id, .expires = ss.expires, .last_used = now,
 	                     .persisted = persisted, .checked = now, .used = 1 };
 	memcpy(e->h, h, VAULT_BIDX);
+	memcpy(e->ip, ss.ip, sizeof(ss.ip));
 	pthread_mutex_unlock(&s->lock[k % STRIPES]);
 	*pro_id = ss.pro_id;
+	if (ip)
+		memcpy(ip, ss.ip, sizeof(ss.ip));
 	return 0;
+}
+
+int sessions_revoke_subject(struct sessions *s, int64_t subject)
+{
+	/* The store first: a re-check that races with this finds nothing. */
+	int rc = store_session_delete_subject(s->st, s->kind, subject);
+
+	for (unsigned k = 0; k < SLOTS; k++) {
+		pthread_mutex_lock(&s->lock[k % STRIPES]);
+		if (s->slot[k].used && s->slot[k].pro_id == subject)
+			s->slot[k].used = 0;
+		pthread_mutex_unlock(&s->lock[k % STRIPES]);
+	}
+	return rc;
 }
 
 int sessions_close(struct sessions *s, const char *token, size_t len)

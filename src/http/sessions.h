@@ -36,11 +36,18 @@ VG_MUST_USE int sessions_open(struct sessions *s, int64_t pro_id, const char *ip
                               char token[TOKEN_B64_LEN + 1]);
 
 /*
- * Check a presented token (len bytes, untrusted). Returns 0 and sets *pro_id,
- * or VG_EDENIED (unknown, expired, idle too long, malformed), or a store error.
+ * Check a presented token (len bytes, untrusted). Returns 0 and sets *pro_id
+ * and, when ip is not NULL, the address the session was opened from; or
+ * VG_EDENIED (unknown, expired, idle too long, malformed), or a store error.
  */
 VG_MUST_USE int sessions_check(struct sessions *s, const char *token, size_t len, int64_t now,
-                               int64_t *pro_id);
+                               int64_t *pro_id, char ip[46]);
+
+/*
+ * End every session of a subject at once (suspension): in the store, so
+ * that other nodes see it at their next re-check, and in this cache now.
+ */
+VG_MUST_USE int sessions_revoke_subject(struct sessions *s, int64_t subject);
 
 /* End a session (logout). 0 even if it did not exist. */
 VG_MUST_USE int sessions_close(struct sessions *s, const char *token, size_t len);

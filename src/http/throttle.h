@@ -42,4 +42,31 @@ void throttle_ip_refund(struct throttle *t, const char *addr, int64_t now);
  */
 int64_t throttle_account_lock(int32_t failed, unsigned free_n, unsigned max_n);
 
+/*
+ * Login defences across accounts and addresses (a login_watch):
+ *  - credential stuffing: one address failing logins on many distinct
+ *    accounts (known or not) is blocked for a while, however slowly it goes;
+ *  - a distributed attack on one account: failures from many distinct
+ *    addresses lock the account for a while, whoever is right.
+ * Each key (an address, an account) keeps the distinct items it failed with
+ * in a sliding window, in a fixed-size table (a flood evicts the oldest
+ * entries, never grows memory). Thread-safe.
+ */
+struct login_watch;
+
+VG_MUST_USE int login_watch_new(struct login_watch **out);
+void login_watch_free(struct login_watch *w);
+
+/*
+ * A failed login of `item` from `key` at now (seconds): returns how many
+ * distinct items `key` failed with in the last `window` seconds, this one
+ * included (at most 255). Keys and items are strings ("ip:..", an RPPS).
+ */
+unsigned login_watch_fail(struct login_watch *w, const char *key, const char *item, int64_t now,
+                          int64_t window);
+/* Block key until `until` (unix seconds). */
+void login_watch_block(struct login_watch *w, const char *key, int64_t until);
+/* Seconds key is still blocked for, 0 if it is not. */
+int64_t login_watch_blocked(struct login_watch *w, const char *key, int64_t now);
+
 #endif

@@ -83,7 +83,7 @@ test('vigie seed: a second seed is refused and changes nothing', async () => {
   const st1 = await vigieOk(['status', '--data', data]);
   assert.equal(st1.stdout, st0.stdout, 'database counts unchanged');
   assert.match(st1.stdout, /insured\s+400\b/);
-  assert.match(st1.stdout, /professionals\s+2\b/);
+  assert.match(st1.stdout, /professionals\s+3\b/);
 });
 
 test('vigie seed rejects nonsense sizes', async () => {

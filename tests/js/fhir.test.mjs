@@ -16,7 +16,11 @@ const byNir = new Map(); // NIR -> sample rows billed under it
 
 before(async () => {
   data = await seededDataDir({ sample: SEED.insured });
-  server = await startServer(data);
+  // These tests are about FHIR shapes and parsers, and a FHIR client that sends
+  // no card proofs: the guard decides and counts but does not act
+  // (--guard observe). An account sending this much would be stopped:
+  // that is tested in guard.test.mjs.
+  server = await startServer(data, ['--guard', 'observe']);
   pros = new Pros(data);
   sample = readSample(data);
   for (const row of sample) {

@@ -16,7 +16,11 @@ let data, server, pros, sample, token, nir;
 
 before(async () => {
   data = await seededDataDir();
-  server = await startServer(data);
+  // These tests are about FHIR shapes and parsers, and a FHIR client that sends
+  // no card proofs: the guard decides and counts but does not act
+  // (--guard observe). An account sending this much would be stopped:
+  // that is tested in guard.test.mjs.
+  server = await startServer(data, ['--guard', 'observe']);
   pros = new Pros(data);
   sample = readSample(data);
   nir = sample.find((r) => Number(r.rank) === 0).nir;

