@@ -17,6 +17,7 @@ int cmd_journal(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_operator(int argc, char **argv);
 int cmd_card_proof(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 
 /* The data directory: --data, else $VIGIE_DATA, else "./data". */
 const char *cli_data_dir(const char *opt);

@@ -37,6 +37,9 @@ static void usage(FILE *f)
 	      "  journal rebuild [--data DIR]             rewrite tiles from the log (server stopped)\n"
 	      "  replay --events FILE.jsonl [--quiet] [--skip-bad] [--utc-offset MIN]\n"
 	      "                                           the guard over an event stream\n"
+	      "  sim    [--insured N] [--pros N] [--seed S] [--days D] [--out DIR]\n"
+	      "                                           the guard against 30 days of traffic and\n"
+	      "                                           attacks -> DIR/report.html, report.json\n"
 	      "  version\n"
 	      "\n"
 	      "DIR defaults to $VIGIE_DATA, else ./data. Logs: JSON lines on stderr,\n"
@@ -98,6 +101,7 @@ int main(int argc, char **argv)
 		{ "totp", cmd_totp }, { "backup", cmd_backup }, { "status", cmd_status },
 		{ "journal", cmd_journal }, { "replay", cmd_replay },
 		{ "operator", cmd_operator }, { "card-proof", cmd_card_proof },
+		{ "sim", cmd_sim },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
