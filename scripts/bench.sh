@@ -147,7 +147,9 @@ block=$(mktemp)
   echo
   echo "Lookup = \`GET /fhir/Patient?identifier=<system>|<NIR>\` with a bearer token, NIRs rotating"
   echo "over 5,000 demo insured: token check, NIR parse, blind index, SQLite lookup, two AEAD"
-  echo "openings per person, FHIR JSON, and the access journaled: the answer leaves only once its"
+  echo "openings per person, the guard's decision (--guard observe: wrk repeats card-less lookups,"
+  echo "which the guard would stop; it decides and counts every request but does not act), FHIR"
+  echo "JSON, and the access journaled: the answer leaves only once its"
   echo "entry is durable (group commit, one fdatasync per group). \"Journal not awaited\" is the same"
   echo "server started with --journal-nowait-for-benchmarks (entries still appended, answers do not"
   echo "wait), on a copy of the data. Ceiling = the same libmicrohttpd settings answering a constant"

@@ -25,9 +25,20 @@ cat <<MSG
       -d "{\"rpps\":\"$rpps\",\"password\":\"$password\",\"totp\":\"\$($vigie totp --data $data --rpps $rpps)\"}" \\
       | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
   curl -s -H "Authorization: Bearer \$TOKEN" \\
+      -H "Vigie-Card-Proof: \$($vigie card-proof --data $data --rpps $rpps --nir $nir)" \\
       '$base/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.10|$nir&_revinclude=Coverage:beneficiary'
+  (the patient's card proves presence; without it, a few lookups are minimised, then a
+   step-up is asked: POST $base/auth/pro/step-up {"totp"})
 
 MSG
+if [ -f "$data/operators.tsv" ]; then
+  read -r orpps opassword _ < <(sed -n 2p "$data/operators.tsv")
+  cat <<MSG
+  the security team   operator RPPS $orpps   password $opassword   (TOTP: $vigie totp --data $data --rpps $orpps)
+                      GET $base/admin/alerts, POST $base/admin/reinstate {"rpps"}
+
+MSG
+fi
 if [ -f "$data/insured-accounts.tsv" ]; then
   read -r anir aemail apassword _ < <(sed -n 2p "$data/insured-accounts.tsv")
   cat <<MSG

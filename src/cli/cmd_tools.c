@@ -18,17 +18,17 @@
 #include "journal/journal.h"
 #include "sim/seed.h"
 
-/* Find rpps in dir/pros.tsv and copy its TOTP secret (third column). */
-static int secret_from_pros(const char *dir, const char *rpps, char *out, size_t cap)
+/* Find rpps in dir/name and copy its TOTP secret (third column): 0, 1 not there, -1 no file. */
+static int secret_in(const char *dir, const char *name, const char *rpps, char *out, size_t cap)
 {
 	char path[4096], line[1024];
 	FILE *f;
-	int rc = -1;
+	int rc = 1;
 
-	cli_path(path, sizeof(path), dir, "pros.tsv");
+	cli_path(path, sizeof(path), dir, name);
 	f = fopen(path, "r");
 	if (!f)
-		return cli_fail("cannot read %s (run `vigie seed` first)", path);
+		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		char *tab1 = strchr(line, '\t'), *tab2, *tab3;
 
@@ -45,8 +45,20 @@ static int secret_from_pros(const char *dir, const char *rpps, char *out, size_t
 		break;
 	}
 	fclose(f);
+	return rc;
+}
+
+/* The demo TOTP secret of a professional (pros.tsv) or an operator (operators.tsv). */
+static int secret_from_pros(const char *dir, const char *rpps, char *out, size_t cap)
+{
+	int rc = secret_in(dir, "pros.tsv", rpps, out, cap);
+
+	if (rc == -1)
+		return cli_fail("cannot read %s/pros.tsv (run `vigie seed` first)", dir);
+	if (rc == 1 && secret_in(dir, "operators.tsv", rpps, out, cap) == 0)
+		rc = 0;
 	if (rc != 0)
-		return cli_fail("RPPS %s is not in %s", rpps, path);
+		return cli_fail("RPPS %s is not in %s/pros.tsv or %s/operators.tsv", rpps, dir, dir);
 	return 0;
 }
 

@@ -157,6 +157,12 @@ test('vigie totp --rpps reads the secret from pros.tsv', async () => {
   const missing = await vigie(['totp', '--rpps', '10000000009', '--data', data]);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /not in/);
+  // The demo operator (operators.tsv) too.
+  const op = readTsv(path.join(data, 'operators.tsv'))[0];
+  assert.match(op.rpps, /^19\d{9}$/);
+  const u0 = Date.now() / 1000;
+  const o = await vigieOk(['totp', '--rpps', op.rpps, '--data', data]);
+  assert.ok([totp(op.totp_secret, u0), totp(op.totp_secret, Date.now() / 1000)].includes(o.stdout.trim()));
 });
 
 test('pros.tsv and insured-sample.tsv have the documented columns', async () => {
