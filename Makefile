@@ -1,5 +1,6 @@
 # vigie - a thin layer over Meson + Ninja. See README.md.
 #   make run     install what is missing, build, create a demo population, serve on :8080
+#                (DATA=dir LISTEN=host:port BASE_URL=url INSURED=n PROS=n SEED=s)
 #   make test    install what is missing, build with ASan+UBSan, run every test
 #   make bench   release build, wrk against a 1,000,000-insured population -> docs/BENCHMARKS.md
 #   make fuzz    libFuzzer targets (clang), each for FUZZ_SECONDS
@@ -9,6 +10,7 @@ TEST_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 DATA       ?= data
 LISTEN     ?= 127.0.0.1:8080
+BASE_URL   ?=
 INSURED    ?= 100000
 PROS       ?= 2000
 SEED       ?= 1
@@ -31,10 +33,10 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 run: build
-	@scripts/run.sh $(BUILD)/vigie $(DATA) $(LISTEN) $(INSURED) $(PROS) $(SEED)
+	@BASE_URL='$(BASE_URL)' scripts/run.sh $(BUILD)/vigie $(DATA) $(LISTEN) $(INSURED) $(PROS) $(SEED)
 
 $(TEST_BUILD)/build.ninja:
-	meson setup $(TEST_BUILD) -Dsanitize=address,undefined
+	meson setup $(TEST_BUILD) -Dsanitize=address,undefined -Dtests=enabled
 
 test: deps-test $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
