@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/civil.h"
 #include "core/event.h"
 #include "core/guard.h"
 
@@ -34,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (e.profession < 0 || e.profession > 5 || e.found < -1 || e.found > 1 ||
 	    e.honeytoken < -1 || e.honeytoken > 1 || e.near < -1 || e.near > 1 ||
-	    e.token_moved < -1 || e.token_moved > 1)
+	    e.token_moved < -1 || e.token_moved > 1 || e.open < -1 || e.open > 1)
 		abort();
 	if ((e.dept[0] && strlen(e.dept) < 2) || (e.patient_dept[0] && strlen(e.patient_dept) < 2))
 		abort();
@@ -42,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct guard_cfg c;
 		struct guard_account a;
 		struct guard_event ge = {
-			.t_ms = e.t_ms, .profession = e.profession, .nir = e.nir, .nir_len = strlen(e.nir),
+			.t_ms = e.t_ms, .utc_offset_min = civil_paris_offset_min(e.t_ms / 1000),
+			.profession = e.profession, .nir = e.nir, .nir_len = strlen(e.nir),
 			.key_valid = e.found != 0, .found = e.found == 1, .honeytoken = e.honeytoken == 1,
 			.card = e.card, .token_moved = e.token_moved == 1,
 			.geo = e.near < 0 ? GUARD_GEO_UNKNOWN : e.near ? GUARD_GEO_NEAR : GUARD_GEO_FAR,

@@ -34,7 +34,7 @@ int cmd_init(int argc, char **argv)
 		else if (c == 'o')
 			origin = optarg;
 		else
-			return cli_fail("usage: vigie init [--data DIR] [--origin NAME]");
+			return cli_usage("init");
 	}
 	dir = cli_data_dir(dir);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)

@@ -19,12 +19,7 @@
 
 static int usage(void)
 {
-	return cli_fail("usage: vigie journal verify [--data DIR] [--no-records]\n"
-	                "       vigie journal proof --index N [--data DIR]\n"
-	                "       vigie journal proof --from SIZE [--data DIR]\n"
-	                "       vigie journal rebuild [--data DIR]     (server stopped)\n"
-	                "       vigie journal checkpoint [--data DIR]\n"
-	                "       vigie journal key [--data DIR]");
+	return cli_usage("journal");
 }
 
 /* Each private record must open under the master key and recompute its entry. */

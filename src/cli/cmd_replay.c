@@ -26,7 +26,10 @@
  * state) is refused with an error. Patients, addresses and user agents are
  * hashed under a fixed key: replay is offline analysis and keeps nothing,
  * and a fixed key makes two runs over one file print the same lines.
- * Local time is UTC + --utc-offset minutes (default 60, Paris in winter).
+ * Local time is UTC + --utc-offset minutes, or by default Europe/Paris's
+ * time at each event (core/civil.h: summer time included). A line that says
+ * "open" is judged open (or closed) at its time, whatever the profession's
+ * usual hours.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +44,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/civil.h"
 #include "core/event.h"
 #include "core/guard.h"
 #include "core/nir.h"
@@ -268,6 +272,9 @@ struct staged {
 struct run {
 	const char *path;
 	int quiet, skip_bad;
+	int fixed_offset;    /* --utc-offset given: that offset, else Europe/Paris's at each t */
+	int32_t offset;
+	struct hours open, closed; /* for lines that say "open" */
 	struct guard_cfg cfg;
 	struct accounts acc;
 	struct geo geo;
@@ -323,21 +330,24 @@ static int stage(struct run *r, struct staged *sl, const char *s, size_t len, ui
 static void decide(struct run *r, struct staged *sl)
 {
 	const struct replay_event *re = &sl->re;
+	int32_t offset = r->fixed_offset ? r->offset : civil_paris_offset_min(re->t_ms / 1000);
 	struct guard_event ge;
 	struct guard_result res;
 
 	if (re->action == REPLAY_STEP_UP) {
-		guard_step_up_done(&r->cfg, sl->a, re->t_ms);
+		guard_step_up_done(&r->cfg, sl->a, re->t_ms, offset);
 		r->step_ups++;
 		return;
 	}
 	if (re->action == REPLAY_REINSTATE) {
-		guard_reinstate(&r->cfg, sl->a, re->t_ms);
+		guard_reinstate(&r->cfg, sl->a, re->t_ms, offset);
 		r->reinstated++;
 		return;
 	}
 	ge = (struct guard_event){
 		.t_ms = re->t_ms,
+		.utc_offset_min = offset,
+		.hours = re->open < 0 ? NULL : re->open ? &r->open : &r->closed,
 		.profession = re->profession,
 		.nir = sl->valid ? sl->nir.canon : re->nir,
 		.nir_len = sl->valid ? NIR_LEN : strlen(re->nir),
@@ -526,10 +536,6 @@ static int parse_offset(const char *s, int32_t *out)
 	return 0;
 }
 
-#define USAGE                                                                                   \
-	"usage: vigie replay --events FILE.jsonl|- [--quiet] [--skip-bad] [--utc-offset MIN]\n" \
-	"                    [--max-accounts N]"
-
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option OPTS[] = {
@@ -541,8 +547,8 @@ int cmd_replay(int argc, char **argv)
 	struct run *r = NULL;
 	char *buf = NULL;
 	uint64_t max = ACCOUNTS_MAX;
-	int32_t offset = 60;
-	int c, fd = -1, status = 1, rc, quiet = 0, skip_bad = 0;
+	int32_t offset = 0;
+	int c, fd = -1, status = 1, rc, quiet = 0, skip_bad = 0, fixed_offset = 0;
 	struct timespec t0, t1;
 	const char *path = NULL;
 
@@ -554,16 +560,18 @@ int cmd_replay(int argc, char **argv)
 		else if (c == 's')
 			skip_bad = 1;
 		else if (c == 'u' && parse_offset(optarg, &offset) == 0)
-			;
+			fixed_offset = 1;
 		else if (c == 'm' && cli_u64(optarg, "--max-accounts", &max) == 0 && max >= 1 &&
 		         max <= ACCOUNTS_MAX)
 			;
+		else if (c == 'u' || c == 'm')
+			return cli_fail("--utc-offset: -720..840 minutes; --max-accounts: 1..%u",
+			                ACCOUNTS_MAX);
 		else
-			return cli_fail("%s\n(--utc-offset: -720..840 minutes; --max-accounts: 1..%u)",
-			                USAGE, ACCOUNTS_MAX);
+			return cli_usage("replay");
 	}
 	if (!path || optind != argc)
-		return cli_fail(USAGE);
+		return cli_usage("replay");
 	r = calloc(1, sizeof(*r));
 	buf = malloc(READ_BYTES);
 	if (!r || !buf || !(r->out = calloc(1, sizeof(*r->out)))) {
@@ -578,7 +586,9 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	guard_cfg_init(&r->cfg, KEY);
-	r->cfg.utc_offset_min = offset;
+	r->fixed_offset = fixed_offset;
+	r->offset = offset;
+	hours_always(&r->open);
 	geo_init(&r->geo);
 	fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {

@@ -47,8 +47,7 @@ int cmd_seed(int argc, char **argv)
 			o.accounts = (uint32_t)x;
 			break;
 		default:
-			return cli_fail("usage: vigie seed [--data DIR] --insured N --pros M "
-			                "[--seed S] [--sample K] [--accounts A] [--quiet]");
+			return cli_usage("seed");
 		}
 	}
 	if (o.n_insured == 0 || o.n_insured > 100000000 || o.n_pros == 0)

@@ -1,7 +1,8 @@
 /*
  * cmd_serve.c - `vigie serve`: start the HTTP service, wait for SIGTERM or
  * SIGINT, then stop cleanly: no new connections, requests in flight
- * finished, access records flushed, keys wiped.
+ * finished, access records flushed, keys wiped. SIGHUP (systemctl reload,
+ * logrotate, a closed terminal) reopens the log file and keeps serving.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -22,6 +23,8 @@
 #include "http/guardian.h"
 #include "http/sessions.h"
 #include "http/throttle.h"
+
+#define CLOCK_OFFSET_MAX (100LL * 366 * 86400)
 
 static int parse_listen(const char *s, struct vigie_cfg *c)
 {
@@ -84,9 +87,11 @@ int cmd_serve(int argc, char **argv)
 		{ "guard", required_argument, NULL, 'G' },
 		{ "login-accounts-max", required_argument, NULL, 'A' },
 		{ "login-sources-max", required_argument, NULL, 'S' },
+		{ "clock-offset", required_argument, NULL, 'K' },
+		{ "log", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 } };
 	struct vigie *v = calloc(1, sizeof(*v));
-	const char *dir = NULL, *port_file = NULL, *base = NULL;
+	const char *dir = NULL, *port_file = NULL, *base = NULL, *log_path = NULL;
 	struct access_cfg ac = { .origin = JOURNAL_ORIGIN_DEFAULT };
 	struct cli_journal_paths jp;
 	struct vault *vault = NULL;
@@ -97,6 +102,18 @@ int cmd_serve(int argc, char **argv)
 
 	if (!v)
 		return cli_fail("out of memory");
+	/*
+	 * Block the stop and reload signals before any thread starts (the
+	 * journal's, the indexer's, the server's inherit the mask): only this
+	 * thread takes them, in sigwait below. A thread that did not block them
+	 * would take SIGHUP's default action, which ends the process.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	/*
 	 * Keep freed memory in the heap: without this, each request's buffers
 	 * grow and trim the thread arenas (an mprotect system call per request).
@@ -117,6 +134,7 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'b': base = optarg; break;
 		case 'P': port_file = optarg; break;
+		case 'L': log_path = optarg; break;
 		case 'T':
 			if (cli_u64(optarg, "--conn-timeout", &x) || x < 1 || x > 3600) {
 				cli_fail("--conn-timeout: 1..3600 seconds");
@@ -152,6 +170,14 @@ int cmd_serve(int argc, char **argv)
 			else
 				v->cfg.login_sources_max = (unsigned)x;
 			break;
+		case 'K':
+			if (cli_i64(optarg, "--clock-offset", &v->cfg.clock_offset_s) != 0 ||
+			    v->cfg.clock_offset_s < -CLOCK_OFFSET_MAX ||
+			    v->cfg.clock_offset_s > CLOCK_OFFSET_MAX) {
+				cli_fail("--clock-offset: seconds, at most 100 years either way");
+				goto out;
+			}
+			break;
 		case 'C':
 			if (cli_u64(optarg, "--checkpoint-ms", &x) || x < 10 || x > 1000) {
 				cli_fail("--checkpoint-ms: 10..1000");
@@ -160,13 +186,13 @@ int cmd_serve(int argc, char **argv)
 			ac.checkpoint_ms = (unsigned)x;
 			break;
 		default:
-			cli_fail("usage: vigie serve [--data DIR] [--listen HOST:PORT] [--threads N] "
-			         "[--base-url URL] [--port-file FILE] [--conn-timeout S] "
-			         "[--login-burst N] [--origin NAME] [--checkpoint-ms MS] "
-			         "[--guard enforce|observe] [--login-accounts-max N] "
-			         "[--login-sources-max N]");
+			status = cli_usage("serve");
 			goto out;
 		}
+	}
+	if (log_path && (c = log_open(log_path)) != 0) {
+		cli_fail("cannot open the log file %s: %s", log_path, vg_strerror(c));
+		goto out;
 	}
 	dir = cli_data_dir(dir);
 	if (cli_open(dir, &vault, &st) != 0)
@@ -191,13 +217,7 @@ int cmd_serve(int argc, char **argv)
 		cli_fail("cannot set up the service");
 		goto out;
 	}
-	VG_IGNORE(store_session_purge(st, now_unix(), v->cfg.token_idle));
-	/* Block the stop signals in every thread; this one waits for them below. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	VG_IGNORE(store_session_purge(st, vigie_now_ms(v) / 1000, v->cfg.token_idle));
 	if (vigie_start(v, base) != 0) {
 		cli_fail("cannot listen on %s:%u (in use, or not a local address?)", v->cfg.host,
 		         v->cfg.port);
@@ -214,12 +234,24 @@ int cmd_serve(int argc, char **argv)
 		log_event(LOG_WARN, "serve.guard_observe",
 		          LS("warning", "the guard decides but does not act: no step-up, "
 		                        "throttle, denial or suspension"));
+	if (v->cfg.clock_offset_s)
+		log_event(LOG_WARN, "serve.clock_offset", LI("seconds", v->cfg.clock_offset_s),
+		          LS("warning", "the service clock is not the system clock: for tests and "
+		                        "demos only"));
 	if (v->cfg.journal_nowait)
 		log_event(LOG_WARN, "serve.journal_nowait",
 		          LS("warning", "answers do not wait for their journal entries: "
 		                        "for benchmarks only, never in service"));
-	while (sigwait(&set, &sig) != 0)
-		;
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		if (log_reopen() != 0)
+			log_event(LOG_ERROR, "serve.log_reopen_failed", LS("path", log_path));
+		else
+			log_event(LOG_INFO, "serve.reloaded", LS("log", log_path ? log_path : "stderr"));
+	}
 	log_event(LOG_INFO, "serve.stopping", LI("signal", sig));
 	vigie_stop(v);
 	status = 0;
@@ -234,6 +266,7 @@ out:
 	vault_free(vault);
 	if (status == 0)
 		log_event(LOG_INFO, "serve.stopped", LI("signal", sig));
+	log_close();
 	free(v);
 	return status;
 }

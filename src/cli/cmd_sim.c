@@ -47,8 +47,7 @@ int cmd_sim(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'q': o.quiet = 1; break;
 		default:
-			return cli_fail("usage: vigie sim [--insured N] [--pros N] [--seed S] [--days D] "
-			                "[--out DIR] [--quiet]");
+			return cli_usage("sim");
 		}
 	}
 	if (mkdir(out, 0755) != 0) {

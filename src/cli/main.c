@@ -15,34 +15,11 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: vigie <command> [options]\n"
-	      "\n"
-	      "commands:\n"
-	      "  init   [--data DIR] [--origin NAME]      create keys, the database and the journal\n"
-	      "  seed   [--data DIR] --insured N --pros M [--seed S] [--sample K] [--accounts A]\n"
-	      "                                           synthetic population (deterministic)\n"
-	      "  serve  [--data DIR] [--listen HOST:PORT] [--threads N] [--base-url URL]\n"
-	      "         [--port-file FILE] [--conn-timeout S] [--guard enforce|observe]\n"
-	      "                                           serve the FHIR rights service\n"
-	      "  totp   SECRET | --rpps RPPS [--data DIR] print the current TOTP code\n"
-	      "  backup [--data DIR] --out FILE           consistent copy of the database\n"
-	      "  status [--data DIR]                      what the data directory holds\n"
-	      "  operator add [--data DIR] [--name FAMILY] an operator account (alerts,\n"
-	      "                                           reinstatement) -> operators.tsv\n"
-	      "  card-proof [--data DIR] --rpps R --nir N a demo Vigie-Card-Proof header value\n"
-	      "  journal verify [--data DIR] [--no-records]\n"
-	      "                                           recompute tiles, root and checkpoints\n"
-	      "  journal proof --index N | --from SIZE    inclusion receipt / consistency proof\n"
-	      "  journal checkpoint | key                 the signed checkpoint / verifier key\n"
-	      "  journal rebuild [--data DIR]             rewrite tiles from the log (server stopped)\n"
-	      "  replay --events FILE.jsonl [--quiet] [--skip-bad] [--utc-offset MIN]\n"
-	      "                                           the guard over an event stream\n"
-	      "  sim    [--insured N] [--pros N] [--seed S] [--days D] [--out DIR]\n"
-	      "                                           the guard against 30 days of traffic and\n"
-	      "                                           attacks -> DIR/report.html, report.json\n"
-	      "  version\n"
-	      "\n"
-	      "DIR defaults to $VIGIE_DATA, else ./data. Logs: JSON lines on stderr,\n"
+	fputs("usage: vigie <command> [options]   (vigie <command> --help for its options)\n"
+	      "\ncommands:\n", f);
+	cli_commands(f);
+	fputs("  version                                 (also --version)\n"
+	      "\nDIR defaults to $VIGIE_DATA, else ./data. Logs: JSON lines on stderr,\n"
 	      "level from $VIGIE_LOG (error, warn, info, debug).\n", f);
 }
 
@@ -82,6 +59,25 @@ int cli_u64(const char *s, const char *what, uint64_t *out)
 	return 0;
 }
 
+int cli_i64(const char *s, const char *what, int64_t *out)
+{
+	char *end = NULL;
+	long long v;
+
+	errno = 0;
+	if (!s || !*s) {
+		fprintf(stderr, "vigie: %s needs a number\n", what);
+		return -1;
+	}
+	v = strtoll(s, &end, 10);
+	if (errno || *end) {
+		fprintf(stderr, "vigie: %s: not a number: %s\n", what, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 int cli_fail(const char *fmt, ...)
 {
 	va_list ap;
@@ -101,7 +97,7 @@ int main(int argc, char **argv)
 		{ "totp", cmd_totp }, { "backup", cmd_backup }, { "status", cmd_status },
 		{ "journal", cmd_journal }, { "replay", cmd_replay },
 		{ "operator", cmd_operator }, { "card-proof", cmd_card_proof },
-		{ "sim", cmd_sim },
+		{ "sim", cmd_sim }, { "hours", cmd_hours },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
@@ -112,6 +108,15 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		puts("vigie " VIGIE_VERSION);
 		return 0;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			if (cli_help(argv[1]) == 0)
+				return 0;
+			break;
+		}
 	}
 	/* Every file vigie creates (database, WAL, access records, backups) is private. */
 	umask(077);

@@ -203,6 +203,7 @@ enum member {
 	M_T = 1 << 0, M_RPPS = 1 << 1, M_NIR = 1 << 2, M_CARD = 1 << 3, M_IP = 1 << 4,
 	M_UA = 1 << 5, M_PROF = 1 << 6, M_DEPT = 1 << 7, M_PDEPT = 1 << 8, M_FOUND = 1 << 9,
 	M_HONEY = 1 << 10, M_NEAR = 1 << 11, M_MOVED = 1 << 12, M_ACTION = 1 << 13,
+	M_OPEN = 1 << 14,
 };
 
 static enum member member_of(const char *k, size_t n)
@@ -212,6 +213,7 @@ static enum member member_of(const char *k, size_t n)
 	case 't': return IS("t") ? M_T : IS("token_moved") ? M_MOVED : 0;
 	case 'r': return IS("rpps") ? M_RPPS : 0;
 	case 'n': return IS("nir") ? M_NIR : IS("near") ? M_NEAR : 0;
+	case 'o': return IS("open") ? M_OPEN : 0;
 	case 'c': return IS("card") ? M_CARD : 0;
 	case 'i': return IS("ip") ? M_IP : 0;
 	case 'u': return IS("ua") ? M_UA : 0;
@@ -252,7 +254,7 @@ int event_parse(const char *s, size_t len, struct replay_event *out, const char 
 	out->dept[0] = out->patient_dept[0] = '\0';
 	out->card = false;
 	out->profession = 0;
-	out->found = out->honeytoken = out->near = out->token_moved = -1;
+	out->found = out->honeytoken = out->near = out->token_moved = out->open = -1;
 	if (!lit(&c, '{')) {
 		*why = "an event is a JSON object {\"t\",\"rpps\",\"nir\",\"card\",\"ip\",\"ua\"}";
 		return VG_EINVAL;
@@ -297,6 +299,7 @@ int event_parse(const char *s, size_t len, struct replay_event *out, const char 
 			case M_HONEY: rc = boolean(&c, &out->honeytoken); break;
 			case M_NEAR: rc = boolean(&c, &out->near); break;
 			case M_MOVED: rc = boolean(&c, &out->token_moved); break;
+			case M_OPEN: rc = boolean(&c, &out->open); break;
 			case M_ACTION: rc = action(&c, &out->action); break;
 			}
 			if (rc != 0) {

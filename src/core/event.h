@@ -16,7 +16,9 @@
  *                 [computed from the two departments when both are given];
  *   "found": someone matches [the NIR is valid];
  *   "honeytoken": the record is a honeytoken [false];
- *   "token_moved": the session token was issued to another address [false].
+ *   "token_moved": the session token was issued to another address [false];
+ *   "open": the practice was open at t, by its own hours or on-call rota
+ *                 [judged from the profession's usual hours].
  *
  * A line may also record what happened to the account instead of a
  * lookup: "action": "step_up" (a fresh second factor was given) or
@@ -63,6 +65,7 @@ struct replay_event {
 	int8_t honeytoken;   /* 1, 0, or -1 */
 	int8_t near;         /* 1, 0, or -1 */
 	int8_t token_moved;  /* 1, 0, or -1 */
+	int8_t open;         /* 1, 0, or -1 */
 };
 
 /*

@@ -8,7 +8,10 @@
 #include "core/guard.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/civil.h"
 
 _Static_assert(sizeof(struct guard_account) <= 4096, "per-account state stays under 4 KiB");
 _Static_assert(GUARD_REASONS <= 32, "reasons fit in a uint32_t");
@@ -50,24 +53,33 @@ void guard_cfg_init(struct guard_cfg *c, const uint8_t key[GUARD_KEY_BYTES])
 	/*
 	 * Peers: what an active day of each profession looks like (card-less
 	 * distinct patients a day, in the busiest hour, and never seen before;
-	 * distinct patients a day and in the busiest hour; opening hours). A pharmacy sees 80-100
+	 * distinct patients a day and in the busiest hour). A pharmacy sees 80-100
 	 * people a day, most with their card; a GP 20-30; a laboratory takes
 	 * many samples in the morning; a hospital's admission desk is open day
-	 * and night. Opening hours carry an hour of margin each side.
+	 * and night. Their usual hours (below) only judge events that do not
+	 * bring the practice's own (struct guard_event.hours, from the store).
 	 */
 	static const struct guard_peer PEERS[GUARD_PROFESSIONS] = {
-		[GUARD_PRO_UNKNOWN] = { 12, 4, 5, 90, 20, 7, 22 },
-		[GUARD_PRO_PHARMACIST] = { 12, 4, 5, 90, 20, 7, 22 },
-		[GUARD_PRO_GP] = { 5, 2, 2, 30, 6, 7, 21 },
-		[GUARD_PRO_SPECIALIST] = { 4, 2, 2, 25, 6, 7, 21 },
-		[GUARD_PRO_LAB] = { 8, 3, 4, 70, 25, 6, 20 },
-		[GUARD_PRO_HOSPITAL] = { 40, 8, 20, 200, 40, 0, 0 },
+		[GUARD_PRO_UNKNOWN] = { 12, 4, 5, 90, 20, { { 0 }, 0, 0 } },
+		[GUARD_PRO_PHARMACIST] = { 12, 4, 5, 90, 20, { { 0 }, 0, 0 } },
+		[GUARD_PRO_GP] = { 5, 2, 2, 30, 6, { { 0 }, 0, 0 } },
+		[GUARD_PRO_SPECIALIST] = { 4, 2, 2, 25, 6, { { 0 }, 0, 0 } },
+		[GUARD_PRO_LAB] = { 8, 3, 4, 70, 25, { { 0 }, 0, 0 } },
+		[GUARD_PRO_HOSPITAL] = { 40, 8, 20, 200, 40, { { 0 }, 0, 0 } },
 	};
+	/* Usual hours, every day (the margin below widens each by an hour either side). */
+	static const char *const USUAL[GUARD_PROFESSIONS] = {
+		"Mo-Su 08:00-21:00", "Mo-Su 08:00-21:00", "Mo-Su 08:00-20:00",
+		"Mo-Su 08:00-20:00", "Mo-Su 07:00-19:00", "24/7",
+	};
+	const char *why;
 
 	memset(c, 0, sizeof(*c));
 	memcpy(c->key, key, GUARD_KEY_BYTES);
-	c->utc_offset_min = 60; /* Europe/Paris, winter; callers pass 120 in summer */
 	memcpy(c->peer, PEERS, sizeof(PEERS));
+	for (int k = 0; k < GUARD_PROFESSIONS; k++)
+		if (hours_parse(USUAL[k], strlen(USUAL[k]), &c->peer[k].hours, &why) != 0)
+			abort(); /* a constant above */
 	/* A new account is judged by its peers; after a week its own days weigh as much. */
 	c->prior_days = 7;
 	c->ewma_alpha = 0.15f;
@@ -119,6 +131,8 @@ void guard_cfg_init(struct guard_cfg *c, const uint8_t key[GUARD_KEY_BYTES])
 	c->never_seen_prior = 0.8f, c->never_seen_margin = 0.35f;
 	c->never_seen_floor = 0.6f, c->never_seen_cap = 0.95f;
 	c->share_pct = 50, c->share_min = 6;
+	/* Rights checked while opening or closing up are not a night's work. */
+	c->hours_margin_s = 3600;
 	c->warm_days = 7;
 	/* People's gaps vary about as much as they last (cv ~ 1); a script's do not. */
 	c->regular_min_gaps = 16, c->regular_cv = 0.15f, c->regular_max_gap_s = 120;
@@ -204,13 +218,6 @@ static uint64_t siphash(const uint8_t key[16], uint8_t domain, const void *in, s
 
 /* ---------------------------------------------------------------- helpers */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 static void inc16(uint16_t *x)
 {
 	if (*x < UINT16_MAX)
@@ -292,7 +299,7 @@ static float never_budget(const struct guard_cfg *c, const struct guard_account 
 /* A count over the sliding hour: this hour's plus the part of the last one still inside. */
 static float sliding(uint16_t cur, uint16_t prev, int64_t t_ms)
 {
-	float into = (float)(t_ms - floor_div(t_ms, HOUR_MS) * HOUR_MS) / (float)HOUR_MS;
+	float into = (float)(t_ms - civil_floor_div(t_ms, HOUR_MS) * HOUR_MS) / (float)HOUR_MS;
 
 	return (float)cur + (float)prev * (1.0f - into);
 }
@@ -332,11 +339,12 @@ static void close_day(const struct guard_cfg *c, struct guard_account *a)
 		a->days++;
 }
 
-/* Move the hour and day windows to t_ms (never backwards). */
-static void roll(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms)
+/* Move the hour and day windows to t_ms (never backwards); days are local (UTC + offset). */
+static void roll(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms,
+                 int32_t utc_offset_min)
 {
-	int64_t hour = floor_div(t_ms, HOUR_MS);
-	int64_t day = floor_div(floor_div(t_ms, 1000) + (int64_t)c->utc_offset_min * 60, 86400);
+	int64_t hour = civil_floor_div(t_ms, HOUR_MS);
+	int64_t day = civil_local_day(civil_floor_div(t_ms, 1000), utc_offset_min);
 
 	if (hour > a->hour) {
 		a->d_peak_nocard = max16(a->d_peak_nocard, a->h_nocard);
@@ -596,7 +604,6 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 	bool card, new_today, new_hour, never, over = false, soft = false;
 	unsigned n_ip = 0, n_ua = 0, bit_day, bit_hour;
 	bool new_addr = false;
-	int64_t local;
 
 	if (a->suspended) {
 		r.decision = GUARD_SUSPEND;
@@ -606,7 +613,7 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 	}
 	a->profession = (uint8_t)((unsigned)e->profession < GUARD_PROFESSIONS ? e->profession : 0);
 	p = peer_of(c, a->profession);
-	roll(c, a, e->t_ms);
+	roll(c, a, e->t_ms, e->utc_offset_min);
 	inc16(&a->h_lookups);
 	if (e->honeytoken) {
 		/* Nobody with a reason to look has this record's NIR. */
@@ -624,7 +631,6 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 	new_today = !bit_get(a->day_map, bit_day);
 	new_hour = !bit_get(a->hour_map, bit_hour);
 	never = !seen_has(a, h);
-	local = floor_div(e->t_ms, 1000) + (int64_t)c->utc_offset_min * 60;
 
 	/* What every lookup teaches: timing, addresses, clients. */
 	{
@@ -667,9 +673,8 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 
 	/* The card-less history and its shares. */
 	{
-		unsigned hour_local = (unsigned)(((local % 86400) + 86400) % 86400 / 3600);
-		bool off = p->open_hour != p->close_hour &&
-		           (hour_local < p->open_hour || hour_local >= p->close_hour);
+		bool off = !hours_open_near(e->hours ? e->hours : &p->hours, civil_floor_div(e->t_ms, 1000),
+		                            e->utc_offset_min, c->hours_margin_s);
 		bool found = e->key_valid && e->found;
 		bool far = e->geo == GUARD_GEO_FAR;
 		uint32_t n, m;
@@ -825,11 +830,12 @@ out:
 	return r;
 }
 
-void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms)
+void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms,
+                        int32_t utc_offset_min)
 {
 	if (a->suspended || !a->step_up_pending)
 		return; /* a second factor nobody asked for buys nothing */
-	roll(c, a, t_ms);
+	roll(c, a, t_ms, utc_offset_min);
 	a->step_up_pending = 0;
 	a->allow_day += c->step_up_allowance * day_budget(c, a);
 	a->allow_never += c->step_up_allowance * never_budget(c, a);
@@ -841,9 +847,10 @@ void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int6
 	a->grace_until_ms = t_ms + (int64_t)c->step_up_grace_s * 1000;
 }
 
-void guard_reinstate(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms)
+void guard_reinstate(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms,
+                     int32_t utc_offset_min)
 {
-	roll(c, a, t_ms);
+	roll(c, a, t_ms, utc_offset_min);
 	a->suspended = 0;
 	a->step_up_pending = 0;
 	a->strikes = 0;

@@ -9,10 +9,10 @@
  * UTC) and owns one struct guard_account per professional account; the
  * same code serves live requests, `vigie replay` and simulations, and the
  * same inputs always give the same outputs and the same state bytes.
- * Local time (opening hours, day windows) is UTC + guard_cfg.utc_offset_min,
- * a fixed offset: for Europe/Paris 60 in winter and 120 in summer; a caller
- * that follows summer time keeps one cfg per offset and passes the one in
- * force. The hour windows are UTC hours, sliding.
+ * Local time (opening hours, day windows) is UTC + the offset the caller
+ * passes with the time (guard_event.utc_offset_min; core/civil.h gives
+ * Europe/Paris's: 60 in winter, 120 in summer): the guard reads neither the
+ * clock nor a time zone database. The hour windows are UTC hours, sliding.
  *
  * Threading contract:
  *  (a) struct guard_cfg is read-only once guard_cfg_init returned; any
@@ -81,6 +81,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/hours.h"
+
 #define GUARD_STATE_VERSION 2
 #define GUARD_KEY_BYTES 16
 
@@ -124,7 +126,7 @@ enum guard_reason {
 	GR_NEVER_SEEN = 1u << 7,      /* "never_seen_share": card-less lookups of unknown patients
 	                                 (their recent share, or today's count over budget) */
 	GR_FAR = 1u << 8,             /* "far_department" */
-	GR_OFF_HOURS = 1u << 9,       /* "off_hours": outside the profession's opening hours */
+	GR_OFF_HOURS = 1u << 9,       /* "off_hours": outside the practice's hours and rota */
 	GR_REGULAR = 1u << 10,        /* "regular_timing": machine-regular gaps */
 	GR_MANY_ADDRESSES = 1u << 11, /* "many_addresses": several addresses at once */
 	GR_MANY_CLIENTS = 1u << 12,   /* "many_clients": several user agents at once */
@@ -147,6 +149,7 @@ const char *guard_decision_name(enum guard_decision d);
  */
 struct guard_event {
 	int64_t t_ms;            /* unix time in milliseconds, UTC */
+	int32_t utc_offset_min;  /* local time = UTC + this, at t_ms (Europe/Paris: 60 or 120) */
 	int profession;          /* enum guard_profession; out of range counts as unknown */
 	const char *nir;         /* the NIR asked for, nir_len bytes (15 when well-formed) */
 	size_t nir_len;
@@ -156,6 +159,7 @@ struct guard_event {
 	bool card;               /* a valid, fresh, not yet used card-presence proof */
 	bool token_moved;        /* the session token was issued to another address */
 	enum guard_geo geo;      /* patient's department against the practice's */
+	const struct hours *hours; /* the practice's hours and rota; NULL: its profession's usual */
 	const char *ip;          /* client address, NUL-terminated */
 	const char *ua;          /* user agent, NUL-terminated */
 };
@@ -167,13 +171,11 @@ struct guard_peer {
 	float never_day;         /* card-less patients never seen before, in an active day */
 	float distinct_day;      /* distinct patients in an active day, card or not */
 	float distinct_hour;     /* ... in the busiest hour */
-	uint8_t open_hour;       /* local opening hours [open, close); open == close: always open */
-	uint8_t close_hour;
+	struct hours hours;      /* usual opening hours, for events that do not bring their own */
 };
 
 struct guard_cfg {
 	uint8_t key[GUARD_KEY_BYTES]; /* SipHash key for patients, addresses, clients */
-	int32_t utc_offset_min;       /* local time = UTC + this (Europe/Paris: 60, 120 in summer) */
 	struct guard_peer peer[GUARD_PROFESSIONS]; /* callers may refresh from the store */
 	float prior_days;             /* weight of the peers' baseline, in days of own history */
 	float ewma_alpha;             /* weight of the newest day in the account's baseline */
@@ -203,6 +205,7 @@ struct guard_cfg {
 	float never_seen_prior, never_seen_margin, never_seen_floor, never_seen_cap;
 	/* Shares over the last 32 card-less lookups (percent, with a minimum count). */
 	uint32_t share_pct, share_min; /* far and off-hours shares */
+	uint32_t hours_margin_s;      /* a lookup this close to opening hours is not off hours */
 	uint32_t warm_days;           /* never-seen share and budget judged from this many active days */
 	/* Timing and addresses. */
 	uint32_t regular_min_gaps;    /* gaps observed before judging regularity */
@@ -303,7 +306,8 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
                                  const struct guard_event *e);
 
 /*
- * A fresh second factor was given at t_ms in answer to GUARD_STEP_UP: the
+ * A fresh second factor was given at t_ms (local time UTC + utc_offset_min)
+ * in answer to GUARD_STEP_UP: the
  * step-up is cleared, an allowance granted (a share of each day budget, and
  * a fresh hour), a strike left, the card-less history behind the shares
  * forgotten (new evidence is needed to ask again), and for step_up_grace_s
@@ -311,14 +315,17 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
  * account is suspended, nothing happens: a second factor nobody asked for
  * buys nothing.
  */
-void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms);
+void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms,
+                        int32_t utc_offset_min);
 
 /*
- * An operator reinstated the account at t_ms: not suspended, no strikes,
+ * An operator reinstated the account at t_ms (local time UTC +
+ * utc_offset_min): not suspended, no strikes,
  * no pending step-up, enumeration counters and recent NIRs forgotten; its
  * baselines and the patients it saw are kept.
  */
-void guard_reinstate(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms);
+void guard_reinstate(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms,
+                     int32_t utc_offset_min);
 
 static inline bool guard_is_suspended(const struct guard_account *a)
 {

@@ -1,7 +1,14 @@
 /*
- * log.h - structured logs: one JSON object a line on stderr.
+ * log.h - structured logs: one JSON object a line.
  *
  *     log_event(LOG_INFO, "login.ok", LI("pro", id), LS("ip", ip));
+ *
+ * gives  <6>{"ts":"2026-12-02T06:11:40.123Z","level":"info","event":"login.ok","pro":3,...}
+ *
+ * "ts" is RFC 3339 in UTC with milliseconds. On stderr each line starts with
+ * its syslog priority in angle brackets (<3> error, <4> warn, <6> info, <7>
+ * debug), which journald reads as the line's priority and strips
+ * (sd-daemon(3)); in a log file (log_open) lines are plain JSON.
  *
  * Never pass personal data (NIR, names, addresses, tokens, passwords): log
  * pseudonymous ids. Thread-safe (one write(2) per line).
@@ -11,6 +18,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "core/err.h"
 
 enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 
@@ -28,6 +37,12 @@ struct log_kv {
 void log_set_level(enum log_level l);
 void log_init_from_env(void);
 int log_enabled(enum log_level l);
+/* Write to path (appended, created 0600) instead of stderr. 0, VG_EIO, VG_ETOOBIG. */
+VG_MUST_USE int log_open(const char *path);
+/* Open the file again (after logrotate moved it; SIGHUP): 0, or VG_EIO (the old one is kept). */
+VG_MUST_USE int log_reopen(void);
+/* Back to stderr. */
+void log_close(void);
 void log_event_(enum log_level l, const char *event, const struct log_kv *kv, size_t n);
 
 #define log_event(lvl, ev, ...)                                                    \

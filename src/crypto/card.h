@@ -17,6 +17,7 @@
 #define CARD_MASTER_LEN 32
 #define CARD_PROOF_WINDOW 300 /* seconds either side of the server clock */
 #define CARD_PROOF_MAX 128    /* longest header value accepted */
+#define CARD_NONCE_LEN 16
 
 /* Derive the card keypair for a canonical NIR (15 characters). sk may be NULL. */
 void card_keypair(const uint8_t master[CARD_MASTER_LEN], const char nir15[15],
@@ -24,15 +25,23 @@ void card_keypair(const uint8_t master[CARD_MASTER_LEN], const char nir15[15],
 
 /*
  * The card-presence proof (DESIGN.md): header "Vigie-Card-Proof:
- * v1.<unix_time>.<base64url(signature)>", the Ed25519 signature by the
- * patient's card key over "vigie-card-proof-v1\n<rpps>\n<nir>\n<unix_time>\n".
+ * v2.<unix_time>.<base64url(nonce)>.<base64url(signature)>", the Ed25519
+ * signature by the patient's card key over
+ * "vigie-card-proof-v2\n<rpps>\n<nir>\n<unix_time>\n<base64url(nonce)>\n"
+ * with a random 16-byte nonce: two proofs made in the same second differ,
+ * so each of two honest lookups has its own (v1, without a nonce, made the
+ * same bytes and the second was refused as a replay; it is refused now).
  */
 struct card_proof {
 	int64_t t;
+	uint8_t nonce[CARD_NONCE_LEN];
 	uint8_t sig[64];
 };
 
-/* Parse an untrusted header value (len bytes): canonical decimal time, unpadded base64url. */
+/*
+ * Parse an untrusted header value (len bytes): "v2.", canonical decimal
+ * time, unpadded base64url only. 0 or VG_EINVAL.
+ */
 VG_MUST_USE int card_proof_parse(const char *s, size_t len, struct card_proof *out);
 
 /*
@@ -44,8 +53,11 @@ VG_MUST_USE int card_proof_parse(const char *s, size_t len, struct card_proof *o
 VG_MUST_USE int card_proof_verify(const struct card_proof *p, const char *rpps,
                                   const char nir15[15], const uint8_t pk[32], int64_t now);
 
-/* Make a proof (simulation, tests): the header value into buf (CARD_PROOF_MAX). */
+/*
+ * Make a proof (simulation, demos, tests): the header value into buf
+ * (CARD_PROOF_MAX). nonce: CARD_NONCE_LEN bytes, or NULL for fresh random ones.
+ */
 VG_MUST_USE int card_proof_make(const uint8_t sk[64], const char *rpps, const char nir15[15],
-                                int64_t t, char *buf, size_t cap);
+                                int64_t t, const uint8_t *nonce, char *buf, size_t cap);
 
 #endif

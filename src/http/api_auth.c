@@ -245,7 +245,7 @@ static void note_client(struct req *r, const struct store_pro *p, int64_t now)
 
 		if (len < sizeof(detail)) {
 			memcpy(detail, s, len + 1);
-			notice_add(r->v, p->id, "new_client", detail);
+			notice_add(r->v, p->id, now, "new_client", detail);
 		}
 		free(s);
 	} else {
@@ -261,7 +261,7 @@ static void login_work(void *arg)
 	struct login_req lr;
 	struct store_pro p;
 	const char *why = NULL;
-	int64_t now = now_unix(), wait, step = 0;
+	int64_t now = r->now_ms / 1000, wait, step = 0;
 	enum MHD_Result res;
 	int rc;
 
@@ -390,21 +390,21 @@ const char *req_bearer(struct req *r, size_t *len)
 
 /*
  * A professional's directory data by id (RPPS for access records, profession
- * and department for the guard, role): a small per-thread cache in front of
- * the store. RPPS, profession and department never change; the role is
- * re-read after a minute.
+ * and department for the guard, role, opening hours): a small per-thread
+ * cache in front of the store. RPPS, profession and department never
+ * change; the role and the hours are re-read after a minute.
  */
 struct pro_info {
 	int64_t id, read_at;
 	char rpps[12], dept[4];
-	int kind, role;
+	int kind, role, hours_set;
+	struct hours hours;
 };
 
-static int pro_info(struct vigie *v, int64_t pro_id, struct pro_info *out)
+static int pro_info(struct vigie *v, int64_t pro_id, int64_t now, struct pro_info *out)
 {
 	static __thread struct pro_info cache[64];
 	struct pro_info *c = &cache[(uint64_t)pro_id % 64];
-	int64_t now = now_unix();
 	struct store_pro p;
 	int rc;
 
@@ -414,7 +414,8 @@ static int pro_info(struct vigie *v, int64_t pro_id, struct pro_info *out)
 	}
 	if ((rc = store_pro_get_id(v->store, pro_id, &p)) != 0)
 		return rc;
-	*c = (struct pro_info){ .id = pro_id, .read_at = now, .kind = p.kind, .role = p.role };
+	*c = (struct pro_info){ .id = pro_id, .read_at = now, .kind = p.kind, .role = p.role,
+	                        .hours_set = p.hours_set, .hours = p.hours };
 	memcpy(c->rpps, p.rpps, sizeof(c->rpps));
 	memcpy(c->dept, p.dept, sizeof(c->dept));
 	sodium_memzero(&p, sizeof(p)); /* the password hash and sealed TOTP secret */
@@ -433,7 +434,7 @@ int auth_session(struct req *r, struct sessions *ss, enum MHD_Result *res)
 		*res = reply_unauthorized(r, req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) != NULL);
 		return -1;
 	}
-	rc = sessions_check(ss, tok, len, now_unix(), &id, r->session_ip);
+	rc = sessions_check(ss, tok, len, r->now_ms / 1000, &id, r->session_ip);
 	if (rc == VG_EDENIED) {
 		*res = reply_unauthorized(r, 1);
 		return -1;
@@ -453,7 +454,7 @@ int auth_require(struct req *r, enum MHD_Result *res)
 
 	if (auth_session(r, r->v->sessions, res) != 0)
 		return -1;
-	if (pro_info(r->v, r->pro_id, &pi) != 0) {
+	if (pro_info(r->v, r->pro_id, r->now_ms / 1000, &pi) != 0) {
 		*res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "the service is busy; try again");
 		return -1;
@@ -462,6 +463,8 @@ int auth_require(struct req *r, enum MHD_Result *res)
 	memcpy(r->pro_dept, pi.dept, sizeof(r->pro_dept));
 	r->pro_kind = pi.kind;
 	r->role = pi.role;
+	r->pro_hours_set = pi.hours_set;
+	r->pro_hours = pi.hours;
 	return 0;
 }
 
@@ -531,7 +534,7 @@ enum MHD_Result api_step_up(struct req *r)
 	struct login_req lr = { 0 };
 	struct store_pro p;
 	const char *why = NULL;
-	int64_t now = now_unix(), step = 0;
+	int64_t now = r->now_ms / 1000, step = 0;
 	enum MHD_Result res;
 	int ok = 0, rc, pending;
 
@@ -571,7 +574,7 @@ enum MHD_Result api_step_up(struct req *r)
 		                         "Bearer realm=\"vigie\", "
 		                         "error=\"insufficient_user_authentication\"");
 	}
-	pending = guardian_step_up(v->guardian, r->pro_id, now * 1000);
+	pending = guardian_step_up(v->guardian, r->pro_id, r->now_ms);
 	if (pending)
 		atomic_fetch_add(&v->metrics.guard_step_ups_done, 1);
 	log_event(LOG_INFO, "step_up.ok", LI("pro", r->pro_id), LI("was_asked", pending));

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <sodium.h>
 
+#include "core/civil.h"
 #include "core/fhir.h"
 #include "core/guard.h"
 #include "core/log.h"
@@ -112,11 +113,8 @@ static int parse_query(struct req *r, struct qargs *q, struct qfail *f)
 static void access_of(struct req *r, const char *asked, const char *route, int status, int n,
                       const char *fields, const char *decision, struct access_rec *a)
 {
-	struct timespec ts;
-
 	memset(a, 0, sizeof(*a));
-	clock_gettime(CLOCK_REALTIME, &ts);
-	a->t_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	a->t_ms = r->now_ms;
 	a->pro_id = r->pro_id;
 	memcpy(a->rpps, r->rpps, sizeof(a->rpps));
 	vault_blind(r->v->vault, VAULT_D_ACCESS, asked, strnlen(asked, 64), a->patient);
@@ -203,7 +201,7 @@ enum proof { PROOF_NONE, PROOF_OK, PROOF_BAD };
 static enum proof card_check(struct req *r, const char *nir15, uint8_t pks[][32], size_t n)
 {
 	const char *h = req_header(r, "Vigie-Card-Proof");
-	int64_t now = now_unix();
+	int64_t now = r->now_ms / 1000;
 	struct card_proof p;
 	uint8_t id[16];
 
@@ -248,10 +246,10 @@ static void reason_names(uint32_t bits, char *out, size_t cap)
  * for the operators (log, metrics, /admin/alerts) and a notice for the
  * professional. The store's flag makes it outlive a restart.
  */
-static void suspend_account(struct req *r, const struct guard_result *g, int64_t t_ms)
+static void suspend_account(struct req *r, const struct guard_result *g)
 {
 	struct vigie *v = r->v;
-	struct guardian_alert al = { .t_ms = t_ms, .pro_id = r->pro_id, .score = g->score,
+	struct guardian_alert al = { .t_ms = r->now_ms, .pro_id = r->pro_id, .score = g->score,
 	                             .reasons = g->reasons };
 	char reasons[512], detail[640];
 
@@ -268,8 +266,8 @@ static void suspend_account(struct req *r, const struct guard_result *g, int64_t
 	          LS("rpps", r->rpps), LI("score", g->score), LS("reasons", reasons),
 	          LS("ip", r->ip));
 	snprintf(detail, sizeof(detail), "{\"t\":%lld,\"reasons\":\"%s\"}",
-	         (long long)(t_ms / 1000), reasons);
-	notice_add(v, r->pro_id, "suspended", detail);
+	         (long long)(r->now_ms / 1000), reasons);
+	notice_add(v, r->pro_id, r->now_ms / 1000, "suspended", detail);
 }
 
 /*
@@ -280,14 +278,13 @@ static void suspend_account(struct req *r, const struct guard_result *g, int64_t
 static struct guard_result judge(struct req *r, const char *nir, size_t nir_len, int key_valid,
                                  const struct fhir_person *p, size_t np, int card)
 {
-	struct timespec ts;
-	struct guard_event e = { .nir = nir, .nir_len = nir_len, .key_valid = key_valid,
+	struct guard_event e = { .t_ms = r->now_ms,
+	                         .utc_offset_min = civil_paris_offset_min(r->now_ms / 1000),
+	                         .nir = nir, .nir_len = nir_len, .key_valid = key_valid,
 	                         .found = np > 0, .card = card, .profession = r->pro_kind,
-	                         .ip = r->ip };
+	                         .hours = r->pro_hours_set ? &r->pro_hours : NULL, .ip = r->ip };
 	struct guard_result g;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	e.t_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	e.ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
 	e.token_moved = r->session_ip[0] && strcmp(r->session_ip, r->ip) != 0;
 	for (size_t i = 0; i < np; i++)
@@ -303,7 +300,7 @@ static struct guard_result judge(struct req *r, const char *nir, size_t nir_len,
 		return g;
 	}
 	if (g.suspended_now)
-		suspend_account(r, &g, e.t_ms);
+		suspend_account(r, &g);
 	return g;
 }
 
@@ -486,7 +483,7 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 	size_t np = 0, nmatch = 0;
 	char id[33], created[32];
 	uint8_t rnd[16];
-	time_t t = time(NULL);
+	time_t t = (time_t)(r->now_ms / 1000);
 	struct tm tm;
 	struct jw w;
 	struct access_rec a;

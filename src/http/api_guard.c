@@ -22,9 +22,10 @@
 #define NOTICES_MAX 50
 #define SUSPENDED_MAX 200
 
-void notice_add(struct vigie *v, int64_t pro_id, const char *kind, const char *detail_json)
+void notice_add(struct vigie *v, int64_t pro_id, int64_t t_s, const char *kind,
+                const char *detail_json)
 {
-	struct store_notice x = { .pro_id = pro_id, .t = now_unix() };
+	struct store_notice x = { .pro_id = pro_id, .t = t_s };
 	size_t len = strlen(detail_json);
 
 	snprintf(x.kind, sizeof(x.kind), "%s", kind);
@@ -181,7 +182,7 @@ enum MHD_Result api_admin_reinstate(struct req *r)
 	char rpps[12], body[96];
 	struct store_pro p;
 	enum MHD_Result res;
-	int64_t now = now_unix();
+	int64_t now = r->now_ms / 1000;
 	int rc;
 
 	if (auth_require_operator(r, &res) != 0)
@@ -206,13 +207,13 @@ enum MHD_Result api_admin_reinstate(struct req *r)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "the service is busy; try again");
 	}
-	guardian_reinstate(v->guardian, p.id, now * 1000);
-	guardian_alert_lifted(v->guardian, p.id, now * 1000, r->pro_id);
+	guardian_reinstate(v->guardian, p.id, r->now_ms);
+	guardian_alert_lifted(v->guardian, p.id, r->now_ms, r->pro_id);
 	atomic_fetch_add(&v->metrics.guard_reinstated, 1);
 	log_event(LOG_WARN, "guard.reinstated", LI("pro", p.id), LS("rpps", p.rpps),
 	          LI("operator", r->pro_id));
 	snprintf(body, sizeof(body), "{\"t\":%lld}", (long long)now);
-	notice_add(v, p.id, "reinstated", body);
+	notice_add(v, p.id, now, "reinstated", body);
 	snprintf(body, sizeof(body), "{\"status\":\"reinstated\",\"rpps\":\"%s\"}", p.rpps);
 	sodium_memzero(&p, sizeof(p));
 	return reply_text(r, MHD_HTTP_OK, "application/json", body);

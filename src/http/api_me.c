@@ -126,7 +126,7 @@ static void ilogin_work(void *arg)
 	struct store_account acc[ACCOUNTS_PER_LOGIN];
 	uint8_t bidx[VAULT_BIDX];
 	const char *why = NULL;
-	int64_t now = now_unix(), wait;
+	int64_t now = r->now_ms / 1000, wait;
 	size_t n = 0, ok = SIZE_MAX;
 	int by_email = 0, rc;
 	enum MHD_Result res;

@@ -16,7 +16,7 @@ enum MHD_Result api_healthz(struct req *r)
 	jw_obj(&w);
 	jw_kstr(&w, "status", "ok");
 	jw_kstr(&w, "version", VIGIE_VERSION);
-	jw_kint(&w, "uptime_s", now_unix() - r->v->started);
+	jw_kint(&w, "uptime_s", r->now_ms / 1000 - r->v->started);
 	jw_end(&w);
 	return reply_json(r, MHD_HTTP_OK, "application/json", &w);
 }

@@ -12,6 +12,8 @@
  */
 #include "http/guardian.h"
 
+#include "core/civil.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -41,7 +43,7 @@ struct shard {
 };
 
 struct guardian {
-	struct guard_cfg cfg[2]; /* winter (UTC+1) and summer (UTC+2) */
+	struct guard_cfg cfg;
 	struct shard shard[SHARDS];
 	pthread_mutex_t alock;
 	struct guardian_alert alerts[GUARDIAN_ALERTS];
@@ -73,10 +75,7 @@ int guardian_new(const uint8_t key[GUARD_KEY_BYTES], struct guardian **out)
 	*out = NULL;
 	if (!g)
 		return VG_ENOMEM;
-	guard_cfg_init(&g->cfg[0], key);
-	guard_cfg_init(&g->cfg[1], key);
-	g->cfg[0].utc_offset_min = 60;
-	g->cfg[1].utc_offset_min = 120;
+	guard_cfg_init(&g->cfg, key);
 	pthread_mutex_init(&g->alock, NULL);
 	for (int i = 0; i < SHARDS; i++) {
 		struct shard *s = &g->shard[i];
@@ -113,47 +112,8 @@ void guardian_free(struct guardian *g)
 		pthread_mutex_destroy(&s->plock);
 	}
 	pthread_mutex_destroy(&g->alock);
-	sodium_memzero(g->cfg, sizeof(g->cfg));
+	sodium_memzero(&g->cfg, sizeof(g->cfg));
 	free(g);
-}
-
-/* Days since 1970-01-01 of a civil date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The last Sunday of month m of year y, 01:00 UTC, in unix seconds (EU summer time rule). */
-static int64_t last_sunday_1h(int64_t y, int m)
-{
-	int64_t d = days_from_civil(y, m, 31); /* March and October have 31 days */
-	int64_t wd = ((d % 7) + 7 + 4) % 7;    /* 1970-01-01 was a Thursday: 0 = Sunday */
-
-	return (d - wd) * 86400 + 3600;
-}
-
-int32_t guardian_paris_offset(int64_t t_ms)
-{
-	int64_t t = t_ms / 1000, days = t / 86400 - (t % 86400 < 0);
-	/* The civil year of t (days_from_civil's inverse, year only). */
-	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-	int64_t y = yoe + era * 400 + (mp >= 10);
-
-	return t >= last_sunday_1h(y, 3) && t < last_sunday_1h(y, 10) ? 120 : 60;
-}
-
-static const struct guard_cfg *cfg_at(const struct guardian *g, int64_t t_ms)
-{
-	return &g->cfg[guardian_paris_offset(t_ms) == 120];
 }
 
 static int grow(struct shard *s)
@@ -215,7 +175,7 @@ struct guard_result guardian_decide(struct guardian *g, int64_t pro_id,
 	pthread_mutex_lock(&s->lock);
 	a = account(s, pro_id, 1);
 	if (a) {
-		res = guard_decide(cfg_at(g, e->t_ms), a, e);
+		res = guard_decide(&g->cfg, a, e);
 	} else {
 		/* No memory to judge: refuse rather than let lookups through unjudged. */
 		res = (struct guard_result){ .decision = GUARD_THROTTLE };
@@ -236,7 +196,7 @@ int guardian_step_up(struct guardian *g, int64_t pro_id, int64_t t_ms)
 	a = account(s, pro_id, 0);
 	if (a && guard_step_up_is_pending(a) && !guard_is_suspended(a)) {
 		pending = 1;
-		guard_step_up_done(cfg_at(g, t_ms), a, t_ms);
+		guard_step_up_done(&g->cfg, a, t_ms, civil_paris_offset_min(t_ms / 1000));
 	}
 	pthread_mutex_unlock(&s->lock);
 	return pending;
@@ -263,7 +223,7 @@ void guardian_reinstate(struct guardian *g, int64_t pro_id, int64_t t_ms)
 	pthread_mutex_lock(&s->lock);
 	a = account(s, pro_id, 0);
 	if (a)
-		guard_reinstate(cfg_at(g, t_ms), a, t_ms);
+		guard_reinstate(&g->cfg, a, t_ms, civil_paris_offset_min(t_ms / 1000));
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -31,14 +31,14 @@ struct guardian;
 VG_MUST_USE int guardian_new(const uint8_t key[GUARD_KEY_BYTES], struct guardian **out);
 void guardian_free(struct guardian *g);
 
-/* Minutes east of UTC in Europe/Paris at t_ms (60, or 120 in summer time). Pure. */
-int32_t guardian_paris_offset(int64_t t_ms);
-
 /* Decide on one lookup of pro_id (see guard_decide). Never fails (VG_ENOMEM: suspends). */
 struct guard_result guardian_decide(struct guardian *g, int64_t pro_id,
                                     const struct guard_event *e);
 
-/* A fresh TOTP was given: 1 if a step-up was pending (now satisfied), 0 if none was. */
+/*
+ * A fresh TOTP was given at t_ms: 1 if a step-up was pending (now satisfied),
+ * 0 if none was. The node's local time is Europe/Paris (core/civil.h).
+ */
 int guardian_step_up(struct guardian *g, int64_t pro_id, int64_t t_ms);
 
 /* 1 if a step-up is pending for pro_id. */

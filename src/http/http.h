@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "core/err.h"
+#include "core/hours.h"
 #include "core/jw.h"
 #include "crypto/vault.h"
 #include "store/store.h"
@@ -44,6 +45,8 @@ struct vigie_cfg {
 	int guard_observe;          /* the guard decides and journals but does not act */
 	unsigned login_sources_max; /* distinct failing addresses on one account before a lock */
 	unsigned login_accounts_max;/* distinct accounts failing from one address: then blocked */
+	int64_t clock_offset_s;     /* the service clock runs this far ahead of the system's
+	                               (tests and demos that need a given hour; 0 in service) */
 };
 
 /* Defaults for every field. */
@@ -90,6 +93,7 @@ struct req {
 	enum route route;
 	char ip[46];
 	int64_t t0_ns;           /* monotonic start */
+	int64_t now_ms;          /* the service clock when the request arrived: its one "now" */
 	char *body;              /* owned, NUL-terminated, at most cfg.body_max bytes */
 	size_t body_len;
 	int too_big;             /* the body went over cfg.body_max */
@@ -111,6 +115,8 @@ struct req {
 	int pro_kind;            /* enum pro_kind, set with pro_id */
 	int role;                /* enum pro_role, set with pro_id */
 	char pro_dept[4];        /* the practice's department, set with pro_id */
+	struct hours pro_hours;  /* the practice's opening hours and rota, set with pro_id */
+	int pro_hours_set;       /* 0: unknown (the guard uses the profession's usual hours) */
 	char session_ip[46];     /* the address the bearer token was issued to */
 	const char *xh_name;     /* one more response header (static name), or NULL */
 	char xh_value[192];
@@ -128,9 +134,14 @@ VG_MUST_USE int vigie_start(struct vigie *v, const char *base_url);
 /* Stop accepting, finish requests in flight, stop threads. */
 void vigie_stop(struct vigie *v);
 
-/* Monotonic and wall clocks. */
+/* The monotonic clock (durations only). */
 int64_t now_ns(void);
-int64_t now_unix(void);
+/*
+ * The service clock, unix milliseconds: the system clock plus
+ * cfg.clock_offset_s. Every decision reads it once per request (r->now_ms)
+ * and passes it down; nothing below the shell reads a clock.
+ */
+int64_t vigie_now_ms(const struct vigie *v);
 
 /* Replies: each queues exactly one response and sets r->status. Return MHD_YES/MHD_NO. */
 enum MHD_Result reply_json(struct req *r, int status, const char *ctype, struct jw *w);
@@ -212,7 +223,8 @@ VG_MUST_USE int reinstate_parse(const char *body, size_t len, char rpps[12], con
  * sends them): kind "new_client", "suspended", ...; detail is JSON, sealed
  * before it is stored. Best effort: a failure is logged.
  */
-void notice_add(struct vigie *v, int64_t pro_id, const char *kind, const char *detail_json);
+void notice_add(struct vigie *v, int64_t pro_id, int64_t t_s, const char *kind,
+                const char *detail_json);
 
 /* The login body, parsed from untrusted JSON (exposed for the fuzzer). */
 struct login_req {

@@ -69,9 +69,12 @@ int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int64_t now_unix(void)
+int64_t vigie_now_ms(const struct vigie *v)
 {
-	return (int64_t)time(NULL);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + v->cfg.clock_offset_s * 1000;
 }
 
 const char *req_header(struct req *r, const char *name)
@@ -262,6 +265,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->method = method;
 		r->url = url;
 		r->t0_ns = now_ns();
+		r->now_ms = vigie_now_ms(v);
 		client_ip(conn, r->ip);
 		*req_cls = r;
 		check_headers(r);
@@ -386,7 +390,7 @@ int vigie_start(struct vigie *v, const char *base_url)
 		close(fd);
 		return VG_ETOOBIG;
 	}
-	v->started = now_unix();
+	v->started = vigie_now_ms(v) / 1000;
 	if (workers_new(v->cfg.login_parallel, 256, &v->workers) != 0) {
 		close(fd);
 		return VG_EIO;

@@ -44,6 +44,8 @@
 
 #include <sodium.h>
 
+#include "core/civil.h"
+#include "core/hours.h"
 #include "core/iban.h"
 #include "core/nir.h"
 #include "core/record.h"
@@ -104,32 +106,17 @@ struct pro_seed {
 
 /* ----------------------------------------------------------------- dates -- */
 
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
 static int64_t days_from_civil(int y, int m, int d)
 {
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return civil_days(y, m, d);
 }
 
 static void civil_from_days(int64_t z, int *y, int *m, int *d)
 {
-	int64_t era, doe, yoe, doy, mp;
+	int64_t yy;
 
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
+	civil_date(z, &yy, m, d);
+	*y = (int)yy;
 }
 
 /* "YYYY-MM-DD" of a day number (years 1000..9999). */
@@ -1038,11 +1025,86 @@ static int pro_kind(struct rng *r)
 	       x < 95 ? PRO_LAB : PRO_HOSPITAL;
 }
 
+/* "HH:MM" of half hour k. */
+static void hhmm(int k, char out[6])
+{
+	out[0] = (char)('0' + (k / 2) / 10 % 10);
+	out[1] = (char)('0' + (k / 2) % 10);
+	out[2] = ':';
+	out[3] = k % 2 ? '3' : '0';
+	out[4] = '0';
+	out[5] = '\0';
+}
+
+/*
+ * Opening hours and rota as practices keep them (from r, its own stream):
+ * pharmacies Monday to Saturday from 8:30-9:00 to 19:00-20:00, a third
+ * closing for lunch, a few open Sunday morning, and each on the rota of its
+ * sector one night in 7 to 28 (pharmacie de garde); GPs and specialists on
+ * weekdays, with a lunch break for most and a Saturday morning for some;
+ * laboratories from 7:00 on weekdays and Saturday mornings; hospitals day and
+ * night.
+ */
+static void gen_hours(struct rng *r, int kind, struct hours *h)
+{
+	char spec[HOURS_TEXT_MAX], a[6], b[6], c[6], d[6];
+	const char *why;
+	int open, close;
+
+	memset(h, 0, sizeof(*h));
+	switch (kind) {
+	case PRO_PHARMACIST:
+		open = 17 + (int)rng_below(r, 2);  /* 08:30 or 09:00 */
+		close = 38 + (int)rng_below(r, 3); /* 19:00 to 20:00 */
+		hhmm(open, a);
+		hhmm(close, b);
+		if (chance(r, 330))
+			snprintf(spec, sizeof(spec), "Mo-Fr %s-12:30,14:00-%s; Sa %s-12:30,14:00-19:00",
+			         a, b, a);
+		else
+			snprintf(spec, sizeof(spec), "Mo-Fr %s-%s; Sa %s-%s", a, b, a,
+			         chance(r, 500) ? "19:00" : "12:30");
+		if (chance(r, 80))
+			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "; Su 09:00-12:30");
+		hours_set_rota(h, (int64_t)rng_below(r, 28), 7 + (unsigned)rng_below(r, 22));
+		break;
+	case PRO_GP:
+	case PRO_SPECIALIST:
+		open = (kind == PRO_GP ? 16 : 17) + (int)rng_below(r, 2);
+		close = (kind == PRO_GP ? 37 : 35) + (int)rng_below(r, 3);
+		hhmm(open, a);
+		hhmm(close, b);
+		hhmm(24 + (int)rng_below(r, 2), c); /* lunch from 12:00 or 12:30 */
+		hhmm(27 + (int)rng_below(r, 2), d); /* to 13:30 or 14:00 */
+		if (chance(r, 700))
+			snprintf(spec, sizeof(spec), "Mo-Fr %s-%s,%s-%s", a, c, d, b);
+		else
+			snprintf(spec, sizeof(spec), "Mo-Fr %s-%s", a, b);
+		if (chance(r, kind == PRO_GP ? 400 : 150))
+			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "; Sa 09:00-12:00");
+		break;
+	case PRO_LAB:
+		snprintf(spec, sizeof(spec), "Mo-Fr 07:00-%s; Sa 07:30-12:00",
+		         chance(r, 500) ? "18:00" : "19:00");
+		break;
+	default:
+		snprintf(spec, sizeof(spec), "24/7");
+		break;
+	}
+	if (hours_parse(spec, strlen(spec), h, &why) != 0)
+		abort(); /* built above from valid pieces */
+}
+
 /* Directory data (deterministic) and credentials (random) of the professionals. */
-static int gen_pros(struct rng *r, const struct vault *v, struct pro_seed *pros, uint32_t n)
+static int gen_pros(uint64_t seed, const struct vault *v, struct pro_seed *pros, uint32_t n)
 {
 	struct u64set rpps;
+	struct rng rr, rh, *r = &rr;
 	int rc = u64set_init(&rpps, 1024);
+
+	/* Hours have a stream of their own: the directory does not depend on them. */
+	rng_init(&rr, seed ^ 0x70726f66657373ULL);
+	rng_init(&rh, seed ^ 0x686f757273ULL);
 
 	if (rc != 0)
 		return rc;
@@ -1082,6 +1144,8 @@ static int gen_pros(struct rng *r, const struct vault *v, struct pro_seed *pros,
 		}
 		p->rpps[10] = (char)check;
 		p->rpps[11] = '\0';
+		gen_hours(&rh, p->kind, &p->hours);
+		p->hours_set = 1;
 
 		if (!v)
 			continue; /* seed_generate: directory data only */
@@ -1222,13 +1286,26 @@ static int write_pros_tsv(const char *path, const struct pro_seed *pros, uint32_
 
 	if (!f)
 		return VG_EIO;
-	fputs("rpps\tpassword\ttotp_secret\tkind\tfamily\tgiven\tdept\tcity\n", f);
+	fputs("rpps\tpassword\ttotp_secret\tkind\tfamily\tgiven\tdept\tcity\thours\t"
+	      "on_call_every\ton_call_night\n", f);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct store_pro *p = &pros[i].p;
+		char hours[HOURS_TEXT_MAX], night[11] = "-";
 
+		if (hours_format(&p->hours, hours, sizeof(hours)) != 0)
+			snprintf(hours, sizeof(hours), "-");
+		/* A night of the rota (the first from the reference date): the others follow. */
+		if (p->hours.rota_every) {
+			int64_t d = days_from_civil(SEED_REF_Y, 1, 1);
+
+			while (!hours_on_call_night(&p->hours, d))
+				d++;
+			fmt_date(d, night);
+		}
 		totp_base32(pros[i].totp, b32);
-		fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p->rpps, pros[i].password, b32,
-		        KIND_WORD[p->kind], p->family, p->given, p->dept, p->city);
+		fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%u\t%s\n", p->rpps,
+		        pros[i].password, b32, KIND_WORD[p->kind], p->family, p->given, p->dept,
+		        p->city, hours, (unsigned)p->hours.rota_every, night);
 	}
 	sodium_memzero(b32, sizeof(b32));
 	return close_file(f);
@@ -1410,7 +1487,6 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 	struct gen g;
 	struct hasher h;
 	struct sampler smp;
-	struct rng rpro;
 	struct progress pr;
 	FILE *sample = NULL, *honey = NULL;
 	int64_t count = 0;
@@ -1451,9 +1527,8 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 	made_cards = 1;
 
 	/* Separate streams: the people do not depend on how many professionals were drawn. */
-	rng_init(&rpro, o->seed ^ 0x70726f66657373ULL);
 	rng_init(&g.r, o->seed ^ 0x696e7375726564ULL);
-	rc = gen_pros(&rpro, v, pros, o->n_pros);
+	rc = gen_pros(o->seed, v, pros, o->n_pros);
 	if (rc != 0)
 		goto out;
 	hasher_start(&h, pros, o->n_pros);
@@ -1535,7 +1610,6 @@ int seed_generate(const struct seed_opts *o, const struct seed_sink *sink)
 {
 	struct pro_seed *pros = NULL;
 	struct person house[HOUSE_MAX];
-	struct rng rpro;
 	struct gen g;
 	int rc;
 
@@ -1546,9 +1620,8 @@ int seed_generate(const struct seed_opts *o, const struct seed_sink *sink)
 	if (o->n_pros && !pros)
 		return VG_ENOMEM;
 	/* The same streams, salt and order as seed_run: the same people. */
-	rng_init(&rpro, o->seed ^ 0x70726f66657373ULL);
 	rng_init(&g.r, o->seed ^ 0x696e7375726564ULL);
-	rc = gen_pros(&rpro, NULL, pros, o->n_pros);
+	rc = gen_pros(o->seed, NULL, pros, o->n_pros);
 	if (rc != 0)
 		goto out;
 	for (uint32_t i = 0; i < o->n_pros && rc == 0 && sink->pro; i++)

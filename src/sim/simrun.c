@@ -6,14 +6,16 @@
  * `vigie seed` with the same sizes and seed), about 1 % of households
  * honeytokens.
  *
- * Legitimate traffic, 30 days from Monday 2026-01-05 (Europe/Paris, winter:
- * UTC+1). Each professional has a patientele: 80 % from its department, 17 %
- * from neighbouring ones, 3 % from anywhere; never a honeytoken. Per open
- * day it checks rights for a number of patients around its profession's
- * mean (pharmacist 90, GP 30, specialist 25, lab 70, hospital 200; x0.7 to
- * x1.3), at uniform times within its opening hours (pharmacy Mon-Sat 9-19,
- * GP and specialist Mon-Fri 8-19 / 9-18, lab Mon-Sat 7-13, hospital every
- * day 0-24); 40 % of visits are patients seen in its last 64, 2 % are
+ * Legitimate traffic, 30 days from Monday 2026-01-05 (Europe/Paris time,
+ * core/civil.h). Each professional has a patientele: 80 % from its
+ * department, 17 % from neighbouring ones, 3 % from anywhere; never a
+ * honeytoken. Per open day it checks rights for a number of patients around
+ * its profession's mean (pharmacist 90, GP 30, specialist 25, lab 70,
+ * hospital 200; x0.7 to x1.3), at uniform times within its own opening
+ * hours (seed.c's: pharmacies Monday to Saturday, GPs and specialists on
+ * weekdays, laboratories from 7:00, hospitals day and night), and a
+ * pharmacy on its rota night checks 2 to 7 more between 19:00 and 09:00
+ * (pharmacie de garde); 40 % of visits are patients seen in its last 64, 2 % are
  * travelling patients from anywhere. The card is present for 88 % of visits
  * (pharmacist), 83 % (GP), 84 % (specialist), 89 % (lab), 80 % (hospital),
  * and on 0.4 % of days the card reader is broken: no card all day. One
@@ -36,7 +38,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/civil.h"
 #include "core/guard.h"
+#include "core/hours.h"
 #include "core/nir.h"
 #include "core/rng.h"
 #include "http/throttle.h"
@@ -66,6 +70,7 @@ struct spro {
 	int attacked;            /* an attacker holds this account */
 	int64_t attack_ms;       /* from then on */
 	int64_t reinstate_day;   /* legit suspension: lifted on that day (-1: none) */
+	struct hours hours;      /* its opening hours and rota (from the seed) */
 	struct guard_account g;
 };
 
@@ -168,6 +173,10 @@ static int on_pro(void *ctx, const struct store_pro *p)
 	x->kind = (uint8_t)p->kind;
 	x->dept = (int16_t)popdata_dept_index(p->dept);
 	x->reinstate_day = -1;
+	if (p->hours_set)
+		x->hours = p->hours;
+	else
+		hours_always(&x->hours);
 	guard_account_init(&x->g);
 	return 0;
 }
@@ -226,8 +235,6 @@ static uint32_t pick_in(struct sim *s, struct rng *r, int d)
 static const uint32_t PATIENTELE[GUARD_PROFESSIONS] = { 1500, 1500, 1000, 2000, 2500, 6000 };
 static const uint32_t DAILY[GUARD_PROFESSIONS] = { 90, 90, 30, 25, 70, 200 };
 static const uint32_t CARD_PCT[GUARD_PROFESSIONS] = { 88, 88, 83, 84, 89, 80 };
-static const uint8_t OPEN_H[GUARD_PROFESSIONS] = { 9, 9, 8, 9, 7, 0 };
-static const uint8_t CLOSE_H[GUARD_PROFESSIONS] = { 19, 19, 19, 18, 13, 24 };
 
 static int patientele(struct sim *s)
 {
@@ -267,8 +274,10 @@ static struct guard_result lookup(struct sim *s, struct spro *p, const char *nir
                                   int64_t *who)
 {
 	struct nir n;
-	struct guard_event e = { .t_ms = t_ms, .profession = p->kind, .nir = nir, .nir_len = NIR_LEN,
-	                         .card = card, .token_moved = moved, .ip = ip, .ua = ua };
+	struct guard_event e = { .t_ms = t_ms, .utc_offset_min = civil_paris_offset_min(t_ms / 1000),
+	                         .profession = p->kind, .nir = nir, .nir_len = NIR_LEN,
+	                         .card = card, .token_moved = moved, .hours = &p->hours,
+	                         .ip = ip, .ua = ua };
 
 	e.key_valid = nir_parse(nir, NIR_LEN, &n, NULL) == 0;
 	*who = e.key_valid ? nir_find(s, nir) : -1;
@@ -289,13 +298,23 @@ static int cmp_ev(const void *a, const void *b)
 	return x->t_ms < y->t_ms ? -1 : x->t_ms > y->t_ms ? 1 : x->pro < y->pro ? -1 : x->pro > y->pro;
 }
 
-static int open_on(int kind, int weekday)
+/* Unix ms of local time local_ms (ms since the local midnight of sim day d), Europe/Paris. */
+static int64_t at_local(const struct sim *s, int d, int64_t local_ms)
 {
-	if (kind == GUARD_PRO_HOSPITAL)
-		return 1;
-	if (kind == GUARD_PRO_GP || kind == GUARD_PRO_SPECIALIST)
-		return weekday < 5;
-	return weekday < 6;
+	int64_t t = s->t0_ms + (int64_t)d * 86400000 + local_ms; /* as if UTC+1 all along */
+
+	return t - (int64_t)(civil_paris_offset_min(t / 1000) - 60) * 60000;
+}
+
+/* A uniform moment (ms after local midnight) in the open half hours of mask (not 0). */
+static int64_t open_moment(struct rng *r, uint64_t mask)
+{
+	unsigned n = (unsigned)__builtin_popcountll(mask), k = (unsigned)rng_below(r, n), half;
+
+	for (half = 0; half < 48; half++)
+		if (((mask >> half) & 1) && k-- == 0)
+			break;
+	return (int64_t)half * 1800000 + (int64_t)(rng_unit(r) * 1800000.0);
 }
 
 /* The legitimate events of day d, sorted; *n set. */
@@ -307,12 +326,17 @@ static struct ev *legit_day(struct sim *s, int d, size_t *n)
 	for (uint32_t i = 0; i < s->npros; i++) {
 		struct spro *p = &s->pros[i];
 		int kind = p->kind < GUARD_PROFESSIONS ? p->kind : 0;
-		uint32_t visits;
+		uint64_t mask = p->hours.week[d % 7] & ((1ULL << 48) - 1); /* day 0 is a Monday */
+		int64_t noon = at_local(s, d, 12 * 3600000) / 1000;
+		int64_t local_day = civil_local_day(noon, civil_paris_offset_min(noon));
+		uint32_t visits, night;
 		int broken;
 
-		if (!open_on(kind, d % 7))
+		night = hours_on_call_night(&p->hours, local_day) ? 2 + (uint32_t)rng_below(&s->r, 6) : 0;
+		if (!mask && !night)
 			continue;
-		visits = (uint32_t)(DAILY[kind] * (0.7 + 0.6 * rng_unit(&s->r)));
+		visits = mask ? (uint32_t)(DAILY[kind] * (0.7 + 0.6 * rng_unit(&s->r))) : 0;
+		visits += night;
 		broken = rng_below(&s->r, 1000) < 4;
 		if (k + visits > cap) {
 			size_t nc = (k + visits) * 2 + 1024;
@@ -327,10 +351,15 @@ static struct ev *legit_day(struct sim *s, int d, size_t *n)
 		}
 		for (uint32_t v = 0; v < visits; v++) {
 			struct ev *e = &evs[k++];
-			double hour = OPEN_H[kind] + (CLOSE_H[kind] - OPEN_H[kind]) * rng_unit(&s->r);
+			/* The rota night's visits last, from 19:00 to 09:00 the next morning. */
+			int64_t local = v + night >= visits
+			                        ? (int64_t)((HOURS_NIGHT_FROM + rng_unit(&s->r) *
+			                                     (24 - HOURS_NIGHT_FROM + HOURS_NIGHT_TO)) *
+			                                    3600000.0)
+			                        : open_moment(&s->r, mask);
 			unsigned x = (unsigned)rng_below(&s->r, 100);
 
-			e->t_ms = s->t0_ms + (int64_t)d * 86400000 + (int64_t)(hour * 3600000.0);
+			e->t_ms = at_local(s, d, local);
 			e->pro = i;
 			if (x < 2)
 				e->person = pick_in(s, &s->r, -1); /* travelling */
@@ -374,7 +403,8 @@ static void legit_event(struct sim *s, const struct ev *e)
 	if (g.decision == GUARD_STEP_UP) {
 		s->legit_step_ups[kind]++;
 		s->pro_step_ups[e->pro]++;
-		guard_step_up_done(&s->cfg, &p->g, e->t_ms + 20000);
+		guard_step_up_done(&s->cfg, &p->g, e->t_ms + 20000,
+		                   civil_paris_offset_min((e->t_ms + 20000) / 1000));
 		g = lookup(s, p, s->people[e->person].nir, e->card, 0, ip, "LGC/5.2", e->t_ms + 20000,
 		           &who);
 	}
@@ -619,7 +649,7 @@ static void attacker_step(struct sim *s, struct attacker *a)
 		a->step_ups++;
 		if (a->first_step_up_ms < 0)
 			a->first_step_up_ms = t;
-		guard_step_up_done(&s->cfg, &p->g, t + 2000);
+		guard_step_up_done(&s->cfg, &p->g, t + 2000, civil_paris_offset_min((t + 2000) / 1000));
 		t += 2000;
 		g = lookup(s, p, nir, 0, a->moved, ip, a->moved ? "LGC/5.2" : "Mozilla/5.0", t, &who);
 	}
@@ -769,7 +799,7 @@ static void write_json(const struct sim *s, FILE *f, const struct attack_sum *su
 	uint64_t L = sum6(s->legit_lookups), SU = sum6(s->legit_step_ups);
 
 	fprintf(f, "{\n  \"population\": {\"insured\": %llu, \"professionals\": %u, \"seed\": %llu, "
-	        "\"days\": %u, \"start\": \"2026-01-05\", \"utc_offset_min\": 60},\n",
+	        "\"days\": %u, \"start\": \"2026-01-05\", \"time_zone\": \"Europe/Paris\"},\n",
 	        (unsigned long long)s->o->n_insured, s->npros, (unsigned long long)s->o->seed,
 	        s->o->days);
 	fprintf(f, "  \"legit\": {\"lookups\": %llu, \"card_share\": %.4f, \"step_ups\": %llu, "
@@ -986,7 +1016,6 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 	for (int i = 0; i < GUARD_KEY_BYTES; i++)
 		key[i] = (uint8_t)(o->seed >> (8 * (i % 8))) ^ (uint8_t)(0x5a + i);
 	guard_cfg_init(&s->cfg, key);
-	s->cfg.utc_offset_min = 60;
 	rng_init(&s->r, o->seed ^ 0x51b0a7ULL);
 	s->t0_ms = (int64_t)20458 * 86400000 - 3600000; /* 2026-01-05 00:00 in Paris (UTC+1) */
 	s->cap_people = o->n_insured;
@@ -1016,7 +1045,8 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 		}
 		for (uint32_t i = 0; i < s->npros; i++)
 			if (s->pros[i].reinstate_day == (int64_t)d) {
-				guard_reinstate(&s->cfg, &s->pros[i].g, s->t0_ms + (int64_t)d * 86400000);
+				guard_reinstate(&s->cfg, &s->pros[i].g, at_local(s, d, 0),
+				                civil_paris_offset_min(at_local(s, d, 0) / 1000));
 				s->pros[i].reinstate_day = -1;
 			}
 		for (;;) {

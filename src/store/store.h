@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
+#include "core/hours.h"
 #include "core/record.h"
 #include "crypto/vault.h"
 
@@ -64,6 +65,8 @@ struct store_pro {
 	int64_t locked_until;    /* unix seconds; 0 = not locked */
 	int32_t suspended;       /* 1: no login until an operator reinstates */
 	int32_t role;            /* enum pro_role */
+	int hours_set;           /* 0: hours unknown, judged by the profession's usual ones */
+	struct hours hours;      /* opening hours and on-call rota (core/hours.h) */
 };
 
 /*
@@ -159,6 +162,7 @@ struct store_ops {
 	int (*pro_count)(struct store *s, int64_t *n);
 	int (*pro_set_suspended)(struct store *s, int64_t id, int32_t suspended);
 	int (*pro_suspended)(struct store *s, struct store_pro *out, size_t cap, size_t *n);
+	int (*pro_set_hours)(struct store *s, int64_t id, int hours_set, const struct hours *h);
 	int (*client_seen)(struct store *s, int64_t pro_id, const uint8_t client[VAULT_BIDX],
 	                   int64_t t, int *is_new);
 	int (*notice_put)(struct store *s, const struct store_notice *x);
@@ -237,6 +241,13 @@ VG_MUST_USE static inline int store_pro_set_suspended(struct store *s, int64_t i
 VG_MUST_USE static inline int store_pro_suspended(struct store *s, struct store_pro *out,
                                                   size_t cap, size_t *n)
 { return s->ops->pro_suspended(s, out, cap, n); }
+/*
+ * Set a professional's opening hours (hours_set 0: the profession's usual
+ * ones) and rota (h->rota_*). VG_ENOTFOUND when there is no such id.
+ */
+VG_MUST_USE static inline int store_pro_set_hours(struct store *s, int64_t id, int hours_set,
+                                                  const struct hours *h)
+{ return s->ops->pro_set_hours(s, id, hours_set, h); }
 /* Remember that pro_id used client (a keyed hash); *is_new is 1 the first time. */
 VG_MUST_USE static inline int store_client_seen(struct store *s, int64_t pro_id,
                                                 const uint8_t c[VAULT_BIDX], int64_t t,

@@ -22,12 +22,12 @@ enum stmt_id {
 	S_SES_TOUCH, S_SES_DEL, S_SES_PURGE, S_ACC_PUT, S_ACC_COUNT, S_ACC_LAST, S_ACC_PATIENT,
 	S_ISES_PUT, S_ISES_GET, S_ISES_TOUCH, S_ISES_DEL, S_ISES_PURGE, S_ACCT_PUT, S_ACCT_NIR,
 	S_ACCT_EMAIL, S_ACCT_GET, S_ACCT_AUTH, S_PRO_SUSPEND, S_PRO_SUSPENDED, S_SES_DEL_SUBJ,
-	S_ISES_DEL_SUBJ, S_CLIENT_SEEN, S_NOTICE_PUT, S_NOTICE_LIST, S_N
+	S_ISES_DEL_SUBJ, S_CLIENT_SEEN, S_NOTICE_PUT, S_NOTICE_LIST, S_PRO_HOURS, S_N
 };
 
 /* The pro columns in the order pro_row reads them. */
 #define PRO_COLS "id, rpps, kind, family, given, dept, city, pwhash, totp, totp_last_step, " \
-                 "failed, locked_until, suspended, role"
+                 "failed, locked_until, suspended, role, hours, rota_every, rota_phase"
 
 #define ACCT_COLS "id, nir_bidx, email_bidx, patient, pwhash, failed, locked_until"
 
@@ -45,7 +45,7 @@ static const char *const SQL[S_N] = {
 	               "WHERE nir_bidx = ?1 ORDER BY id LIMIT ?2",
 	[S_INS_COUNT] = "SELECT count(*) FROM insured",
 	[S_PRO_PUT] = "INSERT INTO pro(" PRO_COLS ") "
-	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
 	[S_PRO_GET] = "SELECT " PRO_COLS " FROM pro WHERE rpps = ?1",
 	[S_PRO_GET_ID] = "SELECT " PRO_COLS " FROM pro WHERE id = ?1",
 	[S_PRO_AUTH] = "UPDATE pro SET failed = ?2, locked_until = ?3, "
@@ -75,6 +75,7 @@ static const char *const SQL[S_N] = {
 	[S_ACCT_GET] = "SELECT " ACCT_COLS " FROM account WHERE id = ?1",
 	[S_ACCT_AUTH] = "UPDATE account SET failed = ?2, locked_until = ?3 WHERE id = ?1",
 	[S_PRO_SUSPEND] = "UPDATE pro SET suspended = ?2 WHERE id = ?1",
+	[S_PRO_HOURS] = "UPDATE pro SET hours = ?2, rota_every = ?3, rota_phase = ?4 WHERE id = ?1",
 	[S_PRO_SUSPENDED] = "SELECT " PRO_COLS " FROM pro WHERE suspended != 0 ORDER BY id LIMIT ?1",
 	[S_SES_DEL_SUBJ] = "DELETE FROM session WHERE pro_id = ?1",
 	[S_ISES_DEL_SUBJ] = "DELETE FROM isession WHERE account_id = ?1",
@@ -303,20 +304,36 @@ static int has_column(sqlite3 *db, const char *pragma, const char *col)
 	return rc == SQLITE_DONE ? found : VG_EIO;
 }
 
+/* Add a column the first data directories did not have (see pro_migrate). */
+static int add_column(sqlite3 *db, const char *col, const char *alter)
+{
+	int has = has_column(db, "PRAGMA main.table_info(pro)", col);
+
+	if (has != 0)
+		return has < 0 ? has : 0;
+	if (sqlite3_exec(db, alter, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	return has_column(db, "PRAGMA main.table_info(pro)", col) == 1 ? 0 : VG_EIO;
+}
+
 /*
- * pro.role (operators) came after the first data directories: add it. Two
+ * pro.role (operators) and the opening hours came after the first data
+ * directories: add them ('' hours: the profession's usual ones). Two
  * connections may race here; the loser's ALTER fails and the column is there.
  */
 static int pro_migrate(sqlite3 *db)
 {
-	int has = has_column(db, "PRAGMA main.table_info(pro)", "role");
+	int rc = add_column(db, "role", "ALTER TABLE pro ADD COLUMN role INTEGER NOT NULL DEFAULT 0");
 
-	if (has != 0)
-		return has < 0 ? has : 0;
-	if (sqlite3_exec(db, "ALTER TABLE pro ADD COLUMN role INTEGER NOT NULL DEFAULT 0", NULL,
-	                 NULL, NULL) == SQLITE_OK)
-		return 0;
-	return has_column(db, "PRAGMA main.table_info(pro)", "role") == 1 ? 0 : VG_EIO;
+	if (rc == 0)
+		rc = add_column(db, "hours", "ALTER TABLE pro ADD COLUMN hours TEXT NOT NULL DEFAULT ''");
+	if (rc == 0)
+		rc = add_column(db, "rota_every",
+		                "ALTER TABLE pro ADD COLUMN rota_every INTEGER NOT NULL DEFAULT 0");
+	if (rc == 0)
+		rc = add_column(db, "rota_phase",
+		                "ALTER TABLE pro ADD COLUMN rota_phase INTEGER NOT NULL DEFAULT 0");
+	return rc;
 }
 
 static int conn_open(const char *path, const char *acc_path, struct conn **out)
@@ -638,10 +655,39 @@ static int sq_pro_put(struct store *s, struct store_pro *p)
 	sqlite3_bind_int64(q, 12, p->locked_until);
 	sqlite3_bind_int(q, 13, p->suspended);
 	sqlite3_bind_int(q, 14, p->role);
+	if (p->hours_set) {
+		char text[HOURS_TEXT_MAX];
+
+		if (hours_format(&p->hours, text, sizeof(text)) != 0)
+			return VG_EINVAL;
+		sqlite3_bind_text(q, 15, text, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_text(q, 15, "", 0, SQLITE_STATIC);
+	}
+	sqlite3_bind_int(q, 16, p->hours.rota_every);
+	sqlite3_bind_int(q, 17, p->hours.rota_phase);
 	rc = run(q);
 	if (rc == 0 && p->id <= 0)
 		p->id = sqlite3_last_insert_rowid(conn_get(s)->db);
 	return rc;
+}
+
+/* The hours columns from col on: '' is "not set" (the profession's usual hours). */
+static int pro_hours_row(sqlite3_stmt *q, int col, struct store_pro *p)
+{
+	const char *text = (const char *)sqlite3_column_text(q, col), *why;
+	int every = sqlite3_column_int(q, col + 1), phase = sqlite3_column_int(q, col + 2);
+
+	if (every < 0 || every > HOURS_ROTA_MAX || phase < 0 || (every && phase >= every))
+		return VG_ECORRUPT;
+	p->hours.rota_every = (uint16_t)every;
+	p->hours.rota_phase = (uint16_t)phase;
+	if (!text || !*text)
+		return 0;
+	if (hours_parse(text, strlen(text), &p->hours, &why) != 0)
+		return VG_ECORRUPT;
+	p->hours_set = 1;
+	return 0;
 }
 
 static int pro_row(sqlite3_stmt *q, struct store_pro *p)
@@ -664,7 +710,7 @@ static int pro_row(sqlite3_stmt *q, struct store_pro *p)
 	p->locked_until = sqlite3_column_int64(q, 11);
 	p->suspended = sqlite3_column_int(q, 12);
 	p->role = sqlite3_column_int(q, 13);
-	return 0;
+	return pro_hours_row(q, 14, p);
 }
 
 static int pro_fetch(sqlite3_stmt *q, struct store_pro *out)
@@ -722,6 +768,27 @@ static int sq_pro_set_suspended(struct store *s, int64_t id, int32_t suspended)
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int(q, 2, suspended);
 	return run(q);
+}
+
+static int sq_pro_set_hours(struct store *s, int64_t id, int hours_set, const struct hours *h)
+{
+	sqlite3_stmt *q = stmt(s, S_PRO_HOURS);
+	char text[HOURS_TEXT_MAX] = "";
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	if (h->rota_every > HOURS_ROTA_MAX || (h->rota_every && h->rota_phase >= h->rota_every) ||
+	    (hours_set && hours_format(h, text, sizeof(text)) != 0))
+		return VG_EINVAL;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(q, 3, h->rota_every);
+	sqlite3_bind_int(q, 4, h->rota_phase);
+	rc = run(q);
+	if (rc == 0 && sqlite3_changes(conn_get(s)->db) == 0)
+		return VG_ENOTFOUND;
+	return rc;
 }
 
 static int sq_pro_suspended(struct store *s, struct store_pro *out, size_t cap, size_t *n)
@@ -1086,6 +1153,7 @@ static const struct store_ops SQLITE_OPS = {
 	.pro_set_auth = sq_pro_set_auth,
 	.pro_count = sq_pro_count,
 	.pro_set_suspended = sq_pro_set_suspended,
+	.pro_set_hours = sq_pro_set_hours,
 	.pro_suspended = sq_pro_suspended,
 	.client_seen = sq_client_seen,
 	.notice_put = sq_notice_put,

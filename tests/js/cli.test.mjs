@@ -20,12 +20,30 @@ async function initDir() {
 test('vigie version and usage', async () => {
   const v = await vigieOk(['version']);
   assert.match(v.stdout, /^vigie \d+\.\d+\.\d+/);
+  assert.equal((await vigieOk(['--version'])).stdout, v.stdout);
   const none = await vigie([]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /usage: vigie/);
   const bad = await vigie(['frobnicate']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown command/);
+});
+
+test('every subcommand answers --help on stdout, and a bad option with its usage (exit 2)', async () => {
+  const top = await vigieOk(['--help']);
+  const commands = [...top.stdout.matchAll(/^  vigie ([a-z-]+) /gm)].map((m) => m[1]);
+  for (const c of ['init', 'seed', 'serve', 'totp', 'backup', 'status', 'operator', 'hours', 'card-proof',
+    'journal', 'replay', 'sim'])
+    assert.ok(commands.includes(c), `vigie --help lists ${c}: ${commands}`);
+  for (const c of commands) {
+    const h = await vigie([c, '--help']);
+    assert.equal(h.code, 0, `vigie ${c} --help: ${h.stderr}`);
+    assert.match(h.stdout, new RegExp(`^usage: vigie ${c}\\b`), `vigie ${c} --help`);
+    assert.equal(h.stderr, '');
+    const bad = await vigie([c, '--no-such-option']);
+    assert.equal(bad.code, 2, `vigie ${c} --no-such-option exits 2`);
+    assert.match(bad.stderr, new RegExp(`usage: vigie ${c}\\b`));
+  }
 });
 
 test('vigie init: private directory and key; a second init fails and changes nothing', async () => {
@@ -169,10 +187,14 @@ test('pros.tsv and insured-sample.tsv have the documented columns', async () => 
   const data = await initDir();
   await vigieOk(['seed', '--data', data, '--seed', '9', ...SMALL]);
   const head = (f) => fs.readFileSync(path.join(data, f), 'utf8').split('\n')[0].split('\t');
-  assert.deepEqual(head('pros.tsv'), ['rpps', 'password', 'totp_secret', 'kind', 'family', 'given', 'dept', 'city']);
+  assert.deepEqual(head('pros.tsv'), ['rpps', 'password', 'totp_secret', 'kind', 'family', 'given', 'dept', 'city',
+    'hours', 'on_call_every', 'on_call_night']);
   assert.deepEqual(head('insured-sample.tsv'), ['nir', 'family', 'given', 'birth_date', 'sex', 'dept', 'rank', 'email', 'iban']);
   for (const p of readTsv(path.join(data, 'pros.tsv'))) {
     assert.match(p.rpps, /^\d{11}$/);
+    assert.match(p.hours, /^(24\/7|(Mo|Tu|We|Th|Fr|Sa|Su)[-,A-Za-z]* \d\d:\d\d-\d\d:\d\d.*)$/);
+    if (p.kind === 'pharmacist') assert.match(`${p.on_call_every} ${p.on_call_night}`, /^\d+ \d{4}-\d{2}-\d{2}$/);
+    else assert.equal(`${p.on_call_every} ${p.on_call_night}`, '0 -');
     assert.equal(base32Decode(p.totp_secret).length, 20, '160-bit TOTP secret');
     assert.ok(p.password.length >= 12, 'a demo password of some length');
   }

@@ -8,9 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   test, NIR_SYSTEM, seededDataDir, startServer, readSample, readTsv, Pros, http, assertOutcome,
-  totpAtStep, nowStep, withKey, sleep,
+  totpAtStep, nowStep, withKey, sleep, pinClock, serviceNowS,
 } from './lib.mjs';
 import { cardProof, readCardsKey } from './card.mjs';
+
+// The attacks below are judged in opening hours: a Tuesday afternoon in Paris, whatever the
+// hour this suite runs at (hours.test.mjs judges the night).
+pinClock('2026-12-01T15:00:00+01:00');
 
 let data, server, pros, sample, honey, operator, cards;
 const NOCARD = { card: false };
@@ -110,11 +114,26 @@ test('a lookup with a valid card proof is a full lookup; the proof is accepted o
   // A proof for someone else, a stale one, a forged one: refused.
   const other = cardProof(cards, pro.rpps, sample[1].nir);
   assertOutcome(await http(server, 'GET', q(row.nir), { token, headers: { 'vigie-card-proof': other } }), 403);
-  const stale = cardProof(cards, pro.rpps, row.nir, Math.floor(Date.now() / 1000) - 400);
+  const stale = cardProof(cards, pro.rpps, row.nir, serviceNowS() - 400);
   assertOutcome(await http(server, 'GET', q(row.nir), { token, headers: { 'vigie-card-proof': stale } }), 403);
   const bound = cardProof(cards, pros.all[pros.all.length - 1].rpps, sample[2].nir); // made for another professional
   assertOutcome(await http(server, 'GET', q(sample[2].nir), { token, headers: { 'vigie-card-proof': bound } }), 403);
   assertOutcome(await http(server, 'GET', q(row.nir), { token, headers: { 'vigie-card-proof': 'v1.12.garbage' } }), 403);
+  // Two proofs made in the same second (Patient, then $submit at the counter) differ by their
+  // nonce, and each is accepted once.
+  const t = serviceNowS();
+  const [p1, p2] = [cardProof(cards, pro.rpps, sample[3].nir, t), cardProof(cards, pro.rpps, sample[3].nir, t)];
+  assert.notEqual(p1, p2);
+  assert.equal((await http(server, 'GET', q(sample[3].nir), { token, headers: { 'vigie-card-proof': p1 } })).status, 200);
+  const sub = await http(server, 'POST', '/fhir/CoverageEligibilityRequest/$submit', {
+    token, contentType: 'application/fhir+json', headers: { 'vigie-card-proof': p2 }, body: {
+      resourceType: 'CoverageEligibilityRequest', status: 'active', purpose: ['benefits'], created: '2026-12-01',
+      insurer: { display: 'Assurance Maladie' }, patient: { identifier: { system: NIR_SYSTEM, value: sample[3].nir } },
+    },
+  });
+  assert.ok(sub.status === 200 || sub.status === 422, sub.text); // 422: dependants share the NIR
+  assert.notEqual(sub.status, 403, 'the second proof of the same second is not a replay');
+  assertOutcome(await http(server, 'GET', q(sample[3].nir), { token, headers: { 'vigie-card-proof': p2 } }), 403);
 });
 
 test('card-less lookups: a step-up (RFC 9470) soon, satisfied by a fresh TOTP; minimised answers are redacted', async () => {

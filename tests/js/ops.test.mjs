@@ -2,12 +2,17 @@
 // a clean stop on SIGTERM, access records, and logs without personal data.
 import { before } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 
 import {
   NIR_SYSTEM, FHIR_JSON, seededDataDir, startServer, readSample, Pros, http, raw, vigieOk,
-  assertCleanExit, assertOutcome, sleep,
+  assertCleanExit, assertOutcome, sleep, pinClock,
   test,
 } from './lib.mjs';
+
+// Card-less lookups below are judged in opening hours (a Tuesday afternoon in Paris).
+pinClock('2026-12-01T15:00:00+01:00');
 
 let data, server, pros, sample;
 const used = { nirs: [], names: [], secrets: [], tokens: [] };
@@ -145,6 +150,15 @@ test('a session with several kinds of lookups (for the log and access checks bel
   assert.ok(noHost.status === 400 || noHost.closed);
 });
 
+test('SIGHUP does not stop the server (a closed terminal, systemctl reload)', async () => {
+  process.kill(server.pid, 'SIGHUP');
+  let logged = false;
+  for (let i = 0; i < 50 && !logged; i++) { await sleep(100); logged = /"serve\.reloaded"/.test(server.stderr()); }
+  assert.ok(logged, 'the reload is logged');
+  assert.equal((await http(server, 'GET', '/healthz')).status, 200);
+  assert.equal(server.proc.exitCode, null);
+});
+
 test('SIGTERM: exit code 0 within a few seconds', async () => {
   const r = await server.stop();
   assertCleanExit(r, server);
@@ -161,18 +175,33 @@ test('vigie status afterwards shows the access records', async () => {
   assert.match(r.stdout, /professionals\s+13\b/); // 12 and the demo operator
 });
 
-test('every server log line is a JSON object (libmicrohttpd\'s own messages included)', () => {
+const PRIORITY = { error: '3', warn: '4', info: '6', debug: '7' };
+/** A stderr log line: "<N>" (its journald priority), then one JSON object; null if not. */
+function logLine(l) {
+  const m = /^<([0-7])>(\{.*\})$/.exec(l);
+  if (!m) return null;
+  try { const o = JSON.parse(m[2]); return PRIORITY[o.level] === m[1] ? o : null; } catch { return null; }
+}
+
+test('every server log line is its journald priority and a JSON object (libmicrohttpd\'s own messages included)', () => {
   const lines = server.stderr().split('\n').filter((l) => l.length > 0);
-  const bad = lines.filter((l) => { try { return typeof JSON.parse(l) !== 'object'; } catch { return true; } });
-  assert.deepEqual(bad, [], 'log lines that are not JSON');
+  const bad = lines.filter((l) => logLine(l) === null);
+  assert.deepEqual(bad, [], 'log lines that are not <priority>JSON');
+  for (const l of lines) {
+    const { ts } = logLine(l);
+    // RFC 3339 with its zone (UTC), to the millisecond, and a real instant
+    assert.match(ts, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, l);
+    assert.ok(Number.isFinite(Date.parse(ts)), ts);
+  }
 });
 
 test('server logs carry no NIR, name, password, secret or token', () => {
   const log = server.stderr();
-  const lines = log.split('\n').filter((l) => l.startsWith('{'));
+  const lines = log.split('\n').filter((l) => l.length > 0);
   assert.ok(lines.length >= 20, `debug logging produced ${lines.length} lines`);
   const events = lines.map((l) => {
-    const o = JSON.parse(l);
+    const o = logLine(l);
+    assert.ok(o, l);
     assert.equal(typeof o.ts, 'string');
     assert.ok(['error', 'warn', 'info', 'debug'].includes(o.level), l);
     assert.equal(typeof o.event, 'string');
@@ -187,4 +216,30 @@ test('server logs carry no NIR, name, password, secret or token', () => {
     for (const v of values) if (v && v.length >= 4 && log.includes(v)) leaks.push(`${kind}: ${v}`);
   for (const n of used.nirs) if (log.includes(n.slice(0, 13))) leaks.push(`NIR without key: ${n.slice(0, 13)}`);
   assert.deepEqual(leaks, [], 'personal data or secrets in the log');
+});
+
+test('SIGHUP reopens the log file (logrotate, systemctl reload) and the server keeps serving', async () => {
+  const dir = path.dirname(data);
+  const logFile = path.join(dir, 'vigie.log');
+  const s = await startServer(data, ['--log', logFile]);
+  try {
+    assert.equal((await http(s, 'GET', '/healthz')).status, 200);
+    // logrotate moves the file away, then signals
+    fs.renameSync(logFile, `${logFile}.1`);
+    process.kill(s.pid, 'SIGHUP');
+    let fresh = '';
+    for (let i = 0; i < 50 && !fresh.includes('serve.reloaded'); i++) {
+      await sleep(100);
+      fresh = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+    }
+    assert.match(fresh, /"event":"serve\.reloaded"/, 'the reopened file gets the next lines');
+    assert.equal((await http(s, 'GET', '/healthz')).status, 200, 'still serving after SIGHUP');
+    const old = fs.readFileSync(`${logFile}.1`, 'utf8').split('\n').filter((l) => l);
+    assert.ok(old.some((l) => JSON.parse(l).event === 'serve.start'), 'earlier lines stay in the moved file');
+    for (const l of [...old, ...fresh.split('\n').filter((x) => x)])
+      assert.equal(typeof JSON.parse(l).ts, 'string', `a log file holds plain JSON lines: ${l}`);
+    assert.equal(fs.statSync(logFile).mode & 0o777, 0o600);
+  } finally {
+    assertCleanExit(await s.stop(), s);
+  }
 });

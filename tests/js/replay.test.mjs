@@ -171,7 +171,7 @@ test('replay names a malformed line: stops by default, skips with --skip-bad', a
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /cannot read .*missing\.jsonl/);
   const usage = await vigie(['replay']);
-  assert.equal(usage.code, 1);
+  assert.equal(usage.code, 2);
   assert.match(usage.stderr, /usage: vigie replay --events/);
 });
 

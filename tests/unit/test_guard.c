@@ -12,7 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/civil.h"
 #include "core/guard.h"
+#include "core/hours.h"
 #include "core/nir.h"
 
 _Static_assert(sizeof(struct guard_account) <= 4096, "bounded per-account state");
@@ -69,7 +71,8 @@ static const struct who ROBOT = { GUARD_PRO_PHARMACIST, "198.51.100.66", "python
 static struct guard_event ev(const struct who *w, int64_t t_ms, const char *nir, bool card)
 {
 	return (struct guard_event){
-		.t_ms = t_ms, .profession = w->profession, .nir = nir, .nir_len = strlen(nir),
+		.t_ms = t_ms, .utc_offset_min = 60, .profession = w->profession, .nir = nir,
+		.nir_len = strlen(nir),
 		.key_valid = true, .found = true, .card = card, .geo = GUARD_GEO_NEAR,
 		.ip = w->ip, .ua = w->ua,
 	};
@@ -147,7 +150,7 @@ static void practice_day(const struct guard_cfg *c, struct guard_account *a, str
 		st->lookups++;
 		if (r.decision == GUARD_STEP_UP) {
 			st->step_ups++;
-			guard_step_up_done(c, a, t + 30 * S);
+			guard_step_up_done(c, a, t + 30 * S, 60);
 			e.t_ms = t + 31 * S;
 			r = guard_decide(c, a, &e);
 		}
@@ -274,7 +277,7 @@ static struct attack_stats attack(const struct guard_cfg *c, struct guard_accoun
 			st.first_step_up = i;
 		if (r.decision == GUARD_STEP_UP && totp) {
 			/* An attacker holding the TOTP secret too. */
-			guard_step_up_done(c, a, t + S);
+			guard_step_up_done(c, a, t + S, 60);
 			e.t_ms = t + 2 * S;
 			r = guard_decide(c, a, &e);
 			trace(i, t, &r, a);
@@ -362,9 +365,9 @@ static void honeytoken_suspends_at_once(void **state)
 	assert_int_equal(r.reasons, GR_SUSPENDED);
 	assert_false(r.suspended_now);
 	/* A step-up does not lift a suspension. */
-	guard_step_up_done(&c, &a, MONDAY + 10 * HOUR + 2 * MIN);
+	guard_step_up_done(&c, &a, MONDAY + 10 * HOUR + 2 * MIN, 60);
 	assert_true(guard_is_suspended(&a));
-	guard_reinstate(&c, &a, MONDAY + 11 * HOUR);
+	guard_reinstate(&c, &a, MONDAY + 11 * HOUR, 60);
 	assert_false(guard_is_suspended(&a));
 	e.t_ms = MONDAY + 11 * HOUR + MIN;
 	r = guard_decide(&c, &a, &e);
@@ -536,7 +539,7 @@ static void step_up_satisfied_restores_the_allowance(void **state)
 	e = ev(&PHARMACY, t + 2 * S, nir, true);
 	assert_int_equal(guard_decide(&c, &a, &e).decision, GUARD_ALLOW);
 	/* A fresh TOTP: served again, for an allowance. */
-	guard_step_up_done(&c, &a, t + 3 * S);
+	guard_step_up_done(&c, &a, t + 3 * S, 60);
 	for (int i = 0; i < 100; i++) {
 		t += 97 * S;
 		patient_nir(nir, 4000 + (uint64_t)i);
@@ -700,11 +703,46 @@ static void far_departments_and_off_hours(void **state)
 		assert_false(r.reasons & GR_OFF_HOURS);
 	}
 	/* The offset is the caller's: 10:00 UTC is off hours at UTC-11. */
-	c.utc_offset_min = -11 * 60;
 	guard_account_init(&a);
 	patient_nir(nir, 14);
 	e = ev(&PHARMACY, MONDAY + HOUR + 10 * HOUR, nir, false);
+	e.utc_offset_min = -11 * 60;
 	assert_true(guard_decide(&c, &a, &e).reasons & GR_OFF_HOURS);
+	/*
+	 * The practice's own hours, from the store, win over its profession's: a
+	 * pharmacy on its rota night is open at 03:00 (the night of Sunday to
+	 * Monday here), and one whose hours are Saturday mornings only is not
+	 * open on a Monday at 10:00.
+	 */
+	{
+		struct hours own = { { 0 }, 0, 0 };
+		const char *why;
+
+		assert_int_equal(hours_parse("Mo-Sa 09:00-19:00", 17, &own, &why), 0);
+		hours_set_rota(&own, civil_local_day(MONDAY / S, 60) - 1, 21);
+		guard_account_init(&a);
+		patient_nir(nir, 15);
+		e = ev(&PHARMACY, MONDAY + 3 * HOUR, nir, false);
+		e.hours = &own;
+		r = guard_decide(&c, &a, &e);
+		assert_false(r.reasons & GR_OFF_HOURS);
+		assert_int_equal(r.decision, GUARD_ALLOW);
+		/* The next night it is not on call: off hours again. */
+		patient_nir(nir, 16);
+		e = ev(&PHARMACY, MONDAY + DAY + 3 * HOUR, nir, false);
+		e.hours = &own;
+		assert_true(guard_decide(&c, &a, &e).reasons & GR_OFF_HOURS);
+		assert_int_equal(hours_parse("Sa 09:00-12:00", 14, &own, &why), 0);
+		hours_set_rota(&own, 0, 0);
+		guard_account_init(&a);
+		patient_nir(nir, 17);
+		e = ev(&PHARMACY, MONDAY + 10 * HOUR, nir, false);
+		assert_false(guard_decide(&c, &a, &e).reasons & GR_OFF_HOURS); /* usual: open */
+		patient_nir(nir, 18);
+		e = ev(&PHARMACY, MONDAY + 10 * HOUR + MIN, nir, false);
+		e.hours = &own;
+		assert_true(guard_decide(&c, &a, &e).reasons & GR_OFF_HOURS); /* its own: closed */
+	}
 }
 
 static void machine_regular_timing(void **state)
@@ -744,7 +782,7 @@ static void machine_regular_timing(void **state)
 			r = guard_decide(&c, &a, &e);
 			assert_false(r.reasons & GR_REGULAR);
 			if (r.decision == GUARD_STEP_UP)
-				guard_step_up_done(&c, &a, t + S);
+				guard_step_up_done(&c, &a, t + S, 60);
 		}
 		(void)st;
 	}
@@ -820,7 +858,7 @@ static void reinstate_keeps_the_history(void **state)
 	before = a.b_nocard_day;
 	days = a.days;
 	/* The day of the attack (tainted) teaches the baseline nothing; the history stays. */
-	guard_reinstate(&c, &a, MONDAY + 15 * DAY + 8 * HOUR);
+	guard_reinstate(&c, &a, MONDAY + 15 * DAY + 8 * HOUR, 60);
 	assert_false(guard_is_suspended(&a));
 	assert_true(a.b_nocard_day == before);
 	assert_int_equal(a.days, days);
@@ -853,8 +891,8 @@ static void time_is_explicit_and_decisions_deterministic(void **state)
 		assert_int_equal(r1.reasons, r2.reasons);
 		assert_int_equal(r1.score, r2.score);
 		if (r1.decision == GUARD_STEP_UP) {
-			guard_step_up_done(&c, &a1, t + S);
-			guard_step_up_done(&c, &a2, t + S);
+			guard_step_up_done(&c, &a1, t + S, 60);
+			guard_step_up_done(&c, &a2, t + S, 60);
 		}
 	}
 	assert_memory_equal(&a1, &a2, sizeof(a1));

@@ -8,11 +8,14 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "core/civil.h"
+#include "core/hours.h"
 #include "core/nir.h"
 #include "core/record.h"
 #include "core/rpps.h"
@@ -301,7 +304,7 @@ static void rates_are_plausible(void **state)
 	size_t n_gp = 0;
 	unsigned n = 0, c2s = 0, c2s_free = 0, ame = 0, ald = 0, active = 0, deps = 0;
 	unsigned adults16 = 0, gp16 = 0, abroad = 0, ald_old = 0, old = 0;
-	char path[PATH_MAX + 32], line[512], *fl[10] = { 0 };
+	char path[PATH_MAX + 32], line[512], *fl[12] = { 0 };
 	FILE *fp;
 
 	file_path(path, &f->a, "pros.tsv");
@@ -309,7 +312,7 @@ static void rates_are_plausible(void **state)
 	assert_non_null(fp);
 	assert_non_null(fgets(line, sizeof(line), fp));
 	while (fgets(line, sizeof(line), fp)) {
-		assert_int_equal(split_tabs(line, fl, 10), 8);
+		assert_int_equal(split_tabs(line, fl, 12), 11);
 		if (strcmp(fl[3], "gp") == 0)
 			copy(pros_gp[n_gp++], 12, fl[0]);
 	}
@@ -405,11 +408,11 @@ static void contact_data_in_the_sample(void **state)
 static void professionals_and_their_credentials(void **state)
 {
 	struct fx *f = *state;
-	char path[PATH_MAX + 32], line[512], *fl[10] = { 0 };
+	char path[PATH_MAX + 32], line[512], *fl[12] = { 0 };
 	FILE *fp;
 	struct stat sb;
 	int64_t count = 0;
-	int n = 0;
+	int n = 0, rotas = 0;
 
 	assert_int_equal(store_pro_count(f->a.st, &count), 0);
 	assert_int_equal(count, N_PROS);
@@ -419,14 +422,15 @@ static void professionals_and_their_credentials(void **state)
 	fp = fopen(path, "r");
 	assert_non_null(fp);
 	assert_non_null(fgets(line, sizeof(line), fp));
-	assert_string_equal(line, "rpps\tpassword\ttotp_secret\tkind\tfamily\tgiven\tdept\tcity\n");
+	assert_string_equal(line, "rpps\tpassword\ttotp_secret\tkind\tfamily\tgiven\tdept\tcity\t"
+	                          "hours\ton_call_every\ton_call_night\n");
 	while (fgets(line, sizeof(line), fp)) {
 		struct store_pro p;
 		uint8_t secret[TOTP_SECRET_LEN], stored[TOTP_SECRET_LEN];
 		static const char *const KINDS[] = { "", "pharmacist", "gp", "specialist", "lab",
 		                                     "hospital" };
 
-		assert_int_equal(split_tabs(line, fl, 10), 8);
+		assert_int_equal(split_tabs(line, fl, 12), 11);
 		assert_int_equal(rpps_validate(fl[0], strlen(fl[0])), 0);
 		assert_memory_equal(fl[0], "10", 2);
 		assert_int_equal(strlen(fl[1]), 16);
@@ -438,6 +442,28 @@ static void professionals_and_their_credentials(void **state)
 		assert_string_equal(p.given, fl[5]);
 		assert_string_equal(p.dept, fl[6]);
 		assert_string_equal(p.city, fl[7]);
+		/* Opening hours and rota: stored, and the same in the file. */
+		{
+			char hours[HOURS_TEXT_MAX];
+			int y, m, d;
+
+			assert_int_equal(p.hours_set, 1);
+			assert_int_equal(hours_format(&p.hours, hours, sizeof(hours)), 0);
+			assert_string_equal(hours, fl[8]);
+			assert_int_equal(p.hours.rota_every, strtol(fl[9], NULL, 10));
+			if (p.kind == PRO_HOSPITAL)
+				assert_string_equal(fl[8], "24/7");
+			if (p.kind == PRO_PHARMACIST) {
+				assert_in_range(p.hours.rota_every, 7, 28);
+				assert_int_equal(sscanf(fl[10], "%4d-%2d-%2d", &y, &m, &d), 3);
+				assert_true(hours_on_call_night(&p.hours, civil_days(y, m, d)));
+				assert_false(hours_on_call_night(&p.hours, civil_days(y, m, d) + 1));
+				rotas++;
+			} else {
+				assert_int_equal(p.hours.rota_every, 0);
+				assert_string_equal(fl[10], "-");
+			}
+		}
 		assert_int_equal(p.id, n + 1);
 		assert_int_equal(p.suspended, 0);
 		assert_int_equal(vault_unseal(f->a.v, "pro", "totp", p.id, p.totp_sealed,
@@ -453,6 +479,7 @@ static void professionals_and_their_credentials(void **state)
 	}
 	fclose(fp);
 	assert_int_equal(n, N_PROS);
+	assert_true(rotas > 0); /* the seeded directory has pharmacies, on a rota */
 }
 
 static void a_second_seed_is_refused(void **state)

@@ -1,0 +1,129 @@
+/*
+ * usage.c - what every subcommand says to --help, and to a bad argument:
+ * one text per command, here only (cli.h: cli_usage, cli_help).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct usage {
+	const char *cmd, *text;
+};
+
+static const struct usage USAGE[] = {
+	{ "init",
+	  "vigie init [--data DIR] [--origin NAME]\n"
+	  "  Create the data directory (mode 0700), the master key and the journal's signing\n"
+	  "  key (0600), the database and the empty journal.\n"
+	  "  --origin NAME   the journal's origin line in its checkpoints (default vigie.example/journal)\n" },
+	{ "seed",
+	  "vigie seed [--data DIR] --insured N --pros M [--seed S] [--sample K] [--accounts A] [--quiet]\n"
+	  "  A deterministic synthetic population (TEST NIRs only), with opening hours and\n"
+	  "  on-call rotas, and the demo files pros.tsv, insured-sample.tsv,\n"
+	  "  insured-accounts.tsv, operators.tsv, honeytokens.tsv and cards.key.\n"
+	  "  --sample K      rows of insured-sample.tsv (default 500)\n"
+	  "  --accounts A    demo online accounts of insured people (default 10, at most 100)\n" },
+	{ "serve",
+	  "vigie serve [--data DIR] [--listen HOST:PORT] [--threads N] [--base-url URL]\n"
+	  "            [--port-file FILE] [--log FILE] [--conn-timeout S] [--login-burst N]\n"
+	  "            [--origin NAME] [--checkpoint-ms MS] [--guard enforce|observe]\n"
+	  "            [--login-accounts-max N] [--login-sources-max N] [--clock-offset S]\n"
+	  "  Serve the FHIR rights service until SIGTERM or SIGINT (a clean stop: requests in\n"
+	  "  flight answered, the journal flushed, keys wiped). SIGHUP reopens the log file.\n"
+	  "  --listen        address to bind (default 127.0.0.1:8080; port 0: a free one)\n"
+	  "  --base-url      the public FHIR base written in answers (behind a proxy)\n"
+	  "  --port-file     write the bound port there once listening\n"
+	  "  --log FILE      JSON log lines to FILE instead of stderr (reopened on SIGHUP)\n"
+	  "  --guard observe the guard decides, counts and journals but does not act\n"
+	  "  --clock-offset S  the service clock runs S seconds ahead of the system clock\n"
+	  "                  (negative: behind); for tests and demos that need a given hour\n"
+	  "  --journal-nowait-for-benchmarks  answers do not wait for their journal entries\n"
+	  "                  (benchmarks only: breaks the write-ahead rule)\n" },
+	{ "totp",
+	  "vigie totp SECRET [--at UNIX] | vigie totp --rpps RPPS [--data DIR] [--at UNIX]\n"
+	  "  The TOTP code of a base32 secret, or of a demo account (pros.tsv, operators.tsv),\n"
+	  "  now or at unix time UNIX.\n" },
+	{ "backup",
+	  "vigie backup [--data DIR] --out FILE\n"
+	  "  A consistent online copy of the database to FILE and of the access rows to\n"
+	  "  FILE-access (the keys are not copied: keep master.key apart from backups).\n" },
+	{ "status",
+	  "vigie status [--data DIR]\n"
+	  "  What the data directory holds: people, professionals, access records, journal.\n" },
+	{ "operator",
+	  "vigie operator add [--data DIR] [--name FAMILY]\n"
+	  "  An operator account (the security team: alerts, reinstatement; looks no one up);\n"
+	  "  its credentials are appended to DIR/operators.tsv (0600).\n" },
+	{ "hours",
+	  "vigie hours [--data DIR] --rpps RPPS [--set HOURS | --usual]\n"
+	  "            [--on-call-every N --on-call-night YYYY-MM-DD | --no-on-call]\n"
+	  "  Show or set a professional's opening hours and on-call rota, which the guard\n"
+	  "  judges \"off hours\" against. HOURS is like \"Mo-Fr 08:30-12:30,14:00-19:30; Sa\n"
+	  "  09:00-12:00\" (half hours; \"24/7\"; \"closed\"); --usual goes back to the\n"
+	  "  profession's usual hours. The rota: on call the night of YYYY-MM-DD (19:00 to\n"
+	  "  09:00) and every N nights from it. A running server sees a change within a minute.\n" },
+	{ "card-proof",
+	  "vigie card-proof [--data DIR] --rpps RPPS --nir NIR [--at UNIX]\n"
+	  "  A Vigie-Card-Proof header value made with the demo card key (cards.key), as the\n"
+	  "  patient's card would sign it, now or at unix time UNIX. For demos and tests.\n" },
+	{ "journal",
+	  "vigie journal verify [--data DIR] [--no-records]\n"
+	  "       vigie journal proof --index N [--data DIR]\n"
+	  "       vigie journal proof --from SIZE [--data DIR]\n"
+	  "       vigie journal rebuild [--data DIR]     (server stopped)\n"
+	  "       vigie journal checkpoint [--data DIR]\n"
+	  "       vigie journal key [--data DIR]\n"
+	  "  verify recomputes every tile, root and checkpoint and names the first damaged file;\n"
+	  "  proof prints a tlog-proof receipt (--index) or a consistency proof (--from);\n"
+	  "  checkpoint and key print the latest signed checkpoint and the verifier key.\n" },
+	{ "replay",
+	  "vigie replay --events FILE.jsonl|- [--quiet] [--skip-bad] [--utc-offset MIN]\n"
+	  "             [--max-accounts N]\n"
+	  "  The guard over an event stream (one JSON object a line, DESIGN.md's format):\n"
+	  "  one decision a line, then a summary.\n"
+	  "  --utc-offset    local time is UTC + MIN (default: Europe/Paris at each event)\n"
+	  "  --skip-bad      name the first bad lines, count them all and go on\n" },
+	{ "sim",
+	  "vigie sim [--insured N] [--pros N] [--seed S] [--days D] [--out DIR] [--quiet]\n"
+	  "  The guard against 30 days of legitimate traffic and attacks on stolen accounts,\n"
+	  "  in simulated time -> DIR/report.html and DIR/report.json (default sim-report).\n" },
+};
+
+static const struct usage *find(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof(USAGE) / sizeof(USAGE[0]); i++)
+		if (strcmp(USAGE[i].cmd, cmd) == 0)
+			return &USAGE[i];
+	return NULL;
+}
+
+int cli_usage(const char *cmd)
+{
+	const struct usage *u = find(cmd);
+
+	fprintf(stderr, "usage: %s", u ? u->text : "vigie <command> [options]\n");
+	fputs("(vigie <command> --help shows this; DIR defaults to $VIGIE_DATA, else ./data)\n",
+	      stderr);
+	return 2;
+}
+
+int cli_help(const char *cmd)
+{
+	const struct usage *u = find(cmd);
+
+	if (!u)
+		return -1;
+	printf("usage: %sDIR defaults to $VIGIE_DATA, else ./data. Logs: JSON lines on stderr,\n"
+	       "level from $VIGIE_LOG (error, warn, info, debug).\n", u->text);
+	return 0;
+}
+
+void cli_commands(FILE *f)
+{
+	for (size_t i = 0; i < sizeof(USAGE) / sizeof(USAGE[0]); i++) {
+		const char *t = USAGE[i].text, *nl = strchr(t, '\n');
+
+		fprintf(f, "  %.*s\n", (int)(nl ? nl - t : (long)strlen(t)), t);
+	}
+}
