@@ -109,12 +109,14 @@ static int push(struct gen *g, struct ev e)
 static int patient_dept(uint64_t *s, int dept)
 {
 	uint64_t r = below(s, 100);
-	int n;
+	const uint8_t *neigh;
+	unsigned n;
 
 	if (r < 75)
 		return dept;
-	if (r < 95 && (n = popdata_depts[dept].n_neigh) > 0)
-		return popdata_dept_index(popdata_depts[dept].neigh[below(s, (uint64_t)n)]);
+	n = geo_neighbours(dept, &neigh);
+	if (r < 95 && n > 0)
+		return neigh[below(s, (uint64_t)n)];
 	return (int)below(s, 96);
 }
 
@@ -246,7 +248,7 @@ static void write_ev(struct out *o, const struct ev *e, const struct pro *pros)
 	              ua, prof);
 	if (e->pdept != 255 && e->pro < PROS)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"dept\":\"%s\",\"patient_dept\":\"%s\"",
-		              popdata_depts[pros[e->pro].dept].code, popdata_depts[e->pdept].code);
+		              geo_dept_code(pros[e->pro].dept), geo_dept_code(e->pdept));
 	if (e->kind == K_RANDOM)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"found\":false");
 	else if (e->kind == K_SEQ && !e->found)

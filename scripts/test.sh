@@ -12,8 +12,7 @@ log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
 echo "== unit tests (cmocka, ASan+UBSan)"
-for t in "$build"/tests/unit/test_*; do
-  [ -f "$t" ] && [ -x "$t" ] || continue
+for t in $(find "$build/tests/unit" -type f -name 'test_*' -perm -u+x | sort); do
   name=$(basename "$t")
   "$t" >"$log/$name.out" 2>&1
   rc=$?

@@ -1,7 +1,9 @@
 /*
  * cmd_replay.c - `vigie replay --events FILE.jsonl [--quiet] [--skip-bad]
- * [--utc-offset MIN] [--max-accounts N]`: the guard (core/guard.h) over a
- * recorded or generated event stream (core/event.h), in file order.
+ * [--utc-offset MIN] [--max-accounts N] [--data DIR]`: the guard over a
+ * recorded or generated event stream (core/event.h), in file order, through
+ * the same gate (core/gate.h) and per-account table (core/guard_table.h) as
+ * the server.
  *
  * Output on stdout: one decision a lookup line,
  *     {"i":N,"decision":"...","score":S,"reasons":["...",...]}
@@ -13,23 +15,24 @@
  * (benchmarks). Events whose line does not say the profession are judged
  * as a pharmacist's; "found" defaults to "the NIR is valid"; the patient's
  * department against the practice's comes from "near", else from "dept"
- * and "patient_dept" and popdata's neighbours, else is unknown.
+ * and "patient_dept" (core/geo), else is unknown.
  *
  * A malformed line is named on stderr ("FILE: line N: why"). By default
  * replay stops there, prints the summary of what came before and exits 1;
  * with --skip-bad it names the first 10, counts them all ("bad_lines") and
  * goes on (exit 0).
  *
- * Accounts are keyed by RPPS in an open-addressing table; their guard
- * states (about 2.8 KiB each) live in chunks allocated as accounts appear.
- * More than --max-accounts (default and ceiling 1,000,000, about 2.8 GB of
- * state) is refused with an error. Patients, addresses and user agents are
- * hashed under a fixed key: replay is offline analysis and keeps nothing,
- * and a fixed key makes two runs over one file print the same lines.
+ * Accounts are keyed by RPPS; their guard states (about 2.8 KiB each) are
+ * allocated as accounts appear. More than --max-accounts (default and
+ * ceiling 1,000,000, about 2.8 GB of state) is refused with an error.
+ * Patients, addresses and user agents are hashed under a fixed key (two
+ * runs over one file print the same lines), or with --data DIR under the
+ * server's own guard key, with the professional's profession, department
+ * and opening hours from DIR's directory where a line does not say them:
+ * recorded traffic is then judged exactly as that server judged it.
  * Local time is UTC + --utc-offset minutes, or by default Europe/Paris's
  * time at each event (core/civil.h: summer time included). A line that says
- * "open" is judged open (or closed) at its time, whatever the profession's
- * usual hours.
+ * "open" is judged open (or closed) at its time, whatever the hours.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,11 +47,17 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include <sodium.h>
+
+#include "cli/open.h"
 #include "core/civil.h"
 #include "core/event.h"
+#include "core/gate.h"
+#include "core/guard_table.h"
+#include "node/node.h"
 #include "core/guard.h"
 #include "core/nir.h"
-#include "sim/popdata.h"
+#include "core/geo.h"
 
 #define ACCOUNTS_MAX 1000000u
 #define CHUNK 4096u            /* guard states per allocation */
@@ -60,102 +69,47 @@
 
 /* ------------------------------------------------------------------ accounts */
 
-struct slot {
-	uint64_t h;      /* hash of rpps; 0 marks an empty slot */
-	uint32_t idx;    /* index of the state */
-	char rpps[16];
+/*
+ * The account key of an RPPS (core/guard_table.h): the number itself when
+ * it is all digits (an RPPS is 11), else a 64-bit hash with the top bit set,
+ * so the two kinds never meet.
+ */
+static uint64_t account_key(const char *rpps)
+{
+	uint64_t k = 0, h = 1469598103934665603ULL;
+	size_t n = strlen(rpps);
+
+	if (n > 0 && n <= 18 && strspn(rpps, "0123456789") == n) {
+		for (size_t i = 0; i < n; i++)
+			k = k * 10 + (uint64_t)(rpps[i] - '0');
+		return k + 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)rpps[i]) * 1099511628211ULL;
+	return h | (1ULL << 63);
+}
+
+/* ------------------------------------------------------------------ --data */
+
+/* What the data directory says of a professional (--data): profession, department, hours. */
+struct known {
+	int kind;
+	char dept[4];
+	int hours_set;
+	struct hours hours;
 };
 
-struct accounts {
-	struct slot *slots;
-	size_t cap, n, max;
-	struct guard_account **chunks; /* max / CHUNK + 1 pointers */
+/* Professionals already read from the directory, by account key (open addressing). */
+struct knowns {
+	uint64_t *keys;        /* 0: empty */
+	struct known *vals;    /* NULL entries: not in the directory */
+	uint8_t *present;
+	size_t cap, n;
 };
 
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h | 1;
-}
-
-static int accounts_init(struct accounts *t, size_t max)
-{
-	memset(t, 0, sizeof(*t));
-	t->max = max;
-	t->cap = 1024;
-	t->slots = calloc(t->cap, sizeof(*t->slots));
-	t->chunks = calloc(max / CHUNK + 1, sizeof(*t->chunks));
-	return t->slots && t->chunks ? 0 : VG_ENOMEM;
-}
-
-static void accounts_release(struct accounts *t)
-{
-	for (size_t i = 0; t->chunks && i <= t->max / CHUNK; i++)
-		free(t->chunks[i]);
-	free(t->chunks);
-	free(t->slots);
-}
-
-static struct guard_account *state_of(const struct accounts *t, uint32_t idx)
-{
-	return &t->chunks[idx / CHUNK][idx % CHUNK];
-}
-
-static int grow(struct accounts *t)
-{
-	size_t cap = t->cap * 2;
-	struct slot *s = calloc(cap, sizeof(*s));
-
-	if (!s)
-		return VG_ENOMEM;
-	for (size_t k = 0; k < t->cap; k++) {
-		size_t i;
-
-		if (!t->slots[k].h)
-			continue;
-		for (i = t->slots[k].h & (cap - 1); s[i].h; i = (i + 1) & (cap - 1))
-			;
-		s[i] = t->slots[k];
-	}
-	free(t->slots);
-	t->slots = s;
-	t->cap = cap;
-	return 0;
-}
-
-/* The state of rpps, created fresh if new. VG_ETOOBIG past max accounts, VG_ENOMEM. */
-static int account(struct accounts *t, const char *rpps, struct guard_account **out)
-{
-	uint64_t h = fnv(rpps);
-	size_t i;
-	uint32_t idx;
-
-	for (i = h & (t->cap - 1); t->slots[i].h; i = (i + 1) & (t->cap - 1))
-		if (t->slots[i].h == h && strcmp(t->slots[i].rpps, rpps) == 0) {
-			*out = state_of(t, t->slots[i].idx);
-			return 0;
-		}
-	if (t->n >= t->max)
-		return VG_ETOOBIG;
-	idx = (uint32_t)t->n;
-	if (!t->chunks[idx / CHUNK]) {
-		t->chunks[idx / CHUNK] = malloc(CHUNK * sizeof(struct guard_account));
-		if (!t->chunks[idx / CHUNK])
-			return VG_ENOMEM;
-	}
-	guard_account_init(state_of(t, idx));
-	t->slots[i].h = h;
-	t->slots[i].idx = idx;
-	memcpy(t->slots[i].rpps, rpps, sizeof(t->slots[i].rpps));
-	t->n++;
-	*out = state_of(t, idx);
-	if (t->n * 2 > t->cap && grow(t) != 0)
-		return VG_ENOMEM;
-	return 0;
-}
+struct run;
+/* The directory's data of rpps (NULL when it has no such professional): 0 or a fatal error. */
+static int known(struct run *r, const char *rpps, const struct known **out);
 
 /* ------------------------------------------------------------------ output */
 
@@ -223,27 +177,8 @@ static void out_decision(struct out *o, uint64_t i, const struct guard_result *r
 
 /* ------------------------------------------------------------------ geography */
 
-/* near[i] has bit j when department j is i or one of its neighbours (popdata indices). */
-struct geo {
-	uint64_t near[POPDATA_N_DEPTS][2];
-};
-
-static void geo_init(struct geo *g)
-{
-	memset(g, 0, sizeof(*g));
-	for (int i = 0; i < POPDATA_N_DEPTS; i++) {
-		g->near[i][i / 64] |= (uint64_t)1 << (i % 64);
-		for (int k = 0; k < popdata_depts[i].n_neigh; k++) {
-			int j = popdata_dept_index(popdata_depts[i].neigh[k]);
-
-			if (j >= 0)
-				g->near[i][j / 64] |= (uint64_t)1 << (j % 64);
-		}
-	}
-}
-
-/* GUARD_GEO_*, or -1 when a department code is not in the tables. */
-static int geo_of(const struct geo *g, const struct replay_event *re)
+/* GUARD_GEO_*, or -1 when a department code is not a French department's. */
+static int geo_of(const struct replay_event *re)
 {
 	int i, j;
 
@@ -251,11 +186,11 @@ static int geo_of(const struct geo *g, const struct replay_event *re)
 		return re->near ? GUARD_GEO_NEAR : GUARD_GEO_FAR;
 	if (!re->dept[0] || !re->patient_dept[0])
 		return GUARD_GEO_UNKNOWN;
-	i = popdata_dept_index(re->dept);
-	j = popdata_dept_index(re->patient_dept);
+	i = geo_dept_index(re->dept, strlen(re->dept));
+	j = geo_dept_index(re->patient_dept, strlen(re->patient_dept));
 	if (i < 0 || j < 0)
 		return -1;
-	return (g->near[i][j / 64] >> (j % 64)) & 1 ? GUARD_GEO_NEAR : GUARD_GEO_FAR;
+	return geo_near_index(i, j) ? GUARD_GEO_NEAR : GUARD_GEO_FAR;
 }
 
 /* ------------------------------------------------------------------ the command */
@@ -264,6 +199,7 @@ static int geo_of(const struct geo *g, const struct replay_event *re)
 struct staged {
 	struct replay_event re;
 	struct guard_account *a;
+	const struct known *who; /* NULL: the line alone says who */
 	struct nir nir;
 	uint64_t line;
 	int geo, valid;
@@ -271,20 +207,81 @@ struct staged {
 
 struct run {
 	const char *path;
+	struct store *store;  /* --data: the professionals' directory (NULL without it) */
 	int quiet, skip_bad;
 	int fixed_offset;    /* --utc-offset given: that offset, else Europe/Paris's at each t */
 	int32_t offset;
 	struct hours open, closed; /* for lines that say "open" */
 	struct guard_cfg cfg;
-	struct accounts acc;
-	struct geo geo;
+	struct guard_table acc;
 	struct out *out;
+	struct knowns knowns;
 	uint64_t events, bad, counts[GUARD_DECISIONS], suspended, step_ups, reinstated;
 	struct staged slots[2], *pending;
 	int turn;
 	uint64_t line;       /* lines read so far (the current one's number) */
 	char listed[SUSPENDED_LISTED][16];
 };
+
+static int known(struct run *r, const char *rpps, const struct known **out)
+{
+	struct knowns *k = &r->knowns;
+	uint64_t key = account_key(rpps);
+	size_t i;
+	struct store_pro p;
+	int rc;
+
+	*out = NULL;
+	if (k->n * 2 >= k->cap) { /* grow (the first call allocates) */
+		size_t cap = k->cap ? k->cap * 2 : 1024;
+		uint64_t *keys = calloc(cap, sizeof(*keys));
+		struct known *vals = calloc(cap, sizeof(*vals));
+		uint8_t *present = calloc(cap, 1);
+
+		if (!keys || !vals || !present) {
+			free(keys);
+			free(vals);
+			free(present);
+			return VG_ENOMEM;
+		}
+		for (size_t j = 0; j < k->cap; j++) {
+			if (!k->keys[j])
+				continue;
+			for (i = k->keys[j] & (cap - 1); keys[i]; i = (i + 1) & (cap - 1))
+				;
+			keys[i] = k->keys[j];
+			vals[i] = k->vals[j];
+			present[i] = k->present[j];
+		}
+		free(k->keys);
+		free(k->vals);
+		free(k->present);
+		k->keys = keys;
+		k->vals = vals;
+		k->present = present;
+		k->cap = cap;
+	}
+	for (i = key & (k->cap - 1); k->keys[i]; i = (i + 1) & (k->cap - 1))
+		if (k->keys[i] == key) {
+			*out = k->present[i] ? &k->vals[i] : NULL;
+			return 0;
+		}
+	k->keys[i] = key;
+	k->n++;
+	rc = strlen(rpps) < sizeof(p.rpps) ? store_pro_get(r->store, rpps, &p) : VG_ENOTFOUND;
+	if (rc == VG_ENOTFOUND)
+		return 0; /* not in the directory: the line alone says who */
+	if (rc != 0)
+		return rc;
+	k->present[i] = 1;
+	k->vals[i].kind = p.kind;
+	memcpy(k->vals[i].dept, p.dept, sizeof(k->vals[i].dept));
+	k->vals[i].hours_set = p.hours_set;
+	k->vals[i].hours = p.hours;
+	sodium_memzero(&p, sizeof(p));
+	*out = &k->vals[i];
+	return 0;
+}
 
 static void bad_line(struct run *r, uint64_t line, const char *why)
 {
@@ -307,12 +304,20 @@ static int stage(struct run *r, struct staged *sl, const char *s, size_t len, ui
 
 	if (event_parse(s, len, &sl->re, why) != 0)
 		return 1;
-	sl->geo = geo_of(&r->geo, &sl->re);
+	sl->who = NULL;
+	if (r->store) {
+		rc = known(r, sl->re.rpps, &sl->who);
+		if (rc != 0)
+			return rc;
+		if (sl->who && !sl->re.dept[0])
+			memcpy(sl->re.dept, sl->who->dept, sizeof(sl->re.dept));
+	}
+	sl->geo = geo_of(&sl->re);
 	if (sl->geo < 0) {
 		*why = "dept or patient_dept is not a French department code";
 		return 1;
 	}
-	rc = account(&r->acc, sl->re.rpps, &sl->a);
+	rc = guard_table_get(&r->acc, account_key(sl->re.rpps), &sl->a);
 	if (rc != 0)
 		return rc;
 	/*
@@ -331,6 +336,7 @@ static void decide(struct run *r, struct staged *sl)
 {
 	const struct replay_event *re = &sl->re;
 	int32_t offset = r->fixed_offset ? r->offset : civil_paris_offset_min(re->t_ms / 1000);
+	struct gate_lookup l;
 	struct guard_event ge;
 	struct guard_result res;
 
@@ -344,22 +350,26 @@ static void decide(struct run *r, struct staged *sl)
 		r->reinstated++;
 		return;
 	}
-	ge = (struct guard_event){
+	l = (struct gate_lookup){
 		.t_ms = re->t_ms,
 		.utc_offset_min = offset,
-		.hours = re->open < 0 ? NULL : re->open ? &r->open : &r->closed,
-		.profession = re->profession,
+		.profession = re->profession ? re->profession : sl->who ? sl->who->kind : 0,
+		.practice_dept = re->dept,
+		.hours = re->open >= 0 ? (re->open ? &r->open : &r->closed)
+		         : sl->who && sl->who->hours_set ? &sl->who->hours : NULL,
 		.nir = sl->valid ? sl->nir.canon : re->nir,
 		.nir_len = sl->valid ? NIR_LEN : strlen(re->nir),
 		.key_valid = sl->valid,
-		.found = re->found < 0 ? sl->valid : re->found == 1,
+		.found = (re->found < 0 ? sl->valid : re->found == 1) ? 1 : 0,
 		.honeytoken = re->honeytoken == 1,
-		.card = re->card,
-		.token_moved = re->token_moved == 1,
-		.geo = (enum guard_geo)sl->geo,
+		.patient_dept = re->patient_dept,
+		.near = sl->geo == GUARD_GEO_NEAR ? 1 : sl->geo == GUARD_GEO_FAR ? 0 : -1,
+		.proof = re->card ? GATE_PROOF_OK : GATE_NO_PROOF,
 		.ip = re->ip[0] ? re->ip : NULL,
 		.ua = re->ua[0] ? re->ua : NULL,
+		.token_moved = re->token_moved == 1,
 	};
+	gate_event(&l, &ge);
 	res = guard_decide(&r->cfg, sl->a, &ge);
 	r->counts[res.decision]++;
 	r->events++;
@@ -498,7 +508,7 @@ static void summary(struct run *r, double secs)
 	out_str(o, ",\"bad_lines\":");
 	out_u64(o, r->bad);
 	out_str(o, ",\"accounts\":");
-	out_u64(o, r->acc.n);
+	out_u64(o, guard_table_count(&r->acc));
 	out_str(o, ",\"suspended_accounts\":");
 	out_u64(o, r->suspended);
 	out_str(o, ",\"step_ups_given\":");
@@ -541,9 +551,13 @@ int cmd_replay(int argc, char **argv)
 	static const struct option OPTS[] = {
 		{ "events", required_argument, NULL, 'e' }, { "quiet", no_argument, NULL, 'q' },
 		{ "skip-bad", no_argument, NULL, 's' },     { "utc-offset", required_argument, NULL, 'u' },
-		{ "max-accounts", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 }
+		{ "max-accounts", required_argument, NULL, 'm' }, { "data", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
 	};
-	static const uint8_t KEY[GUARD_KEY_BYTES] = { 0 };
+	uint8_t key[GUARD_KEY_BYTES] = { 0 };
+	struct vault *vault = NULL;
+	struct store *st = NULL;
+	const char *dir = NULL;
 	struct run *r = NULL;
 	char *buf = NULL;
 	uint64_t max = ACCOUNTS_MAX;
@@ -559,6 +573,8 @@ int cmd_replay(int argc, char **argv)
 			quiet = 1;
 		else if (c == 's')
 			skip_bad = 1;
+		else if (c == 'd')
+			dir = optarg;
 		else if (c == 'u' && parse_offset(optarg, &offset) == 0)
 			fixed_offset = 1;
 		else if (c == 'm' && cli_u64(optarg, "--max-accounts", &max) == 0 && max >= 1 &&
@@ -581,15 +597,22 @@ int cmd_replay(int argc, char **argv)
 	r->quiet = quiet;
 	r->skip_bad = skip_bad;
 	r->path = path;
-	if (accounts_init(&r->acc, (size_t)max) != 0) {
+	if (guard_table_init(&r->acc, (size_t)max) != 0) {
 		cli_fail("out of memory");
 		goto out;
 	}
-	guard_cfg_init(&r->cfg, KEY);
+	if (dir) {
+		/* The server's view: its guard key, and its directory of professionals. */
+		if (cli_open(dir, &vault, &st) != 0)
+			goto out;
+		vigie_guard_key(vault, key);
+		r->store = st;
+	}
+	guard_cfg_init(&r->cfg, key);
+	sodium_memzero(key, sizeof(key));
 	r->fixed_offset = fixed_offset;
 	r->offset = offset;
 	hours_always(&r->open);
-	geo_init(&r->geo);
 	fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		cli_fail("cannot read %s: %s", path, strerror(errno));
@@ -615,8 +638,13 @@ int cmd_replay(int argc, char **argv)
 out:
 	if (fd > STDIN_FILENO)
 		close(fd);
+	store_close(st);
+	vault_free(vault);
 	if (r) {
-		accounts_release(&r->acc);
+		free(r->knowns.keys);
+		free(r->knowns.vals);
+		free(r->knowns.present);
+		guard_table_release(&r->acc);
 		free(r->out);
 	}
 	free(r);

@@ -1,32 +1,28 @@
 /*
- * cmd_serve.c - `vigie serve`: start the HTTP service, wait for SIGTERM or
- * SIGINT, then stop cleanly: no new connections, requests in flight
- * finished, access records flushed, keys wiped. SIGHUP (systemctl reload,
- * logrotate, a closed terminal) reopens the log file and keeps serving.
+ * cmd_serve.c - `vigie serve`: assemble the node (node/node.h), serve it
+ * over HTTP (http/server.h), wait for SIGTERM or SIGINT, then stop cleanly:
+ * no new connections, requests in flight finished, access records flushed,
+ * keys wiped. SIGHUP (systemctl reload, logrotate, a closed terminal)
+ * reopens the log file and keeps serving.
  */
 #include <fcntl.h>
 #include <getopt.h>
-#include <unistd.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/open.h"
-#include "core/log.h"
-#include "http/access.h"
-#include "http/http.h"
-#include <sodium.h>
-
-#include "http/guardian.h"
-#include "http/sessions.h"
-#include "http/throttle.h"
+#include "http/server.h"
+#include "node/node.h"
+#include "sys/log.h"
 
 #define CLOCK_OFFSET_MAX (100LL * 366 * 86400)
 
-static int parse_listen(const char *s, struct vigie_cfg *c)
+static int parse_listen(const char *s, struct http_cfg *c)
 {
 	const char *colon = strrchr(s, ':');
 	uint64_t port;
@@ -59,17 +55,12 @@ static int write_port_file(const char *path, unsigned port)
 	return fclose(f);
 }
 
-/* The guard's key comes from the master key (its own vault domain): stable across restarts. */
-static int guard_start(struct vigie *v)
+/* A bounded number option: 0, or a message and 1. */
+static int bounded(const char *s, const char *what, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-	uint8_t key[VAULT_BIDX];
-	int rc;
-
-	_Static_assert(VAULT_BIDX == GUARD_KEY_BYTES, "one blind index is one guard key");
-	vault_blind(v->vault, VAULT_D_GUARD, "guard-key-v1", 12, key);
-	rc = guardian_new(key, &v->guardian);
-	sodium_memzero(key, sizeof(key));
-	return rc;
+	if (cli_u64(s, what, out) != 0 || *out < lo || *out > hi)
+		return cli_fail("%s: %llu..%llu", what, (unsigned long long)lo, (unsigned long long)hi);
+	return 0;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -90,17 +81,18 @@ int cmd_serve(int argc, char **argv)
 		{ "clock-offset", required_argument, NULL, 'K' },
 		{ "log", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 } };
-	struct vigie *v = calloc(1, sizeof(*v));
-	const char *dir = NULL, *port_file = NULL, *base = NULL, *log_path = NULL;
-	struct access_cfg ac = { .origin = JOURNAL_ORIGIN_DEFAULT };
-	struct cli_journal_paths jp;
+	const char *dir = NULL, *port_file = NULL, *log_path = NULL, *what = NULL;
+	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct vigie_cfg vc;
+	struct http_cfg hc;
+	struct vigie *v = NULL;
 	struct vault *vault = NULL;
 	struct store *st = NULL;
 	sigset_t set;
 	uint64_t x;
-	int c, sig = 0, status = 1;
+	int c, sig = 0, status = 1, rc;
 
-	if (!v)
+	if (!srv)
 		return cli_fail("out of memory");
 	/*
 	 * Block the stop and reload signals before any thread starts (the
@@ -120,125 +112,108 @@ int cmd_serve(int argc, char **argv)
 	 */
 	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 	mallopt(M_TOP_PAD, 4 * 1024 * 1024);
-	vigie_cfg_defaults(&v->cfg);
+	vigie_cfg_defaults(&vc);
+	http_cfg_defaults(&hc);
+	vc.origin = JOURNAL_ORIGIN_DEFAULT;
 	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
-		case 'l': if (parse_listen(optarg, &v->cfg)) goto out; break;
+		case 'l': if (parse_listen(optarg, &hc)) goto out; break;
 		case 't':
-			if (cli_u64(optarg, "--threads", &x) || x < 1 || x > 64) {
-				cli_fail("--threads: 1..64");
+			if (bounded(optarg, "--threads", 1, 64, &x))
+				goto out;
+			hc.threads = (unsigned)x;
+			break;
+		case 'b':
+			if (strlen(optarg) >= sizeof(hc.base_url)) {
+				cli_fail("--base-url: at most %zu characters", sizeof(hc.base_url) - 1);
 				goto out;
 			}
-			v->cfg.threads = (unsigned)x;
+			memcpy(hc.base_url, optarg, strlen(optarg) + 1);
 			break;
-		case 'b': base = optarg; break;
 		case 'P': port_file = optarg; break;
 		case 'L': log_path = optarg; break;
 		case 'T':
-			if (cli_u64(optarg, "--conn-timeout", &x) || x < 1 || x > 3600) {
-				cli_fail("--conn-timeout: 1..3600 seconds");
+			if (bounded(optarg, "--conn-timeout", 1, 3600, &x))
 				goto out;
-			}
-			v->cfg.conn_timeout = (unsigned)x;
+			hc.conn_timeout = (unsigned)x;
 			break;
 		case 'B':
-			if (cli_u64(optarg, "--login-burst", &x) || x < 1 || x > 10000) {
-				cli_fail("--login-burst: 1..10000");
+			if (bounded(optarg, "--login-burst", 1, 10000, &x))
 				goto out;
-			}
-			v->cfg.ip_fail_burst = (unsigned)x;
+			vc.login.ip_fail_burst = (unsigned)x;
 			break;
-		case 'o': ac.origin = optarg; break;
-		case 'W': v->cfg.journal_nowait = 1; break;
+		case 'o': vc.origin = optarg; break;
+		case 'W': vc.journal_nowait = 1; break;
 		case 'G':
 			if (strcmp(optarg, "enforce") != 0 && strcmp(optarg, "observe") != 0) {
 				cli_fail("--guard: enforce (default) or observe");
 				goto out;
 			}
-			v->cfg.guard_observe = strcmp(optarg, "observe") == 0;
+			vc.guard_observe = strcmp(optarg, "observe") == 0;
 			break;
 		case 'A':
 		case 'S':
-			if (cli_u64(optarg, c == 'A' ? "--login-accounts-max" : "--login-sources-max",
-			            &x) || x < 1 || x > 250) {
-				cli_fail("--login-accounts-max, --login-sources-max: 1..250");
+			if (bounded(optarg, c == 'A' ? "--login-accounts-max" : "--login-sources-max", 1,
+			            250, &x))
 				goto out;
-			}
 			if (c == 'A')
-				v->cfg.login_accounts_max = (unsigned)x;
+				vc.login.accounts_max = (unsigned)x;
 			else
-				v->cfg.login_sources_max = (unsigned)x;
+				vc.login.sources_max = (unsigned)x;
 			break;
 		case 'K':
-			if (cli_i64(optarg, "--clock-offset", &v->cfg.clock_offset_s) != 0 ||
-			    v->cfg.clock_offset_s < -CLOCK_OFFSET_MAX ||
-			    v->cfg.clock_offset_s > CLOCK_OFFSET_MAX) {
+			if (cli_i64(optarg, "--clock-offset", &vc.clock_offset_s) != 0 ||
+			    vc.clock_offset_s < -CLOCK_OFFSET_MAX || vc.clock_offset_s > CLOCK_OFFSET_MAX) {
 				cli_fail("--clock-offset: seconds, at most 100 years either way");
 				goto out;
 			}
 			break;
 		case 'C':
-			if (cli_u64(optarg, "--checkpoint-ms", &x) || x < 10 || x > 1000) {
-				cli_fail("--checkpoint-ms: 10..1000");
+			if (bounded(optarg, "--checkpoint-ms", 10, 1000, &x))
 				goto out;
-			}
-			ac.checkpoint_ms = (unsigned)x;
+			vc.checkpoint_ms = (unsigned)x;
 			break;
 		default:
 			status = cli_usage("serve");
 			goto out;
 		}
 	}
-	if (log_path && (c = log_open(log_path)) != 0) {
-		cli_fail("cannot open the log file %s: %s", log_path, vg_strerror(c));
+	if (log_path && (rc = log_open(log_path)) != 0) {
+		cli_fail("cannot open the log file %s: %s", log_path, vg_strerror(rc));
 		goto out;
 	}
 	dir = cli_data_dir(dir);
 	if (cli_open(dir, &vault, &st) != 0)
 		goto out;
-	v->store = st;
-	v->vault = vault;
-	cli_journal_paths(dir, &jp);
-	ac.journal_dir = jp.dir;
-	ac.key_path = jp.key;
-	if ((c = access_log_new(st, vault, &v->metrics, &ac, &v->access)) != 0) {
-		cli_fail("cannot open the journal %s: %s (see the log above; `vigie journal verify` "
-		         "names any damage)", jp.dir, vg_strerror(c));
+	if ((rc = vigie_new(dir, &vc, vault, st, &v, &what)) != 0) {
+		if (strcmp(what, "the journal") == 0)
+			cli_fail("cannot open the journal %s/journal: %s (see the log above; `vigie "
+			         "journal verify` names any damage)", dir, vg_strerror(rc));
+		else
+			cli_fail("cannot start: %s: %s", what, vg_strerror(rc));
 		goto out;
 	}
-	if (sessions_new(st, vault, SESSION_PRO, v->cfg.token_ttl, v->cfg.token_idle,
-	                 &v->sessions) != 0 ||
-	    sessions_new(st, vault, SESSION_INSURED, v->cfg.token_ttl, v->cfg.token_idle,
-	                 &v->isessions) != 0 ||
-	    throttle_new(v->cfg.ip_fail_burst, v->cfg.ip_fail_period, &v->throttle) != 0 ||
-	    login_watch_new(&v->watch) != 0 || guard_start(v) != 0 ||
-	    pthread_mutex_init(&v->login_lock, NULL) != 0) {
-		cli_fail("cannot set up the service");
+	if (http_start(srv, v, &hc) != 0) {
+		cli_fail("cannot listen on %s:%u (in use, or not a local address?)", hc.host, hc.port);
 		goto out;
 	}
-	VG_IGNORE(store_session_purge(st, vigie_now_ms(v) / 1000, v->cfg.token_idle));
-	if (vigie_start(v, base) != 0) {
-		cli_fail("cannot listen on %s:%u (in use, or not a local address?)", v->cfg.host,
-		         v->cfg.port);
-		goto out;
-	}
-	if (port_file && write_port_file(port_file, v->bound_port) != 0)
+	if (port_file && write_port_file(port_file, srv->bound_port) != 0)
 		log_event(LOG_WARN, "serve.port_file_failed", LS("path", port_file));
-	printf("vigie listening on http://%s:%u (FHIR base %s)\n", v->cfg.host, v->bound_port,
-	       v->cfg.base_url);
+	printf("vigie listening on http://%s:%u (FHIR base %s)\n", srv->cfg.host, srv->bound_port,
+	       srv->cfg.base_url);
 	fflush(stdout);
-	log_event(LOG_INFO, "serve.start", LS("host", v->cfg.host), LI("port", v->bound_port),
-	          LI("threads", v->cfg.threads));
-	if (v->cfg.guard_observe)
+	log_event(LOG_INFO, "serve.start", LS("host", srv->cfg.host), LI("port", srv->bound_port),
+	          LI("threads", srv->cfg.threads));
+	if (vc.guard_observe)
 		log_event(LOG_WARN, "serve.guard_observe",
 		          LS("warning", "the guard decides but does not act: no step-up, "
 		                        "throttle, denial or suspension"));
-	if (v->cfg.clock_offset_s)
-		log_event(LOG_WARN, "serve.clock_offset", LI("seconds", v->cfg.clock_offset_s),
+	if (vc.clock_offset_s)
+		log_event(LOG_WARN, "serve.clock_offset", LI("seconds", vc.clock_offset_s),
 		          LS("warning", "the service clock is not the system clock: for tests and "
 		                        "demos only"));
-	if (v->cfg.journal_nowait)
+	if (vc.journal_nowait)
 		log_event(LOG_WARN, "serve.journal_nowait",
 		          LS("warning", "answers do not wait for their journal entries: "
 		                        "for benchmarks only, never in service"));
@@ -253,20 +228,13 @@ int cmd_serve(int argc, char **argv)
 			log_event(LOG_INFO, "serve.reloaded", LS("log", log_path ? log_path : "stderr"));
 	}
 	log_event(LOG_INFO, "serve.stopping", LI("signal", sig));
-	vigie_stop(v);
+	http_stop(srv);
 	status = 0;
 out:
-	access_log_free(v->access); /* the journal's queue is empty: vigie_stop waited for it */
-	throttle_free(v->throttle);
-	login_watch_free(v->watch);
-	guardian_free(v->guardian);
-	sessions_free(v->sessions);
-	sessions_free(v->isessions);
-	store_close(st);
-	vault_free(vault);
+	vigie_free(v); /* the journal's queue is empty: http_stop waited for it */
 	if (status == 0)
 		log_event(LOG_INFO, "serve.stopped", LI("signal", sig));
 	log_close();
-	free(v);
+	free(srv);
 	return status;
 }

@@ -9,9 +9,9 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
-#include "core/log.h"
+#include "sys/log.h"
 #include "crypto/totp.h"
-#include "http/http.h"
+#include "node/node.h"
 
 static void usage(FILE *f)
 {

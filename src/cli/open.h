@@ -3,7 +3,7 @@
 #define VIGIE_CLI_OPEN_H
 
 #include "crypto/vault.h"
-#include "http/access.h"
+#include "node/access.h"
 #include "store/store.h"
 
 #define JOURNAL_ORIGIN_DEFAULT "vigie.localhost/journal"

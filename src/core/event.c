@@ -1,6 +1,8 @@
 /* event.c - the replay event line. See event.h. */
 #include "core/event.h"
 
+#include "core/access.h"
+
 #include <string.h>
 
 struct cur {
@@ -153,8 +155,6 @@ static int seconds(struct cur *c, int64_t *ms)
 
 static int profession(struct cur *c, int *out)
 {
-	static const char *const NAMES[] = { "", "pharmacist", "gp", "specialist", "lab",
-	                                     "hospital" };
 	char name[16];
 
 	ws(c);
@@ -165,12 +165,8 @@ static int profession(struct cur *c, int *out)
 	}
 	if (str(c, name, sizeof(name), false, false) != 0)
 		return -1;
-	for (int i = 1; i < 6; i++)
-		if (strcmp(name, NAMES[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	return -1;
+	*out = access_profession_parse(name, strlen(name));
+	return *out > 0 ? 0 : -1;
 }
 
 /* A department code: 2 or 3 characters, digits or 2A/2B (checked against the tables later). */

@@ -59,16 +59,16 @@ void guard_cfg_init(struct guard_cfg *c, const uint8_t key[GUARD_KEY_BYTES])
 	 * and night. Their usual hours (below) only judge events that do not
 	 * bring the practice's own (struct guard_event.hours, from the store).
 	 */
-	static const struct guard_peer PEERS[GUARD_PROFESSIONS] = {
-		[GUARD_PRO_UNKNOWN] = { 12, 4, 5, 90, 20, { { 0 }, 0, 0 } },
-		[GUARD_PRO_PHARMACIST] = { 12, 4, 5, 90, 20, { { 0 }, 0, 0 } },
-		[GUARD_PRO_GP] = { 5, 2, 2, 30, 6, { { 0 }, 0, 0 } },
-		[GUARD_PRO_SPECIALIST] = { 4, 2, 2, 25, 6, { { 0 }, 0, 0 } },
-		[GUARD_PRO_LAB] = { 8, 3, 4, 70, 25, { { 0 }, 0, 0 } },
-		[GUARD_PRO_HOSPITAL] = { 40, 8, 20, 200, 40, { { 0 }, 0, 0 } },
+	static const struct guard_peer PEERS[PRO_KINDS] = {
+		[PRO_UNKNOWN] = { 12, 4, 5, 90, 20, { { 0 }, 0, 0 } },
+		[PRO_PHARMACIST] = { 12, 4, 5, 90, 20, { { 0 }, 0, 0 } },
+		[PRO_GP] = { 5, 2, 2, 30, 6, { { 0 }, 0, 0 } },
+		[PRO_SPECIALIST] = { 4, 2, 2, 25, 6, { { 0 }, 0, 0 } },
+		[PRO_LAB] = { 8, 3, 4, 70, 25, { { 0 }, 0, 0 } },
+		[PRO_HOSPITAL] = { 40, 8, 20, 200, 40, { { 0 }, 0, 0 } },
 	};
 	/* Usual hours, every day (the margin below widens each by an hour either side). */
-	static const char *const USUAL[GUARD_PROFESSIONS] = {
+	static const char *const USUAL[PRO_KINDS] = {
 		"Mo-Su 08:00-21:00", "Mo-Su 08:00-21:00", "Mo-Su 08:00-20:00",
 		"Mo-Su 08:00-20:00", "Mo-Su 07:00-19:00", "24/7",
 	};
@@ -77,7 +77,7 @@ void guard_cfg_init(struct guard_cfg *c, const uint8_t key[GUARD_KEY_BYTES])
 	memset(c, 0, sizeof(*c));
 	memcpy(c->key, key, GUARD_KEY_BYTES);
 	memcpy(c->peer, PEERS, sizeof(PEERS));
-	for (int k = 0; k < GUARD_PROFESSIONS; k++)
+	for (int k = 0; k < PRO_KINDS; k++)
 		if (hours_parse(USUAL[k], strlen(USUAL[k]), &c->peer[k].hours, &why) != 0)
 			abort(); /* a constant above */
 	/* A new account is judged by its peers; after a week its own days weigh as much. */
@@ -261,7 +261,7 @@ static float day_distinct(const struct guard_account *a)
 
 static const struct guard_peer *peer_of(const struct guard_cfg *c, unsigned profession)
 {
-	return &c->peer[profession < GUARD_PROFESSIONS ? profession : GUARD_PRO_UNKNOWN];
+	return &c->peer[profession < PRO_KINDS ? profession : PRO_UNKNOWN];
 }
 
 /* The account's own baseline, shrunk towards its peers' while it has few days of its own. */
@@ -611,7 +611,7 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 		r.score = c->suspend_at;
 		return r;
 	}
-	a->profession = (uint8_t)((unsigned)e->profession < GUARD_PROFESSIONS ? e->profession : 0);
+	a->profession = (uint8_t)((unsigned)e->profession < PRO_KINDS ? e->profession : 0);
 	p = peer_of(c, a->profession);
 	roll(c, a, e->t_ms, e->utc_offset_min);
 	inc16(&a->h_lookups);

@@ -81,6 +81,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/access.h"
 #include "core/hours.h"
 
 #define GUARD_STATE_VERSION 2
@@ -96,16 +97,6 @@ enum guard_decision {
 };
 #define GUARD_DECISIONS 6
 
-/* The same values as store.h's enum pro_kind; 0 when the caller does not know. */
-enum guard_profession {
-	GUARD_PRO_UNKNOWN = 0, /* judged as a pharmacist, the most common caller */
-	GUARD_PRO_PHARMACIST = 1,
-	GUARD_PRO_GP = 2,
-	GUARD_PRO_SPECIALIST = 3,
-	GUARD_PRO_LAB = 4,
-	GUARD_PRO_HOSPITAL = 5,
-};
-#define GUARD_PROFESSIONS 6
 
 /* Where the patient lives against the practice: the caller decides (popdata neighbours). */
 enum guard_geo {
@@ -150,7 +141,7 @@ const char *guard_decision_name(enum guard_decision d);
 struct guard_event {
 	int64_t t_ms;            /* unix time in milliseconds, UTC */
 	int32_t utc_offset_min;  /* local time = UTC + this, at t_ms (Europe/Paris: 60 or 120) */
-	int profession;          /* enum guard_profession; out of range counts as unknown */
+	int profession;          /* enum pro_kind (core/access.h); out of range counts as unknown */
 	const char *nir;         /* the NIR asked for, nir_len bytes (15 when well-formed) */
 	size_t nir_len;
 	bool key_valid;          /* the NIR passes nir_parse (format and key) */
@@ -176,7 +167,7 @@ struct guard_peer {
 
 struct guard_cfg {
 	uint8_t key[GUARD_KEY_BYTES]; /* SipHash key for patients, addresses, clients */
-	struct guard_peer peer[GUARD_PROFESSIONS]; /* callers may refresh from the store */
+	struct guard_peer peer[PRO_KINDS]; /* callers may refresh from the store */
 	float prior_days;             /* weight of the peers' baseline, in days of own history */
 	float ewma_alpha;             /* weight of the newest day in the account's baseline */
 	/* Card-less budget = clamp(mult * baseline + slack, floor, cap). */

@@ -4,6 +4,10 @@
  */
 #include "crypto/vault.h"
 
+#include "core/access.h"
+
+_Static_assert(VAULT_BIDX == ACCESS_PATIENT_LEN, "an access pseudonym is one blind index");
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

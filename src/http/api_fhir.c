@@ -3,21 +3,21 @@
  * search by NIR, CoverageEligibilityRequest/$submit.
  *
  * Every authenticated lookup, allowed or refused, is journaled and its answer
- * leaves only once the journal entry is durable (reply_journaled, write-ahead);
+ * leaves only once the journal entry is durable (reply_after_journal, write-ahead);
  * if the journal cannot take it the answer is a 503 and discloses nothing.
  * Personal data is unsealed only for the persons a lookup returns, and
  * contact data never.
  * Search is by identifier only: no search by name or birth date, so there is
  * no way to fish for people.
  *
- * The guard (core/guard.h, http/guardian.h) judges every lookup by a
- * professional before anything is sent: a valid card-presence proof
- * (Vigie-Card-Proof, accepted once) makes a full lookup; without one the
- * answer may be minimised, or refused with a step-up (401, RFC 9470), a
+ * Every lookup by a professional passes the gate (core/gate.h, the policy
+ * `vigie replay` and `vigie sim` share) before anything is sent: the card
+ * proof's verdict and the guard's decision (node/guardian.h) give a full
+ * answer, a minimised one, or a refusal: a step-up (401, RFC 9470), a
  * throttle (429), a denial or a suspension (403). Refusals are journaled
- * like every other lookup, with the guard's decision.
+ * like every other lookup, with the gate's decision.
  */
-#include "http/http.h"
+#include "http/api.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,13 +26,17 @@
 
 #include "core/civil.h"
 #include "core/fhir.h"
+#include "core/gate.h"
 #include "core/guard.h"
-#include "core/log.h"
 #include "crypto/card.h"
-#include "http/access.h"
-#include "http/guardian.h"
-#include "http/sessions.h"
-#include "sim/popdata.h"
+#include "http/request.h"
+#include "http/server.h"
+#include "node/access.h"
+#include "node/guardian.h"
+#include "node/node.h"
+#include "node/notices.h"
+#include "node/sessions.h"
+#include "sys/log.h"
 
 #define F_PATIENT "identifier,name,gender,birthDate"
 #define F_PATIENT_COV "identifier,name,gender,birthDate,coverage"
@@ -115,8 +119,8 @@ static void access_of(struct req *r, const char *asked, const char *route, int s
 {
 	memset(a, 0, sizeof(*a));
 	a->t_ms = r->now_ms;
-	a->pro_id = r->pro_id;
-	memcpy(a->rpps, r->rpps, sizeof(a->rpps));
+	a->pro_id = r->who.id;
+	memcpy(a->rpps, r->who.rpps, sizeof(a->rpps));
 	vault_blind(r->v->vault, VAULT_D_ACCESS, asked, strnlen(asked, 64), a->patient);
 	memcpy(a->ip, r->ip, sizeof(a->ip));
 	snprintf(a->route, sizeof(a->route), "%s", route);
@@ -126,24 +130,37 @@ static void access_of(struct req *r, const char *asked, const char *route, int s
 	snprintf(a->decision, sizeof(a->decision), "%s", decision);
 }
 
-static enum MHD_Result refuse(struct req *r, const char *asked, const char *route, int status,
-                              const char *code, const char *diag, const char *decision)
+/* A refusal (with one extra header when hname is not NULL), journaled before it leaves. */
+static enum MHD_Result refuse_with(struct req *r, const char *asked, const char *route,
+                                   int status, const char *code, const char *diag,
+                                   const char *decision, const char *hname, const char *hvalue)
 {
 	struct access_rec a;
 
 	access_of(r, asked, route, status, 0, "", decision, &a);
-	return reply_journaled(r, &a, status, NULL, code, diag);
+	reply_prepare_outcome(r, status, code, diag);
+	if (hname)
+		reply_add_header(r, hname, hvalue);
+	return reply_after_journal(r, &a);
+}
+
+static enum MHD_Result refuse(struct req *r, const char *asked, const char *route, int status,
+                              const char *code, const char *diag, const char *decision)
+{
+	return refuse_with(r, asked, route, status, code, diag, decision, NULL, NULL);
 }
 
 /* Unseal the persons matching a NIR. Returns 0 or a negative enum vg_err. */
 static int lookup(struct req *r, const struct nir *n, struct fhir_person *out,
                   uint8_t pks[][32], size_t *np)
 {
-	static __thread struct store_insured rows[STORE_MATCH_MAX]; /* 26 KB: off the stack */
+	struct store_insured *rows = req_alloc(r, STORE_MATCH_MAX * sizeof(*rows)); /* 26 KB */
 	uint8_t bidx[VAULT_BIDX], pt[RECORD_PACK_MAX];
 	size_t found = 0;
 	int rc;
 
+	if (!rows)
+		return VG_ENOMEM;
 	vault_blind(r->v->vault, VAULT_D_NIR, n->canon, NIR_LEN, bidx);
 	rc = store_insured_find(r->v->store, bidx, rows, STORE_MATCH_MAX, &found);
 	if (rc != 0)
@@ -189,16 +206,14 @@ static enum MHD_Result lookup_failed(struct req *r, const char *asked, const cha
 	              "error");
 }
 
-/* ---- the guard ------------------------------------------------------------ */
-
-enum proof { PROOF_NONE, PROOF_OK, PROOF_BAD };
+/* ---- the gate ------------------------------------------------------------- */
 
 /*
- * This request's card-presence proof for (r->rpps, nir15): it must verify
- * under one matched person's card key, be fresh, and not have been used
- * before (it is used now).
+ * This request's card-presence proof for (r->who.rpps, nir15): it must
+ * verify under one matched person's card key, be fresh, and not have been
+ * used before (it is used now).
  */
-static enum proof card_check(struct req *r, const char *nir15, uint8_t pks[][32], size_t n)
+static enum gate_proof card_check(struct req *r, const char *nir15, uint8_t pks[][32], size_t n)
 {
 	const char *h = req_header(r, "Vigie-Card-Proof");
 	int64_t now = r->now_ms / 1000;
@@ -206,21 +221,21 @@ static enum proof card_check(struct req *r, const char *nir15, uint8_t pks[][32]
 	uint8_t id[16];
 
 	if (!h)
-		return PROOF_NONE;
+		return GATE_NO_PROOF;
 	if (card_proof_parse(h, strnlen(h, CARD_PROOF_MAX + 1), &p) != 0)
 		goto bad;
 	for (size_t i = 0; i < n; i++) {
-		if (card_proof_verify(&p, r->rpps, nir15, pks[i], now) != 0)
+		if (card_proof_verify(&p, r->who.rpps, nir15, pks[i], now) != 0)
 			continue;
 		crypto_generichash(id, sizeof(id), p.sig, sizeof(p.sig), NULL, 0);
 		if (guardian_proof_once(r->v->guardian, id, p.t + CARD_PROOF_WINDOW + 1, now) != 0)
 			break;
 		atomic_fetch_add_explicit(&r->v->metrics.card_proofs_ok, 1, memory_order_relaxed);
-		return PROOF_OK;
+		return GATE_PROOF_OK;
 	}
 bad:
 	atomic_fetch_add_explicit(&r->v->metrics.card_proofs_bad, 1, memory_order_relaxed);
-	return PROOF_BAD;
+	return GATE_PROOF_BAD;
 }
 
 /* "honeytoken,far_department" from reason bits. */
@@ -249,57 +264,52 @@ static void reason_names(uint32_t bits, char *out, size_t cap)
 static void suspend_account(struct req *r, const struct guard_result *g)
 {
 	struct vigie *v = r->v;
-	struct guardian_alert al = { .t_ms = r->now_ms, .pro_id = r->pro_id, .score = g->score,
+	struct guardian_alert al = { .t_ms = r->now_ms, .pro_id = r->who.id, .score = g->score,
 	                             .reasons = g->reasons };
 	char reasons[512], detail[640];
 
-	memcpy(al.rpps, r->rpps, sizeof(al.rpps));
+	memcpy(al.rpps, r->who.rpps, sizeof(al.rpps));
 	snprintf(al.decision, sizeof(al.decision), "%s", guard_decision_name(g->decision));
 	reason_names(g->reasons, reasons, sizeof(reasons));
-	if (store_pro_set_suspended(v->store, r->pro_id, 1) != 0)
-		log_event(LOG_ERROR, "guard.suspend_store_failed", LI("pro", r->pro_id));
-	if (sessions_revoke_subject(v->sessions, r->pro_id) != 0)
-		log_event(LOG_ERROR, "guard.revoke_failed", LI("pro", r->pro_id));
+	if (store_pro_set_suspended(v->store, r->who.id, 1) != 0)
+		log_event(LOG_ERROR, "guard.suspend_store_failed", LI("pro", r->who.id));
+	if (sessions_revoke_subject(v->sessions, r->who.id) != 0)
+		log_event(LOG_ERROR, "guard.revoke_failed", LI("pro", r->who.id));
 	guardian_alert_add(v->guardian, &al);
 	atomic_fetch_add_explicit(&v->metrics.guard_suspensions, 1, memory_order_relaxed);
-	log_event(LOG_WARN, "guard.suspended", LI("alert", (int64_t)al.id), LI("pro", r->pro_id),
-	          LS("rpps", r->rpps), LI("score", g->score), LS("reasons", reasons),
+	log_event(LOG_WARN, "guard.suspended", LI("alert", (int64_t)al.id), LI("pro", r->who.id),
+	          LS("rpps", r->who.rpps), LI("score", g->score), LS("reasons", reasons),
 	          LS("ip", r->ip));
 	snprintf(detail, sizeof(detail), "{\"t\":%lld,\"reasons\":\"%s\"}",
 	         (long long)(r->now_ms / 1000), reasons);
-	notice_add(v, r->pro_id, r->now_ms / 1000, "suspended", detail);
+	notice_add(v, r->who.id, r->now_ms / 1000, "suspended", detail);
 }
 
 /*
- * Judge one lookup. nir: what was asked (nir_len bytes), key_valid: it is a
- * NIR; p/np: who matched. Returns the decision to apply (ALLOW when the
- * guard only observes).
+ * The guard's decision on one lookup (nir: what was asked, nir_len bytes;
+ * key_valid: it is a NIR; p/np: who matched): the gate's event, the
+ * guardian's decision, and a suspension's consequences.
  */
 static struct guard_result judge(struct req *r, const char *nir, size_t nir_len, int key_valid,
-                                 const struct fhir_person *p, size_t np, int card)
+                                 const struct fhir_person *p, size_t np, enum gate_proof proof)
 {
-	struct guard_event e = { .t_ms = r->now_ms,
-	                         .utc_offset_min = civil_paris_offset_min(r->now_ms / 1000),
-	                         .nir = nir, .nir_len = nir_len, .key_valid = key_valid,
-	                         .found = np > 0, .card = card, .profession = r->pro_kind,
-	                         .hours = r->pro_hours_set ? &r->pro_hours : NULL, .ip = r->ip };
+	struct gate_lookup l = {
+		.t_ms = r->now_ms, .utc_offset_min = civil_paris_offset_min(r->now_ms / 1000),
+		.profession = r->who.kind, .practice_dept = r->who.dept,
+		.hours = r->who.hours_set ? &r->who.hours : NULL, .nir = nir, .nir_len = nir_len,
+		.key_valid = key_valid, .found = np, .patient_dept = np ? p[0].rights.dept : NULL,
+		.near = -1, .proof = proof, .ip = r->ip,
+		.ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT),
+		.token_moved = r->who.session_ip[0] && strcmp(r->who.session_ip, r->ip) != 0,
+	};
+	struct guard_event e;
 	struct guard_result g;
 
-	e.ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
-	e.token_moved = r->session_ip[0] && strcmp(r->session_ip, r->ip) != 0;
 	for (size_t i = 0; i < np; i++)
-		e.honeytoken |= p[i].rights.honeytoken != 0;
-	if (np) {
-		int near = popdata_dept_near(r->pro_dept, p[0].rights.dept);
-
-		e.geo = near < 0 ? GUARD_GEO_UNKNOWN : near ? GUARD_GEO_NEAR : GUARD_GEO_FAR;
-	}
-	g = guardian_decide(r->v->guardian, r->pro_id, &e);
-	if (r->v->cfg.guard_observe) {
-		g.decision = GUARD_ALLOW; /* decided and counted, not acted on */
-		return g;
-	}
-	if (g.suspended_now)
+		l.honeytoken |= p[i].rights.honeytoken != 0;
+	gate_event(&l, &e);
+	g = guardian_decide(r->v->guardian, r->who.id, &e);
+	if (g.suspended_now && !r->v->cfg.guard_observe)
 		suspend_account(r, &g);
 	return g;
 }
@@ -312,18 +322,16 @@ static enum MHD_Result guard_refuse(struct req *r, const char *asked, const char
 
 	switch (d) {
 	case GUARD_STEP_UP:
-		r->xh_name = MHD_HTTP_HEADER_WWW_AUTHENTICATE;
-		snprintf(r->xh_value, sizeof(r->xh_value),
-		         "Bearer realm=\"vigie\", error=\"insufficient_user_authentication\", "
-		         "error_description=\"a fresh one-time code is required\"");
-		return refuse(r, asked, route, MHD_HTTP_UNAUTHORIZED, "security",
-		              "unusual lookups without a card: give a fresh one-time code "
-		              "(POST /auth/pro/step-up {\"totp\"}), then retry", name);
+		return refuse_with(r, asked, route, MHD_HTTP_UNAUTHORIZED, "security",
+		                   "unusual lookups without a card: give a fresh one-time code "
+		                   "(POST /auth/pro/step-up {\"totp\"}), then retry", name,
+		                   MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		                   "Bearer realm=\"vigie\", error=\"insufficient_user_authentication\", "
+		                   "error_description=\"a fresh one-time code is required\"");
 	case GUARD_THROTTLE:
-		r->xh_name = MHD_HTTP_HEADER_RETRY_AFTER;
-		snprintf(r->xh_value, sizeof(r->xh_value), "60");
-		return refuse(r, asked, route, MHD_HTTP_TOO_MANY_REQUESTS, "throttled",
-		              "too many unusual lookups: slow down", name);
+		return refuse_with(r, asked, route, MHD_HTTP_TOO_MANY_REQUESTS, "throttled",
+		                   "too many unusual lookups: slow down", name,
+		                   MHD_HTTP_HEADER_RETRY_AFTER, "60");
 	case GUARD_SUSPEND:
 		return refuse(r, asked, route, MHD_HTTP_FORBIDDEN, "forbidden",
 		              "this account is suspended; contact the operator", name);
@@ -336,7 +344,7 @@ static enum MHD_Result guard_refuse(struct req *r, const char *asked, const char
 /* An operator account looks no one up; refused and journaled. */
 static int operator_refused(struct req *r, const char *route, enum MHD_Result *res)
 {
-	if (r->role == ROLE_PRO)
+	if (r->who.role == ROLE_PRO)
 		return 0;
 	*res = refuse(r, "", route, MHD_HTTP_FORBIDDEN, "forbidden",
 	              "operator accounts cannot look up patients", "deny");
@@ -360,42 +368,40 @@ static int judge_invalid(struct req *r, const char *param, const char *route,
 		if (!((val[i] >= '0' && val[i] <= '9') || val[i] == 'A' || val[i] == 'B' ||
 		      val[i] == 'a' || val[i] == 'b'))
 			return 0;
-	g = judge(r, val, NIR_LEN, 0, NULL, 0, 0);
-	if (g.decision < GUARD_THROTTLE)
+	g = judge(r, val, NIR_LEN, 0, NULL, 0, GATE_NO_PROOF);
+	if (!gate_refuses_invalid(&g, r->v->cfg.guard_observe))
 		return 0;
 	*res = guard_refuse(r, val, route, g.decision);
 	return -1;
 }
 
 /*
- * Judge a lookup that matched np persons. Returns 0 to answer (with the
- * persons minimised if *minimised), or -1 with the refusal in *res.
+ * A lookup that matched np persons through the gate. Returns 0 to answer
+ * (with the persons minimised if *minimised), or -1 with the refusal in *res.
  */
 static int gate(struct req *r, const struct nir *n, const char *route, struct fhir_person *p,
                 uint8_t pks[][32], size_t np, int *minimised, enum MHD_Result *res)
 {
-	enum proof proof = np ? card_check(r, n->canon, pks, np)
-	                      : req_header(r, "Vigie-Card-Proof") ? PROOF_BAD : PROOF_NONE;
-	struct guard_result g = judge(r, n->canon, NIR_LEN, 1, p, np, proof == PROOF_OK);
+	enum gate_proof proof = np ? card_check(r, n->canon, pks, np)
+	                        : req_header(r, "Vigie-Card-Proof") ? GATE_PROOF_BAD : GATE_NO_PROOF;
+	struct guard_result g = judge(r, n->canon, NIR_LEN, 1, p, np, proof);
+	struct gate_verdict v = gate_verdict(proof, &g, r->v->cfg.guard_observe);
 
 	*minimised = 0;
-	if (proof == PROOF_BAD && g.decision < GUARD_THROTTLE && !r->v->cfg.guard_observe) {
-		/* A replayed, stale or forged proof: refused, and it counted as card-less. */
-		*res = refuse(r, n->canon, route, MHD_HTTP_FORBIDDEN, "security",
-		              "the card-presence proof is invalid, expired or already used", "deny");
-		return -1;
-	}
-	if (g.decision == GUARD_ALLOW)
+	if (v.answer == GATE_FULL)
 		return 0;
-	if (g.decision == GUARD_MINIMISE) {
+	if (v.answer == GATE_MINIMISE) {
 		for (size_t i = 0; i < np; i++)
 			fhir_minimise(&p[i]);
 		*minimised = 1;
-		r->xh_name = "Vigie-Guard";
-		snprintf(r->xh_value, sizeof(r->xh_value), "minimise");
 		return 0;
 	}
-	*res = guard_refuse(r, n->canon, route, g.decision);
+	if (v.bad_proof)
+		*res = refuse(r, n->canon, route, MHD_HTTP_FORBIDDEN, "security",
+		              "the card-presence proof is invalid, expired or already used",
+		              gate_decision_name(&v));
+	else
+		*res = guard_refuse(r, n->canon, route, v.refusal);
 	return -1;
 }
 
@@ -448,20 +454,23 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 		fields = coverage_only ? F_COVERAGE_MIN : with_cov ? F_PATIENT_COV_MIN : F_PATIENT_MIN;
 	else
 		fields = coverage_only ? F_COVERAGE : with_cov ? F_PATIENT_COV : F_PATIENT;
-	snprintf(self, sizeof(self), "%s/%s?%s=%s%%7C%s%s", r->v->cfg.base_url, route, param,
+	snprintf(self, sizeof(self), "%s/%s?%s=%s%%7C%s%s", r->srv->cfg.base_url, route, param,
 	         FHIR_NIR_SYSTEM, n.canon, with_cov ? "&_revinclude=Coverage%3Abeneficiary" : "");
 	jw_init(&w, np ? 2048 : 512);
 	if (coverage_only)
-		fhir_bundle_coverages(&w, r->v->cfg.base_url, self, persons, np);
+		fhir_bundle_coverages(&w, r->srv->cfg.base_url, self, persons, np);
 	else
-		fhir_bundle_patients(&w, r->v->cfg.base_url, self, persons, np, with_cov);
+		fhir_bundle_patients(&w, r->srv->cfg.base_url, self, persons, np, with_cov);
 	wipe_persons(persons, np);
 	atomic_fetch_add_explicit(&r->v->metrics.lookups, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&r->v->metrics.persons_returned, np, memory_order_relaxed);
 	/* Sent only once the access is durable in the journal (see the top comment). */
 	access_of(r, n.canon, route, 200, (int)np, np ? fields : "",
 	          minimised ? "minimise" : "allow", &a);
-	return reply_journaled(r, &a, MHD_HTTP_OK, &w, NULL, NULL);
+	reply_prepare_json(r, MHD_HTTP_OK, NULL, &w);
+	if (minimised)
+		reply_add_header(r, "Vigie-Guard", "minimise");
+	return reply_after_journal(r, &a);
 }
 
 enum MHD_Result api_patient_search(struct req *r)
@@ -534,7 +543,10 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 	atomic_fetch_add_explicit(&r->v->metrics.persons_returned, 1, memory_order_relaxed);
 	access_of(r, rq.nir.canon, "$submit", 200, 1, minimised ? F_SUBMIT_MIN : F_SUBMIT,
 	          minimised ? "minimise" : "allow", &a);
-	return reply_journaled(r, &a, MHD_HTTP_OK, &w, NULL, NULL);
+	reply_prepare_json(r, MHD_HTTP_OK, NULL, &w);
+	if (minimised)
+		reply_add_header(r, "Vigie-Guard", "minimise");
+	return reply_after_journal(r, &a);
 }
 
 enum MHD_Result api_metadata(struct req *r)
@@ -542,7 +554,7 @@ enum MHD_Result api_metadata(struct req *r)
 	static const char *const ALLOWED[] = { "_format", NULL };
 	struct qargs q = { .allowed = ALLOWED };
 	char date[16];
-	time_t t = (time_t)r->v->started;
+	time_t t = (time_t)r->v->started_s;
 	struct tm tm;
 	struct jw w;
 	struct qfail qf;
@@ -552,6 +564,6 @@ enum MHD_Result api_metadata(struct req *r)
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	jw_init(&w, 2048);
-	fhir_capability(&w, date, VIGIE_VERSION, r->v->cfg.base_url);
+	fhir_capability(&w, date, VIGIE_VERSION, r->srv->cfg.base_url);
 	return reply_json(r, MHD_HTTP_OK, NULL, &w);
 }

@@ -5,40 +5,25 @@
  *   POST /admin/reinstate    operators: {"rpps"} lifts a suspension
  * (The step-up is in api_auth.c, beside the TOTP checks it shares.)
  */
-#include "http/http.h"
+#include "http/api.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
+#include <time.h>
 #include <sodium.h>
 
 #include "core/guard.h"
-#include "core/log.h"
 #include "core/rpps.h"
-#include "http/guardian.h"
+#include "http/request.h"
+#include "node/guardian.h"
+#include "node/node.h"
+#include "node/notices.h"
+#include "sys/log.h"
 
 #define NOTICES_MAX 50
 #define SUSPENDED_MAX 200
-
-void notice_add(struct vigie *v, int64_t pro_id, int64_t t_s, const char *kind,
-                const char *detail_json)
-{
-	struct store_notice x = { .pro_id = pro_id, .t = t_s };
-	size_t len = strlen(detail_json);
-
-	snprintf(x.kind, sizeof(x.kind), "%s", kind);
-	if (len + VAULT_OVERHEAD > sizeof(x.detail) ||
-	    vault_seal(v->vault, "notice", "detail", pro_id, (const uint8_t *)detail_json, len,
-	               x.detail) != 0) {
-		log_event(LOG_ERROR, "notice.seal_failed", LI("pro", pro_id), LS("kind", kind));
-		return;
-	}
-	x.detail_len = len + VAULT_OVERHEAD;
-	if (store_notice_put(v->store, &x) != 0)
-		log_event(LOG_ERROR, "notice.store_failed", LI("pro", pro_id), LS("kind", kind));
-}
 
 static void iso_time(int64_t t, char out[32])
 {
@@ -51,7 +36,7 @@ static void iso_time(int64_t t, char out[32])
 
 enum MHD_Result api_notices(struct req *r)
 {
-	static __thread struct store_notice xs[NOTICES_MAX];
+	struct store_notice *xs = req_alloc(r, NOTICES_MAX * sizeof(*xs));
 	uint8_t pt[NOTICE_DETAIL_MAX];
 	enum MHD_Result res;
 	char when[32];
@@ -60,7 +45,7 @@ enum MHD_Result api_notices(struct req *r)
 
 	if (auth_require(r, &res) != 0)
 		return res;
-	if (store_notice_list(r->v->store, r->pro_id, INT64_MAX, xs, NOTICES_MAX, &n) != 0)
+	if (!xs || store_notice_list(r->v->store, r->who.id, INT64_MAX, xs, NOTICES_MAX, &n) != 0)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "the service is busy; try again");
 	jw_init(&w, 1024);
@@ -71,7 +56,7 @@ enum MHD_Result api_notices(struct req *r)
 		size_t len = x->detail_len - VAULT_OVERHEAD;
 
 		if (x->detail_len < VAULT_OVERHEAD ||
-		    vault_unseal(r->v->vault, "notice", "detail", r->pro_id, x->detail, x->detail_len,
+		    vault_unseal(r->v->vault, "notice", "detail", r->who.id, x->detail, x->detail_len,
 		                 pt) != 0)
 			continue; /* not ours or damaged: not shown */
 		iso_time(x->t, when);
@@ -100,8 +85,8 @@ static void reasons_array(struct jw *w, uint32_t bits)
 
 enum MHD_Result api_admin_alerts(struct req *r)
 {
-	static __thread struct guardian_alert al[GUARDIAN_ALERTS];
-	static __thread struct store_pro sus[SUSPENDED_MAX];
+	struct guardian_alert *al = req_alloc(r, GUARDIAN_ALERTS * sizeof(*al));
+	struct store_pro *sus = req_alloc(r, SUSPENDED_MAX * sizeof(*sus));
 	enum MHD_Result res;
 	char when[32];
 	size_t n, ns = 0;
@@ -109,7 +94,7 @@ enum MHD_Result api_admin_alerts(struct req *r)
 
 	if (auth_require_operator(r, &res) != 0)
 		return res;
-	if (store_pro_suspended(r->v->store, sus, SUSPENDED_MAX, &ns) != 0)
+	if (!al || !sus || store_pro_suspended(r->v->store, sus, SUSPENDED_MAX, &ns) != 0)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "the service is busy; try again");
 	n = guardian_alerts(r->v->guardian, al, GUARDIAN_ALERTS);
@@ -150,35 +135,30 @@ enum MHD_Result api_admin_alerts(struct req *r)
 	return reply_json(r, MHD_HTTP_OK, "application/json", &w);
 }
 
-int reinstate_parse(const char *body, size_t len, char rpps[12], const char **why)
+static const struct body_spec REINSTATE_BODY = {
+	"{\"rpps\": \"<11-digit RPPS number>\"}", 1, { { "rpps", 11, 11, BODY_DIGITS } },
+};
+
+int reinstate_parse(const char *body, size_t len, char rpps[12], char why[BODY_WHY_MAX])
 {
-	json_error_t jerr;
-	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-	json_t *v;
-	int rc = VG_EINVAL;
+	char *const o[] = { rpps };
 
 	memset(rpps, 0, 12);
-	if (!root) {
-		*why = "body is not valid JSON";
+	if (body_parse(body, len, &REINSTATE_BODY, o, why) != 0)
+		return VG_EINVAL;
+	if (rpps_validate(rpps, 11) != 0) {
+		memset(rpps, 0, 12);
+		snprintf(why, BODY_WHY_MAX, "member \"rpps\" is not a valid RPPS number (its Luhn "
+		         "key): the body must be %s", REINSTATE_BODY.shape);
 		return VG_EINVAL;
 	}
-	v = json_object_get(root, "rpps");
-	if (!json_is_object(root) || json_object_size(root) != 1 || !json_is_string(v) ||
-	    json_string_length(v) != 11 || rpps_validate(json_string_value(v), 11) != 0) {
-		*why = "body must be {\"rpps\": \"<11-digit RPPS number>\"}";
-		goto out;
-	}
-	memcpy(rpps, json_string_value(v), 12);
-	rc = 0;
-out:
-	json_decref(root);
-	return rc;
+	return 0;
 }
 
 enum MHD_Result api_admin_reinstate(struct req *r)
 {
 	struct vigie *v = r->v;
-	const char *why = NULL;
+	char why[BODY_WHY_MAX];
 	char rpps[12], body[96];
 	struct store_pro p;
 	enum MHD_Result res;
@@ -190,7 +170,7 @@ enum MHD_Result api_admin_reinstate(struct req *r)
 	if (!req_is_json(r))
 		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
 		                     "Content-Type must be application/json");
-	if (reinstate_parse(r->body ? r->body : "", r->body_len, rpps, &why) != 0)
+	if (reinstate_parse(r->body ? r->body : "", r->body_len, rpps, why) != 0)
 		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
 	rc = store_pro_get(v->store, rpps, &p);
 	if (rc == VG_ENOTFOUND)
@@ -208,10 +188,10 @@ enum MHD_Result api_admin_reinstate(struct req *r)
 		                     "the service is busy; try again");
 	}
 	guardian_reinstate(v->guardian, p.id, r->now_ms);
-	guardian_alert_lifted(v->guardian, p.id, r->now_ms, r->pro_id);
+	guardian_alert_lifted(v->guardian, p.id, r->now_ms, r->who.id);
 	atomic_fetch_add(&v->metrics.guard_reinstated, 1);
 	log_event(LOG_WARN, "guard.reinstated", LI("pro", p.id), LS("rpps", p.rpps),
-	          LI("operator", r->pro_id));
+	          LI("operator", r->who.id));
 	snprintf(body, sizeof(body), "{\"t\":%lld}", (long long)now);
 	notice_add(v, p.id, now, "reinstated", body);
 	snprintf(body, sizeof(body), "{\"status\":\"reinstated\",\"rpps\":\"%s\"}", p.rpps);

@@ -8,42 +8,35 @@
  * directory and are private). Tiles are immutable once written and cached
  * for a year; the checkpoint changes and is cached for a second.
  */
-#include "http/http.h"
+#include "http/api.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/merkle.h"
-#include "http/access.h"
+#include "http/request.h"
 #include "journal/journal.h"
+#include "node/access.h"
+#include "node/node.h"
 
 #define CT_TEXT "text/plain; charset=utf-8"
 #define CT_BIN "application/octet-stream"
 
+/* Public files: cacheable, and readable by verifiers on other origins. */
 static enum MHD_Result send_bytes(struct req *r, const char *ctype, const char *cache,
                                   const void *data, size_t len)
 {
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-	enum MHD_Result ok;
-
-	if (!resp)
-		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
-	ok = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	r->replied = 1;
-	r->status = MHD_HTTP_OK;
-	return ok;
+	reply_prepare_bytes(r, MHD_HTTP_OK, ctype, data, len);
+	r->reply.cache = cache;
+	reply_add_header(r, "Access-Control-Allow-Origin", "*");
+	return reply_send(r);
 }
 
 enum MHD_Result api_journal(struct req *r)
 {
-	static __thread uint8_t buf[MERKLE_TILE_WIDTH * (2 + JOURNAL_ENTRY_MAX)];
+	enum { TILE_MAX = MERKLE_TILE_WIDTH * (2 + JOURNAL_ENTRY_MAX) };
+	uint8_t *buf;
 	struct journal *j = access_log_journal(r->v->access);
 	const char *path = r->url + strlen("/journal/");
 	struct merkle_tile t;
@@ -61,7 +54,11 @@ enum MHD_Result api_journal(struct req *r)
 	if (merkle_tile_parse(path, strlen(path), &t) != 0)
 		return reply_outcome(r, MHD_HTTP_NOT_FOUND, "not-found",
 		                     "no such journal resource: checkpoint and tile/... are served");
-	rc = journal_read_tile(j, &t, buf, sizeof(buf), &len);
+	buf = req_alloc(r, TILE_MAX);
+	if (!buf)
+		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                     "the service is busy; try again");
+	rc = journal_read_tile(j, &t, buf, TILE_MAX, &len);
 	if (rc != 0)
 		return reply_outcome(r, MHD_HTTP_NOT_FOUND, "not-found",
 		                     "no such tile (yet): fetch the checkpoint first");

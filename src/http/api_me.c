@@ -10,7 +10,7 @@
  * all get the same 401 at the same cost, and are throttled per address and
  * per account like professional logins.
  */
-#include "http/http.h"
+#include "http/api.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -21,66 +21,39 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "core/log.h"
 #include "core/nir.h"
 #include "crypto/password.h"
-#include "http/access.h"
-#include "http/sessions.h"
-#include "http/throttle.h"
-#include "http/workers.h"
+#include "http/request.h"
 #include "journal/journal.h"
+#include "node/access.h"
+#include "node/logins.h"
+#include "node/node.h"
+#include "node/sessions.h"
+#include "sys/log.h"
 
 #define ILOGIN_FAILED "login failed: check your social security number or e-mail, and password"
 #define ACCOUNTS_PER_LOGIN 4
+#define RECEIPT_MAX 16384
+
+static const struct body_spec ILOGIN_BODY = {
+	"{\"login\": \"<NIR or e-mail>\", \"password\"}", 2,
+	{ { "login", 1, 255, 0 }, { "password", 0, 1024, 0 } },
+};
 
 int insured_login_parse(const char *body, size_t len, struct insured_login_req *out,
-                        const char **why)
+                        char why[BODY_WHY_MAX])
 {
-	json_error_t jerr;
-	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-	json_t *l, *p;
-	const char *key;
-	json_t *val;
-	int rc = VG_EINVAL;
+	char *const o[] = { out->login, out->password };
 
 	memset(out, 0, sizeof(*out));
-	if (!root) {
-		*why = "body is not valid JSON";
-		return VG_EINVAL;
-	}
-	if (!json_is_object(root)) {
-		*why = "body must be a JSON object {\"login\",\"password\"}";
-		goto out;
-	}
-	json_object_foreach(root, key, val) {
-		if (strcmp(key, "login") != 0 && strcmp(key, "password") != 0) {
-			*why = "unknown member: only login and password are accepted";
-			goto out;
-		}
-	}
-	l = json_object_get(root, "login");
-	p = json_object_get(root, "password");
-	if (!json_is_string(l) || !json_is_string(p) || json_string_length(l) == 0 ||
-	    json_string_length(l) >= sizeof(out->login) ||
-	    json_string_length(p) >= sizeof(out->password) ||
-	    memchr(json_string_value(l), '\0', json_string_length(l)) ||
-	    memchr(json_string_value(p), '\0', json_string_length(p))) {
-		*why = "login and password must be strings of reasonable length";
-		goto out;
-	}
-	memcpy(out->login, json_string_value(l), json_string_length(l) + 1);
-	memcpy(out->password, json_string_value(p), json_string_length(p) + 1);
-	rc = 0;
-out:
-	json_decref(root);
-	return rc;
+	return body_parse(body, len, &ILOGIN_BODY, o, why);
 }
 
-static enum MHD_Result ifail(struct req *r)
+static void prepare_ifail(struct req *r)
 {
 	atomic_fetch_add(&r->v->metrics.logins_failed, 1);
-	return reply_with_header(r, MHD_HTTP_UNAUTHORIZED, "security", ILOGIN_FAILED,
-	                         MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"vigie-me\"");
+	reply_prepare_outcome(r, MHD_HTTP_UNAUTHORIZED, "security", ILOGIN_FAILED);
+	reply_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"vigie-me\"");
 }
 
 /* The blind index a login names: an e-mail (lower-cased) or a NIR. 0, or VG_EINVAL. */
@@ -111,88 +84,91 @@ static int login_index(const struct vault *vault, const char *login, int *by_ema
 static void iaccount_failed(struct vigie *v, const struct store_account *a, int64_t now)
 {
 	int32_t failed = a->failed + 1;
-	int64_t lock = throttle_account_lock(failed, v->cfg.acct_fail_free, v->cfg.acct_fail_max);
-	int64_t until = lock == THROTTLE_FOREVER ? INT64_MAX : lock ? now + lock : 0;
+	int64_t lock = login_policy_account_lock(&v->cfg.login, failed);
+	int64_t until = lock == LOGIN_LOCKED_FOREVER ? INT64_MAX : lock ? now + lock : 0;
 
 	if (store_account_set_auth(v->store, a->id, failed, until) != 0)
 		log_event(LOG_ERROR, "ilogin.store_failed", LI("account", a->id));
 }
 
-static void ilogin_work(void *arg)
+/* The slow part of an insured login, on a worker; it prepares the reply. */
+static void ilogin_work(struct req *r)
 {
-	struct req *r = arg;
 	struct vigie *v = r->v;
 	struct insured_login_req lr;
 	struct store_account acc[ACCOUNTS_PER_LOGIN];
 	uint8_t bidx[VAULT_BIDX];
-	const char *why = NULL;
+	char why[BODY_WHY_MAX];
 	int64_t now = r->now_ms / 1000, wait;
 	size_t n = 0, ok = SIZE_MAX;
 	int by_email = 0, rc;
-	enum MHD_Result res;
 
-	r->deferred = 1;
-	if (insured_login_parse(r->body ? r->body : "", r->body_len, &lr, &why) != 0) {
-		res = reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
+	memset(acc, 0, sizeof(acc));
+	if (insured_login_parse(r->body ? r->body : "", r->body_len, &lr, why) != 0) {
+		reply_prepare_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
 		goto out;
 	}
-	wait = throttle_ip_wait(v->throttle, r->ip, now);
+	wait = logins_address_wait(v->logins, r->ip, now);
 	if (wait > 0) {
 		atomic_fetch_add(&v->metrics.logins_throttled, 1);
-		res = reply_throttled(r, wait, "too many failed logins from this address");
+		reply_prepare_throttled(r, wait, "too many failed logins from this address");
 		goto out;
 	}
-	throttle_ip_fail(v->throttle, r->ip, now); /* refunded on success */
+	logins_attempt(v->logins, r->ip, now); /* refunded on success */
 	rc = login_index(v->vault, lr.login, &by_email, bidx) == 0
 	             ? store_account_find(v->store, by_email, bidx, acc, ACCOUNTS_PER_LOGIN, &n)
 	             : 0;
 	if (rc != 0) {
-		res = reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
-		                    "the service is busy; try again");
+		reply_prepare_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                      "the service is busy; try again");
 		goto out;
 	}
 	if (n == 0) {
 		password_burn(lr.password, strlen(lr.password)); /* the same cost as an account */
-		res = ifail(r);
+		prepare_ifail(r);
 		goto out;
 	}
-	pthread_mutex_lock(&v->login_lock);
+	/* Each account's failure count is a check-and-set under its own lock. */
 	for (size_t i = 0; i < n; i++) {
-		if (store_account_get(v->store, acc[i].id, &acc[i]) != 0)
+		int64_t id = acc[i].id, locked;
+
+		logins_lock(v->logins, SESSION_INSURED, id);
+		if (store_account_get(v->store, id, &acc[i]) != 0) {
+			logins_unlock(v->logins, SESSION_INSURED, id);
 			continue;
-		if (acc[i].locked_until > now) {
-			pthread_mutex_unlock(&v->login_lock);
+		}
+		locked = acc[i].locked_until;
+		if (locked <= now)
+			iaccount_failed(v, &acc[i], now);
+		logins_unlock(v->logins, SESSION_INSURED, id);
+		if (locked > now) {
 			atomic_fetch_add(&v->metrics.logins_throttled, 1);
-			res = reply_throttled(r, acc[i].locked_until == INT64_MAX ? 3600
-			                                                          : acc[i].locked_until - now,
-			                      "too many failed logins on this account");
+			reply_prepare_throttled(r, locked == INT64_MAX ? 3600 : locked - now,
+			                        "too many failed logins on this account");
 			goto out;
 		}
-		iaccount_failed(v, &acc[i], now);
 	}
-	pthread_mutex_unlock(&v->login_lock);
 	for (size_t i = 0; i < n && ok == SIZE_MAX; i++)
 		if (password_verify(acc[i].pwhash, lr.password, strlen(lr.password)) == 0)
 			ok = i;
 	if (ok == SIZE_MAX) {
 		log_event(LOG_INFO, "ilogin.failed", LI("account", acc[0].id), LS("ip", r->ip));
-		res = ifail(r);
+		prepare_ifail(r);
 		goto out;
 	}
-	pthread_mutex_lock(&v->login_lock);
-	for (size_t i = 0; i < n; i++) /* the attempt is refunded: this was the owner */
+	for (size_t i = 0; i < n; i++) { /* the attempt is refunded: this was the owner */
+		logins_lock(v->logins, SESSION_INSURED, acc[i].id);
 		VG_IGNORE(store_account_set_auth(v->store, acc[i].id, 0, 0));
-	pthread_mutex_unlock(&v->login_lock);
-	throttle_ip_refund(v->throttle, r->ip, now);
+		logins_unlock(v->logins, SESSION_INSURED, acc[i].id);
+	}
+	logins_succeeded(v->logins, r->ip, now);
 	log_event(LOG_INFO, "ilogin.ok", LI("account", acc[ok].id), LS("ip", r->ip));
-	res = reply_new_session(r, v->isessions, acc[ok].id, now);
+	reply_prepare_new_session(r, v->isessions, acc[ok].id, now);
 out:
-	(void)res;
 	sodium_memzero(&lr, sizeof(lr));
 	sodium_memzero(acc, sizeof(acc));
 	if (r->body)
 		sodium_memzero(r->body, r->body_len);
-	MHD_resume_connection(r->conn);
 }
 
 enum MHD_Result api_insured_login(struct req *r)
@@ -219,18 +195,6 @@ enum MHD_Result api_insured_logout(struct req *r)
 	return reply_text(r, MHD_HTTP_OK, "application/json", "{\"status\":\"logged out\"}");
 }
 
-static const char *profession(int kind)
-{
-	switch (kind) {
-	case PRO_PHARMACIST: return "pharmacist";
-	case PRO_GP: return "general practitioner";
-	case PRO_SPECIALIST: return "specialist";
-	case PRO_LAB: return "laboratory";
-	case PRO_HOSPITAL: return "hospital";
-	default: return "unknown";
-	}
-}
-
 /* "name,birthDate" -> ["name","birthDate"] (fields are a fixed vocabulary). */
 static void fields_array(struct jw *w, const char *fields)
 {
@@ -249,9 +213,9 @@ static void fields_array(struct jw *w, const char *fields)
 
 enum MHD_Result api_me_accesses(struct req *r)
 {
-	static __thread struct access_rec rows[256];
-	static __thread char receipt[16384];
 	struct vigie *v = r->v;
+	struct access_rec *rows;
+	char *receipt;
 	struct journal *j = access_log_journal(v->access);
 	struct store_account acct;
 	struct store_pro pro = { 0 };
@@ -266,6 +230,11 @@ enum MHD_Result api_me_accesses(struct req *r)
 
 	if (auth_require_insured(r, &res) != 0)
 		return res;
+	rows = req_alloc(r, cap * sizeof(*rows));
+	receipt = req_alloc(r, RECEIPT_MAX);
+	if (!rows || !receipt)
+		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                     "the service is busy; try again");
 	if (before_s) {
 		char *end = NULL;
 		long long b = strtoll(before_s, &end, 10);
@@ -275,7 +244,7 @@ enum MHD_Result api_me_accesses(struct req *r)
 			                     "before must be a positive journal index");
 		before = b;
 	}
-	if ((rc = store_account_get(v->store, r->pro_id, &acct)) != 0 ||
+	if ((rc = store_account_get(v->store, r->who.id, &acct)) != 0 ||
 	    (rc = store_access_by_patient(v->store, acct.patient, before, rows, cap, &n)) != 0 ||
 	    (rc = journal_checkpoint(j, note, sizeof(note), &cp_len, &cp_size, NULL)) != 0)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
@@ -311,7 +280,7 @@ enum MHD_Result api_me_accesses(struct req *r)
 
 			snprintf(name, sizeof(name), "%s %s", pro.given, pro.family);
 			jw_kstr(&w, "name", name);
-			jw_kstr(&w, "profession", profession(pro.kind));
+			jw_kstr(&w, "profession", access_profession_label(pro.kind));
 			jw_kstr(&w, "city", pro.city);
 			jw_kstr(&w, "department", pro.dept);
 		}
@@ -324,7 +293,7 @@ enum MHD_Result api_me_accesses(struct req *r)
 		sodium_bin2base64(salt, sizeof(salt), a->salt, ACCESS_SALT,
 		                  sodium_base64_VARIANT_ORIGINAL);
 		jw_kstr(&w, "salt", salt);
-		rc = journal_receipt(j, (uint64_t)a->idx, receipt, sizeof(receipt), &rl);
+		rc = journal_receipt(j, (uint64_t)a->idx, receipt, RECEIPT_MAX, &rl);
 		if (rc == 0) {
 			jw_key(&w, "receipt");
 			jw_strn(&w, receipt, rl);

@@ -1,12 +1,14 @@
 /* api_ops.c - /healthz and /metrics, for the operators' probes and Prometheus. */
-#include "http/http.h"
-#include "http/guardian.h"
+#include "http/api.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "http/access.h"
+#include "http/request.h"
 #include "journal/journal.h"
+#include "node/access.h"
+#include "node/guardian.h"
+#include "node/node.h"
 
 enum MHD_Result api_healthz(struct req *r)
 {
@@ -16,18 +18,18 @@ enum MHD_Result api_healthz(struct req *r)
 	jw_obj(&w);
 	jw_kstr(&w, "status", "ok");
 	jw_kstr(&w, "version", VIGIE_VERSION);
-	jw_kint(&w, "uptime_s", r->now_ms / 1000 - r->v->started);
+	jw_kint(&w, "uptime_s", r->now_ms / 1000 - r->v->started_s);
 	jw_end(&w);
 	return reply_json(r, MHD_HTTP_OK, "application/json", &w);
 }
 
 enum MHD_Result api_metrics(struct req *r)
 {
-	const char *names[METRICS_ROUTES];
+	const char *names[METRICS_ROUTES] = { NULL };
 	struct jw w;
 
-	for (int i = 0; i < METRICS_ROUTES; i++)
-		names[i] = vigie_route_name(i);
+	for (size_t i = 0; i < routes_count() && i < METRICS_ROUTES; i++)
+		names[i] = routes_at(i)->name;
 	jw_init(&w, 4096);
 	metrics_render(&r->v->metrics, names, &w);
 	{

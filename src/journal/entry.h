@@ -29,8 +29,8 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/access.h"
 #include "crypto/vault.h"
-#include "store/store.h"
 
 #define ENTRY_LEN 32
 #define ENTRY_DOMAIN "vigie-access-v1\n"

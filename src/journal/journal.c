@@ -20,7 +20,7 @@
 
 #include <sodium.h>
 
-#include "core/log.h"
+#include "sys/log.h"
 #include "crypto/note.h"
 #include "journal/internal.h"
 

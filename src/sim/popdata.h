@@ -30,9 +30,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "core/geo.h"
 #include "core/rng.h"
 
-#define POPDATA_N_DEPTS 101
+#define POPDATA_N_DEPTS GEO_DEPTS
 #define POPDATA_MAX_AGE 100
 #define POPDATA_N_BANDS 4 /* given-name bands: born <1950, 1950-74, 1975-99, 2000+ */
 
@@ -59,13 +60,11 @@ struct popdata_town {
 	uint8_t n_arr;       /* arrondissements with a postal code each (Paris, Lyon, Marseille) */
 };
 
+/* Department i of core/geo.h (its code: geo_dept_code(i); its neighbours: geo_neighbours). */
 struct popdata_dept {
-	const char *code;                  /* "01", "2A", "971" */
 	const char *name;                  /* "Ain" */
 	uint32_t pop;                      /* inhabitants */
 	uint16_t max_commune;              /* highest commune number used for NIR birth places */
-	const char *const *neigh;          /* codes of neighbouring departments */
-	uint8_t n_neigh;
 	const struct popdata_town *towns;  /* towns[0] is the prefecture */
 	uint8_t n_towns;
 };
@@ -104,15 +103,6 @@ extern const char *const popdata_street_types[];
 extern const size_t popdata_n_street_types;
 extern const char *const popdata_street_names[];
 extern const size_t popdata_n_street_names;
-
-/* Index of a department code ("01", "2a", "2B", "974"), or -1 if there is none. */
-int popdata_dept_index(const char *code);
-
-/*
- * 1 if departments a and b (codes) are the same or neighbours, 0 if not,
- * -1 if either is unknown. The guard's "near" (a practice's own patients).
- */
-int popdata_dept_near(const char *a, const char *b);
 
 /* 1 if department i is overseas (971..976). */
 int popdata_dept_overseas(int i);

@@ -71,11 +71,6 @@ _Static_assert(BATCH >= HOUSE_MAX, "a batch holds at least one household");
 /* Unambiguous characters: no 0/O, 1/l/I. */
 static const char PW_ALPHABET[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-static const char *const KIND_WORD[] = {
-	[PRO_PHARMACIST] = "pharmacist", [PRO_GP] = "gp", [PRO_SPECIALIST] = "specialist",
-	[PRO_LAB] = "lab", [PRO_HOSPITAL] = "hospital",
-};
-
 static const struct { const char *code; unsigned w; } BANKS[] = {
 	{ "30004", 18 }, /* BNP Paribas */
 	{ "30003", 14 }, /* Société Générale */
@@ -386,6 +381,7 @@ static void birth_place(struct gen *g, int dept, int born_year, const char *coun
                         char place[8], char nirplace[6])
 {
 	const struct popdata_dept *d;
+	const char *code = geo_dept_code(dept);
 	unsigned c;
 
 	if (country) {
@@ -398,18 +394,18 @@ static void birth_place(struct gen *g, int dept, int born_year, const char *coun
 	d = &popdata_depts[dept];
 	if (popdata_dept_overseas(dept)) {
 		c = 1 + (unsigned)rng_below(&g->r, d->max_commune);
-		memcpy(place, d->code, 3);
+		memcpy(place, code, 3);
 		put_digits(place + 3, c, 2);
 	} else {
 		/* Paris births carry their arrondissement, 101-120. */
-		c = strcmp(d->code, "75") == 0 ? 101 + (unsigned)rng_below(&g->r, 20)
+		c = strcmp(code, "75") == 0 ? 101 + (unsigned)rng_below(&g->r, 20)
 		                               : 1 + (unsigned)rng_below(&g->r, d->max_commune);
-		memcpy(place, d->code, 2);
+		memcpy(place, code, 2);
 		put_digits(place + 2, c, 3);
 	}
 	place[5] = '\0';
 	memcpy(nirplace, place, 6);
-	if (d->code[0] == '2' && (d->code[1] == 'A' || d->code[1] == 'B') && born_year < 1976)
+	if (code[0] == '2' && (code[1] == 'A' || code[1] == 'B') && born_year < 1976)
 		nirplace[1] = '0';
 }
 
@@ -566,7 +562,7 @@ static void make_rights(struct gen *g, const struct household *h, struct person 
 	struct insured_rights *rt = &p->rights;
 	int64_t start;
 
-	snprintf(rt->dept, sizeof(rt->dept), "%s", popdata_depts[h->dept].code);
+	snprintf(rt->dept, sizeof(rt->dept), "%s", geo_dept_code(h->dept));
 	if (p->ident.rank > 0 || age < 18) {
 		start = born + (int64_t)rng_below(&g->r, 60);
 	} else {
@@ -1122,7 +1118,7 @@ static int gen_pros(uint64_t seed, const struct vault *v, struct pro_seed *pros,
 		memset(&pros[i], 0, sizeof(pros[i]));
 		p->id = (int64_t)i + 1;
 		p->kind = pro_kind(r);
-		snprintf(p->dept, sizeof(p->dept), "%s", popdata_depts[dept].code);
+		snprintf(p->dept, sizeof(p->dept), "%s", geo_dept_code(dept));
 		snprintf(p->family, sizeof(p->family), "%s", popdata_pick_surname(r, o));
 		snprintf(p->given, sizeof(p->given), "%s",
 		         popdata_pick_given(r, sex, SEED_REF_Y - 1 - age, o));
@@ -1304,7 +1300,7 @@ static int write_pros_tsv(const char *path, const struct pro_seed *pros, uint32_
 		}
 		totp_base32(pros[i].totp, b32);
 		fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%u\t%s\n", p->rpps,
-		        pros[i].password, b32, KIND_WORD[p->kind], p->family, p->given, p->dept,
+		        pros[i].password, b32, access_profession_name(p->kind), p->family, p->given, p->dept,
 		        p->city, hours, (unsigned)p->hours.rota_every, night);
 	}
 	sodium_memzero(b32, sizeof(b32));
@@ -1409,7 +1405,7 @@ static int index_gps(struct gen *g, const struct pro_seed *pros, uint32_t n)
 	memset(g->gp_start, 0, sizeof(g->gp_start));
 	for (uint32_t i = 0; i < n; i++)
 		if (pros[i].p.kind == PRO_GP)
-			g->gp_start[popdata_dept_index(pros[i].p.dept) + 1]++;
+			g->gp_start[geo_dept_index(pros[i].p.dept, strlen(pros[i].p.dept)) + 1]++;
 	for (int d = 0; d < POPDATA_N_DEPTS; d++)
 		g->gp_start[d + 1] += g->gp_start[d];
 	g->gp = malloc((g->gp_start[POPDATA_N_DEPTS] + 1) * sizeof(*g->gp));
@@ -1418,7 +1414,7 @@ static int index_gps(struct gen *g, const struct pro_seed *pros, uint32_t n)
 	memcpy(fill, g->gp_start, sizeof(fill));
 	for (uint32_t i = 0; i < n; i++)
 		if (pros[i].p.kind == PRO_GP)
-			g->gp[fill[popdata_dept_index(pros[i].p.dept)]++] = i;
+			g->gp[fill[geo_dept_index(pros[i].p.dept, strlen(pros[i].p.dept))]++] = i;
 	return 0;
 }
 

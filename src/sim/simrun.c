@@ -39,11 +39,15 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/gate.h"
+#include "core/geo.h"
 #include "core/guard.h"
+#include "core/guard_table.h"
 #include "core/hours.h"
+#include "core/login_policy.h"
 #include "core/nir.h"
 #include "core/rng.h"
-#include "http/throttle.h"
+#include "node/throttle.h"
 #include "sim/popdata.h"
 #include "sim/seed.h"
 #include "store/store.h"
@@ -71,7 +75,7 @@ struct spro {
 	int64_t attack_ms;       /* from then on */
 	int64_t reinstate_day;   /* legit suspension: lifted on that day (-1: none) */
 	struct hours hours;      /* its opening hours and rota (from the seed) */
-	struct guard_account g;
+	struct guard_account *g; /* its state, in sim.accounts */
 };
 
 struct ev {
@@ -116,6 +120,8 @@ static const char *const ATTACK_NAME[N_ATTACKS] = {
 struct sim {
 	const struct simrun_opts *o;
 	struct guard_cfg cfg;
+	struct guard_table accounts; /* the guard's per-account table, keyed by pro index + 1 */
+	struct login_policy login;
 	struct sperson *people;
 	uint64_t npeople, cap_people;
 	struct spro *pros;
@@ -126,10 +132,10 @@ struct sim {
 	int64_t t0_ms;           /* 2026-01-05 00:00 local */
 	struct rng r;
 	/* Legitimate traffic. */
-	uint64_t legit_lookups[GUARD_PROFESSIONS], legit_step_ups[GUARD_PROFESSIONS];
-	uint64_t legit_card[GUARD_PROFESSIONS], legit_min[GUARD_PROFESSIONS];
+	uint64_t legit_lookups[PRO_KINDS], legit_step_ups[PRO_KINDS];
+	uint64_t legit_card[PRO_KINDS], legit_min[PRO_KINDS];
 	uint64_t legit_throttle, legit_deny, legit_susp, owner_blocked;
-	uint32_t legit_susp_reasons, legit_susp_kind[GUARD_PROFESSIONS];
+	uint32_t legit_susp_reasons, legit_susp_kind[PRO_KINDS];
 	uint32_t *pro_step_ups;
 	/* Attacks. */
 	struct attacker att[MAX_ATTACKERS];
@@ -168,16 +174,18 @@ static int on_pro(void *ctx, const struct store_pro *p)
 
 	if (s->npros == s->cap_pros)
 		return VG_ENOMEM;
-	x = &s->pros[s->npros++];
+	x = &s->pros[s->npros];
+	if (guard_table_get(&s->accounts, (uint64_t)s->npros + 1, &x->g) != 0)
+		return VG_ENOMEM;
+	s->npros++;
 	memcpy(x->rpps, p->rpps, sizeof(x->rpps));
 	x->kind = (uint8_t)p->kind;
-	x->dept = (int16_t)popdata_dept_index(p->dept);
+	x->dept = (int16_t)geo_dept_index(p->dept, strlen(p->dept));
 	x->reinstate_day = -1;
 	if (p->hours_set)
 		x->hours = p->hours;
 	else
 		hours_always(&x->hours);
-	guard_account_init(&x->g);
 	return 0;
 }
 
@@ -186,7 +194,7 @@ static int on_person(void *ctx, int64_t id, const struct insured_ident *ident,
 {
 	struct sim *s = ctx;
 	struct sperson *p;
-	int d = popdata_dept_index(rights->dept);
+	int d = geo_dept_index(rights->dept, strlen(rights->dept));
 
 	(void)id;
 	if (s->npeople == s->cap_people)
@@ -232,15 +240,15 @@ static uint32_t pick_in(struct sim *s, struct rng *r, int d)
 	return s->by_dept[0] ? s->by_dept[0][0] : 0;
 }
 
-static const uint32_t PATIENTELE[GUARD_PROFESSIONS] = { 1500, 1500, 1000, 2000, 2500, 6000 };
-static const uint32_t DAILY[GUARD_PROFESSIONS] = { 90, 90, 30, 25, 70, 200 };
-static const uint32_t CARD_PCT[GUARD_PROFESSIONS] = { 88, 88, 83, 84, 89, 80 };
+static const uint32_t PATIENTELE[PRO_KINDS] = { 1500, 1500, 1000, 2000, 2500, 6000 };
+static const uint32_t DAILY[PRO_KINDS] = { 90, 90, 30, 25, 70, 200 };
+static const uint32_t CARD_PCT[PRO_KINDS] = { 88, 88, 83, 84, 89, 80 };
 
 static int patientele(struct sim *s)
 {
 	for (uint32_t i = 0; i < s->npros; i++) {
 		struct spro *p = &s->pros[i];
-		uint32_t n = PATIENTELE[p->kind < GUARD_PROFESSIONS ? p->kind : 0];
+		uint32_t n = PATIENTELE[p->kind < PRO_KINDS ? p->kind : 0];
 
 		p->pat = malloc(n * sizeof(*p->pat));
 		if (!p->pat)
@@ -258,35 +266,41 @@ static int patientele(struct sim *s)
 
 /* ------------------------------------------------------------- the guard -- */
 
-static enum guard_geo geo_of(const struct sim *s, const struct spro *p, uint32_t person)
-{
-	int pd = s->people[person].dept;
+/* A lookup's result through the gate (core/gate.h), as the server applies it. */
+struct outcome {
+	struct guard_result g;
+	struct gate_verdict v;
+	enum guard_decision d;   /* what the professional got: allow, minimise or the refusal */
+};
 
-	if (pd < 0 || p->dept < 0)
-		return GUARD_GEO_UNKNOWN;
-	return popdata_dept_near(popdata_depts[p->dept].code, popdata_depts[pd].code) == 1
-	               ? GUARD_GEO_NEAR : GUARD_GEO_FAR;
-}
-
-/* One lookup of nir (15 characters) by pro: the guard's decision, and who it found. */
-static struct guard_result lookup(struct sim *s, struct spro *p, const char *nir, int card,
-                                  int moved, const char *ip, const char *ua, int64_t t_ms,
-                                  int64_t *who)
+/* One lookup of nir (15 characters) by pro, through the same gate as the server's; who it found. */
+static struct outcome lookup(struct sim *s, struct spro *p, const char *nir,
+                             enum gate_proof proof, int moved, const char *ip, const char *ua,
+                             int64_t t_ms, int64_t *who)
 {
 	struct nir n;
-	struct guard_event e = { .t_ms = t_ms, .utc_offset_min = civil_paris_offset_min(t_ms / 1000),
-	                         .profession = p->kind, .nir = nir, .nir_len = NIR_LEN,
-	                         .card = card, .token_moved = moved, .hours = &p->hours,
-	                         .ip = ip, .ua = ua };
+	struct gate_lookup l = {
+		.t_ms = t_ms, .utc_offset_min = civil_paris_offset_min(t_ms / 1000),
+		.profession = p->kind, .hours = &p->hours, .nir = nir, .nir_len = NIR_LEN,
+		.near = -1, .proof = proof, .ip = ip, .ua = ua, .token_moved = moved,
+	};
+	struct guard_event e;
+	struct outcome o;
 
-	e.key_valid = nir_parse(nir, NIR_LEN, &n, NULL) == 0;
-	*who = e.key_valid ? nir_find(s, nir) : -1;
-	e.found = *who >= 0;
-	if (e.found) {
-		e.honeytoken = s->people[*who].honey;
-		e.geo = geo_of(s, p, (uint32_t)*who);
+	l.key_valid = nir_parse(nir, NIR_LEN, &n, NULL) == 0;
+	*who = l.key_valid ? nir_find(s, nir) : -1;
+	if (*who >= 0) {
+		l.found = 1;
+		l.honeytoken = s->people[*who].honey;
+		l.practice_dept = geo_dept_code(p->dept);
+		l.patient_dept = geo_dept_code(s->people[*who].dept);
 	}
-	return guard_decide(&s->cfg, &p->g, &e);
+	gate_event(&l, &e);
+	o.g = guard_decide(&s->cfg, p->g, &e);
+	o.v = gate_verdict(proof, &o.g, false);
+	o.d = o.v.answer == GATE_FULL ? GUARD_ALLOW
+	      : o.v.answer == GATE_MINIMISE ? GUARD_MINIMISE : o.v.refusal;
+	return o;
 }
 
 /* ------------------------------------------------------ legitimate days -- */
@@ -325,7 +339,7 @@ static struct ev *legit_day(struct sim *s, int d, size_t *n)
 
 	for (uint32_t i = 0; i < s->npros; i++) {
 		struct spro *p = &s->pros[i];
-		int kind = p->kind < GUARD_PROFESSIONS ? p->kind : 0;
+		int kind = p->kind < PRO_KINDS ? p->kind : 0;
 		uint64_t mask = p->hours.week[d % 7] & ((1ULL << 48) - 1); /* day 0 is a Monday */
 		int64_t noon = at_local(s, d, 12 * 3600000) / 1000;
 		int64_t local_day = civil_local_day(noon, civil_paris_offset_min(noon));
@@ -380,43 +394,44 @@ static struct ev *legit_day(struct sim *s, int d, size_t *n)
 static void legit_event(struct sim *s, const struct ev *e)
 {
 	struct spro *p = &s->pros[e->pro];
-	int kind = p->kind < GUARD_PROFESSIONS ? p->kind : 0;
+	int kind = p->kind < PRO_KINDS ? p->kind : 0;
 	char ip[24];
 	int64_t who;
-	struct guard_result g;
+	struct outcome o;
+	enum gate_proof proof = e->card ? GATE_PROOF_OK : GATE_NO_PROOF;
 
-	if (p->attacked && e->t_ms >= p->attack_ms && guard_is_suspended(&p->g)) {
+	if (p->attacked && e->t_ms >= p->attack_ms && guard_is_suspended(p->g)) {
 		s->owner_blocked++; /* the owner of a stolen account is cut off with the attacker */
 		return;
 	}
 	snprintf(ip, sizeof(ip), "10.%u.%u.1", (e->pro >> 8) & 255, e->pro & 255);
-	g = lookup(s, p, s->people[e->person].nir, e->card, 0, ip, "LGC/5.2", e->t_ms, &who);
+	o = lookup(s, p, s->people[e->person].nir, proof, 0, ip, "LGC/5.2", e->t_ms, &who);
 	if (p->attacked) {
 		/* Counted with its attack, not as legitimate traffic; before the attack starts, a
 		 * suspension of the owner is lifted like any other, so the attack meets a live account. */
-		if (g.suspended_now && e->t_ms < p->attack_ms)
+		if (o.g.suspended_now && e->t_ms < p->attack_ms)
 			p->reinstate_day = (e->t_ms - s->t0_ms) / 86400000 + 1;
 		return;
 	}
 	s->legit_lookups[kind]++;
 	s->legit_card[kind] += e->card;
-	if (g.decision == GUARD_STEP_UP) {
+	if (o.d == GUARD_STEP_UP) {
 		s->legit_step_ups[kind]++;
 		s->pro_step_ups[e->pro]++;
-		guard_step_up_done(&s->cfg, &p->g, e->t_ms + 20000,
+		guard_step_up_done(&s->cfg, p->g, e->t_ms + 20000,
 		                   civil_paris_offset_min((e->t_ms + 20000) / 1000));
-		g = lookup(s, p, s->people[e->person].nir, e->card, 0, ip, "LGC/5.2", e->t_ms + 20000,
+		o = lookup(s, p, s->people[e->person].nir, proof, 0, ip, "LGC/5.2", e->t_ms + 20000,
 		           &who);
 	}
-	if (g.decision == GUARD_MINIMISE)
+	if (o.d == GUARD_MINIMISE)
 		s->legit_min[kind]++;
-	else if (g.decision == GUARD_THROTTLE)
+	else if (o.d == GUARD_THROTTLE)
 		s->legit_throttle++;
-	else if (g.decision == GUARD_DENY)
+	else if (o.d == GUARD_DENY)
 		s->legit_deny++;
-	if (g.suspended_now) {
+	if (o.g.suspended_now) {
 		s->legit_susp++;
-		s->legit_susp_reasons |= g.reasons;
+		s->legit_susp_reasons |= o.g.reasons;
 		s->legit_susp_kind[kind]++;
 		p->reinstate_day = (e->t_ms - s->t0_ms) / 86400000 + 1;
 	}
@@ -429,7 +444,7 @@ static uint32_t pick_pharmacist(struct sim *s, uint32_t *cursor)
 	for (uint32_t k = 0; k < s->npros; k++) {
 		uint32_t i = (*cursor + k * 7919) % s->npros;
 
-		if (s->pros[i].kind == GUARD_PRO_PHARMACIST && !s->pros[i].attacked) {
+		if (s->pros[i].kind == PRO_PHARMACIST && !s->pros[i].attacked) {
 			*cursor = i + 1;
 			return i;
 		}
@@ -574,7 +589,7 @@ static void next_nir(struct sim *s, struct attacker *a, char nir[16])
 	case M_RAND: {
 		char s13[14];
 		int d = popdata_pick_dept(&a->r);
-		const char *code = popdata_depts[d].code;
+		const char *code = geo_dept_code(d);
 
 		snprintf(s13, sizeof(s13), "%u%02u%02u%.2s%03u%03u", 1 + (unsigned)rng_below(&a->r, 2),
 		         (unsigned)rng_below(&a->r, 100), 1 + (unsigned)rng_below(&a->r, 12),
@@ -631,11 +646,13 @@ static void attacker_step(struct sim *s, struct attacker *a)
 	struct spro *p = &s->pros[a->pro];
 	int64_t t = a->next_ms, who;
 	char nir[16], ip[24];
-	struct guard_result g;
+	/* Captured card proofs replayed are refused as used: the gate decides what that gives. */
+	enum gate_proof proof = a->mode == M_REPLAY ? GATE_PROOF_BAD : GATE_NO_PROOF;
+	struct outcome o;
 
-	if (a->pos >= a->n || guard_is_suspended(&p->g)) {
+	if (a->pos >= a->n || guard_is_suspended(p->g)) {
 		a->stopped = 1;
-		if (guard_is_suspended(&p->g) && a->suspended_ms < 0)
+		if (guard_is_suspended(p->g) && a->suspended_ms < 0)
 			a->suspended_ms = t;
 		return;
 	}
@@ -644,74 +661,70 @@ static void attacker_step(struct sim *s, struct attacker *a)
 	/* The stolen token keeps the owner's client but not its address; a login of one's own
 	 * is a new address and a new client. */
 	snprintf(ip, sizeof(ip), "%s", a->ip);
-	g = lookup(s, p, nir, 0, a->moved, ip, a->moved ? "LGC/5.2" : "Mozilla/5.0", t, &who);
-	if (g.decision == GUARD_STEP_UP) {
+	o = lookup(s, p, nir, proof, a->moved, ip, a->moved ? "LGC/5.2" : "Mozilla/5.0", t, &who);
+	if (o.d == GUARD_STEP_UP) {
 		a->step_ups++;
 		if (a->first_step_up_ms < 0)
 			a->first_step_up_ms = t;
-		guard_step_up_done(&s->cfg, &p->g, t + 2000, civil_paris_offset_min((t + 2000) / 1000));
+		guard_step_up_done(&s->cfg, p->g, t + 2000, civil_paris_offset_min((t + 2000) / 1000));
 		t += 2000;
-		g = lookup(s, p, nir, 0, a->moved, ip, a->moved ? "LGC/5.2" : "Mozilla/5.0", t, &who);
+		o = lookup(s, p, nir, proof, a->moved, ip, a->moved ? "LGC/5.2" : "Mozilla/5.0", t,
+		           &who);
 	}
-	if (a->mode == M_REPLAY && g.decision < GUARD_THROTTLE)
-		g.decision = GUARD_DENY; /* the server refuses a replayed proof whatever the score */
-	a->dec[g.decision]++;
-	if (g.decision == GUARD_SUSPEND) {
+	a->dec[o.d]++;
+	if (o.d == GUARD_SUSPEND) {
 		a->suspended_ms = t;
 		a->stopped = 1;
 		return;
 	}
-	if ((g.decision == GUARD_ALLOW || g.decision == GUARD_MINIMISE) && who >= 0 &&
-	    !s->people[who].honey) {
-		if (g.decision == GUARD_ALLOW)
+	if ((o.d == GUARD_ALLOW || o.d == GUARD_MINIMISE) && who >= 0 && !s->people[who].honey) {
+		if (o.d == GUARD_ALLOW)
 			a->full++;
 		else
 			a->minimised++;
 		timeline(a, t);
 	}
-	if (g.decision != GUARD_THROTTLE)
+	if (o.d != GUARD_THROTTLE)
 		a->pos++;
-	a->next_ms = schedule(s, a, g.decision == GUARD_THROTTLE ? t + 60000 : t);
+	a->next_ms = schedule(s, a, o.d == GUARD_THROTTLE ? t + 60000 : t);
 }
 
-/* Credential stuffing, on the server's own login defences (pure parts, simulated time). */
+/* Credential stuffing, on the server's own login defences (core/login_policy), in simulated time. */
 static int stuffing(struct sim *s)
 {
-	struct login_watch *w;
+	static const uint8_t KEY[LOGIN_WATCH_KEY_BYTES] = { 0x5a };
+	struct login_watch *w = malloc(sizeof(*w));
 	int64_t now = s->t0_ms / 1000 + 20 * 86400;
-	char key[64];
-	int rc = login_watch_new(&w);
+	const char *ip = "198.51.100.7", *why;
 
-	if (rc != 0)
-		return rc;
+	if (!w)
+		return VG_ENOMEM;
+	login_watch_init(w, KEY);
 	/* One address, 10 attempts a second for an hour, each on another account. */
-	snprintf(key, sizeof(key), "ip:%s", "198.51.100.7");
 	for (int i = 0; i < 36000; i++) {
 		int64_t t = now + i / 10;
+		uint32_t k = (uint32_t)i % s->npros;
 
 		s->stuff_attempts++;
-		if (login_watch_blocked(w, key, t) > 0)
+		if (login_watch_wait(w, ip, 0, t, &why) > 0)
 			continue;
 		s->stuff_checked++;
-		if (login_watch_fail(w, key, s->pros[(uint32_t)i % s->npros].rpps, t, 3600) == 5)
-			login_watch_block(w, key, t + 3600);
+		(void)login_watch_failed(w, &s->login, ip, s->pros[k].rpps, (int64_t)k + 1, t);
 	}
 	/* Many addresses (a botnet), one attempt each, on one account. */
-	snprintf(key, sizeof(key), "pro:%u", 1u);
 	for (int i = 0; i < 1000; i++) {
 		int64_t t = now + i;
-		char ip[32];
+		char from[32];
 
+		snprintf(from, sizeof(from), "100.64.%d.%d", i / 250, i % 250);
 		s->spread_attempts++;
-		if (login_watch_blocked(w, key, t) > 0 ||
-		    throttle_account_lock((int32_t)s->spread_checked, 5, 100) > 0)
+		if (login_watch_wait(w, from, 1, t, &why) > 0 ||
+		    login_policy_account_lock(&s->login, (int32_t)s->spread_checked) > 0)
 			continue;
 		s->spread_checked++;
-		snprintf(ip, sizeof(ip), "100.64.%d.%d", i / 250, i % 250);
-		if (login_watch_fail(w, key, ip, t, 3600) > 10)
-			login_watch_block(w, key, t + 900);
+		(void)login_watch_failed(w, &s->login, from, s->pros[0].rpps, 1, t);
 	}
-	login_watch_free(w);
+	free(w);
 	return 0;
 }
 
@@ -786,7 +799,7 @@ static uint64_t sum6(const uint64_t *v)
 {
 	uint64_t t = 0;
 
-	for (int i = 0; i < GUARD_PROFESSIONS; i++)
+	for (int i = 0; i < PRO_KINDS; i++)
 		t += v[i];
 	return t;
 }
@@ -794,8 +807,6 @@ static uint64_t sum6(const uint64_t *v)
 static void write_json(const struct sim *s, FILE *f, const struct attack_sum *sum,
                        uint32_t median_all, uint32_t max_acc)
 {
-	static const char *const KIND[GUARD_PROFESSIONS] = { "unknown", "pharmacist", "gp",
-	                                                      "specialist", "lab", "hospital" };
 	uint64_t L = sum6(s->legit_lookups), SU = sum6(s->legit_step_ups);
 
 	fprintf(f, "{\n  \"population\": {\"insured\": %llu, \"professionals\": %u, \"seed\": %llu, "
@@ -811,9 +822,9 @@ static void write_json(const struct sim *s, FILE *f, const struct attack_sum *su
 	        L ? 1000.0 * (double)sum6(s->legit_min) / (double)L : 0,
 	        (unsigned long long)s->legit_throttle, (unsigned long long)s->legit_deny,
 	        (unsigned long long)s->legit_susp, (unsigned long long)s->owner_blocked);
-	for (int k = 1; k < GUARD_PROFESSIONS; k++)
+	for (int k = 1; k < PRO_KINDS; k++)
 		fprintf(f, "%s\"%s\": {\"lookups\": %llu, \"step_ups_per_1000\": %.3f}",
-		        k > 1 ? ", " : "", KIND[k], (unsigned long long)s->legit_lookups[k],
+		        k > 1 ? ", " : "", access_profession_name(k), (unsigned long long)s->legit_lookups[k],
 		        s->legit_lookups[k] ? 1000.0 * (double)s->legit_step_ups[k] /
 		                                      (double)s->legit_lookups[k] : 0);
 	fprintf(f, "}},\n  \"attacks\": [\n");
@@ -1016,6 +1027,7 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 	for (int i = 0; i < GUARD_KEY_BYTES; i++)
 		key[i] = (uint8_t)(o->seed >> (8 * (i % 8))) ^ (uint8_t)(0x5a + i);
 	guard_cfg_init(&s->cfg, key);
+	login_policy_defaults(&s->login);
 	rng_init(&s->r, o->seed ^ 0x51b0a7ULL);
 	s->t0_ms = (int64_t)20458 * 86400000 - 3600000; /* 2026-01-05 00:00 in Paris (UTC+1) */
 	s->cap_people = o->n_insured;
@@ -1027,6 +1039,8 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 	s->nir_tab = calloc(s->nir_cap, sizeof(*s->nir_tab));
 	s->pro_step_ups = calloc(s->cap_pros, sizeof(*s->pro_step_ups));
 	rc = s->people && s->pros && s->nir_tab && s->pro_step_ups ? 0 : VG_ENOMEM;
+	if (rc == 0)
+		rc = guard_table_init(&s->accounts, s->cap_pros);
 	sink = (struct seed_sink){ .ctx = s, .pro = on_pro, .person = on_person };
 	if (rc == 0)
 		rc = seed_generate(&so, &sink);
@@ -1045,7 +1059,7 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 		}
 		for (uint32_t i = 0; i < s->npros; i++)
 			if (s->pros[i].reinstate_day == (int64_t)d) {
-				guard_reinstate(&s->cfg, &s->pros[i].g, at_local(s, d, 0),
+				guard_reinstate(&s->cfg, s->pros[i].g, at_local(s, d, 0),
 				                civil_paris_offset_min(at_local(s, d, 0) / 1000));
 				s->pros[i].reinstate_day = -1;
 			}
@@ -1101,6 +1115,7 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 		free(s->by_dept[d]);
 	free(s->people);
 	free(s->pros);
+	guard_table_release(&s->accounts);
 	free(s->nir_tab);
 	free(s->pro_step_ups);
 	free(s);

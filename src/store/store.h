@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "core/access.h"
 #include "core/err.h"
 #include "core/hours.h"
 #include "core/record.h"
@@ -40,13 +41,6 @@ struct store_insured {
 	uint8_t card_pk[32];            /* Ed25519 public key of the patient's card */
 };
 
-enum pro_kind {
-	PRO_PHARMACIST = 1,
-	PRO_GP = 2,
-	PRO_SPECIALIST = 3,
-	PRO_LAB = 4,
-	PRO_HOSPITAL = 5,
-};
 
 /* A professional and their account. RPPS directory data is public; the TOTP secret is sealed. */
 struct store_pro {
@@ -69,12 +63,6 @@ struct store_pro {
 	struct hours hours;      /* opening hours and on-call rota (core/hours.h) */
 };
 
-/*
- * An operator is an account of the security team: it logs in like a
- * professional (RPPS-shaped id, password, TOTP) but may not look anyone up;
- * it reads the guard's alerts and reinstates suspended accounts.
- */
-enum pro_role { ROLE_PRO = 0, ROLE_OPERATOR = 1 };
 
 /* Something a professional must be told (the e-mail issue sends them). */
 #define NOTICE_DETAIL_MAX 512
@@ -114,30 +102,6 @@ struct store_account {
 	char pwhash[128];
 	int32_t failed;
 	int64_t locked_until;
-};
-
-#define ACCESS_SALT 32
-#define ACCESS_RECORD_MAX 512
-
-/*
- * One access to personal data (or a refused attempt): who, whom, when, what.
- * Journaled (journal/entry.h): `record` is the canonical text its journal
- * entry commits to with `salt`, and `idx` the entry's index.
- */
-struct access_rec {
-	int64_t t_ms;                    /* unix milliseconds */
-	int64_t pro_id;                  /* 0 when unauthenticated */
-	char rpps[12];                   /* the professional's RPPS, "" when none */
-	uint8_t patient[VAULT_BIDX];     /* VAULT_D_ACCESS pseudonym of the NIR asked for */
-	char ip[46];
-	char route[32];                  /* "Patient", "Coverage", "$submit" */
-	int status;                      /* HTTP status returned */
-	int n_results;                   /* persons returned */
-	char fields[64];                 /* fields disclosed, e.g. "name,birthDate,gender,rights" */
-	char decision[16];               /* "allow", "deny", ... */
-	int64_t idx;                     /* journal index */
-	uint8_t salt[ACCESS_SALT];
-	char record[ACCESS_RECORD_MAX];  /* canonical JSON, NUL-terminated */
 };
 
 struct store;

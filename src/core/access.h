@@ -1,0 +1,68 @@
+/*
+ * access.h - who looks, and the record of each look: the professions and
+ * roles of accounts, and the access record that the journal commits to and
+ * the store indexes (journal/entry.h, store/store.h).
+ *
+ * Professions have one numeric value everywhere (store rows, the guard's
+ * peers, replay lines, the simulator) and one spelling each here:
+ * access_profession_name is the token of files and replay lines
+ * ("pharmacist"), access_profession_label the words shown to people
+ * ("general practitioner"). Pure; thread-safe.
+ */
+#ifndef VIGIE_CORE_ACCESS_H
+#define VIGIE_CORE_ACCESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+enum pro_kind {
+	PRO_UNKNOWN = 0, /* the guard judges it as a pharmacist, the most common caller */
+	PRO_PHARMACIST = 1,
+	PRO_GP = 2,
+	PRO_SPECIALIST = 3,
+	PRO_LAB = 4,
+	PRO_HOSPITAL = 5,
+};
+#define PRO_KINDS 6
+
+/*
+ * An operator is an account of the security team: it logs in like a
+ * professional (RPPS-shaped id, password, TOTP) but may not look anyone up;
+ * it reads the guard's alerts and reinstates suspended accounts.
+ */
+enum pro_role { ROLE_PRO = 0, ROLE_OPERATOR = 1 };
+
+/* "pharmacist", "gp", "specialist", "lab", "hospital"; "unknown" for anything else. */
+const char *access_profession_name(int kind);
+/* "pharmacist", "general practitioner", "specialist", "laboratory", "hospital", "unknown". */
+const char *access_profession_label(int kind);
+/* The kind named by len bytes at s (access_profession_name's words), or -1. */
+int access_profession_parse(const char *s, size_t len);
+
+#define ACCESS_SALT 32
+#define ACCESS_PATIENT_LEN 16 /* a keyed pseudonym (crypto/vault.h: VAULT_BIDX) */
+#define ACCESS_RECORD_MAX 512
+
+/*
+ * One access to personal data (or a refused attempt): who, whom, when, what.
+ * Journaled (journal/entry.h): `record` is the canonical text its journal
+ * entry commits to with `salt`, and `idx` the entry's index.
+ */
+struct access_rec {
+	int64_t t_ms;                    /* unix milliseconds */
+	int64_t pro_id;                  /* 0 when unauthenticated */
+	char rpps[12];                   /* the professional's RPPS, "" when none */
+	uint8_t patient[ACCESS_PATIENT_LEN]; /* VAULT_D_ACCESS pseudonym of the NIR asked for */
+	char ip[46];
+	char route[32];                  /* "Patient", "Coverage", "$submit" */
+	int status;                      /* HTTP status returned */
+	int n_results;                   /* persons returned */
+	char fields[64];                 /* fields disclosed, e.g. "name,birthDate,gender,rights" */
+	char decision[16];               /* "allow", "deny", ... */
+	int64_t idx;                     /* journal index */
+	uint8_t salt[ACCESS_SALT];
+	char record[ACCESS_RECORD_MAX];  /* canonical JSON, NUL-terminated */
+};
+
+#endif

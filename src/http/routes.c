@@ -1,0 +1,77 @@
+/* routes.c - see routes.h: the endpoints of vigie, in one table. */
+#include "http/routes.h"
+
+#include <string.h>
+
+#include "http/api.h"
+#include "node/metrics.h"
+
+const struct route ROUTE_NONE = { "", 0, "", 0, "none", NULL };
+const struct route ROUTE_NOT_FOUND = { "", 0, "", 0, "not_found", NULL };
+
+/* HEAD is served where it discloses nothing: never on lookups or personal lists. */
+static const struct route ROUTES[] = {
+	{ "/fhir/metadata", 0, "GET", 1, "metadata", api_metadata },
+	{ "/fhir/Patient", 0, "GET", 0, "Patient", api_patient_search },
+	{ "/fhir/Coverage", 0, "GET", 0, "Coverage", api_coverage_search },
+	{ "/fhir/CoverageEligibilityRequest/$submit", 0, "POST", 0, "$submit",
+	  api_eligibility_submit },
+	{ "/auth/pro/login", 0, "POST", 0, "login", api_login },
+	{ "/auth/pro/logout", 0, "POST", 0, "logout", api_logout },
+	{ "/auth/pro/step-up", 0, "POST", 0, "step_up", api_step_up },
+	{ "/auth/pro/notices", 0, "GET", 0, "notices", api_notices },
+	{ "/auth/insured/login", 0, "POST", 0, "insured_login", api_insured_login },
+	{ "/auth/insured/logout", 0, "POST", 0, "insured_logout", api_insured_logout },
+	{ "/me/accesses", 0, "GET", 0, "me_accesses", api_me_accesses },
+	{ "/admin/alerts", 0, "GET", 0, "admin_alerts", api_admin_alerts },
+	{ "/admin/reinstate", 0, "POST", 0, "admin_reinstate", api_admin_reinstate },
+	{ "/healthz", 0, "GET", 1, "healthz", api_healthz },
+	{ "/metrics", 0, "GET", 1, "metrics", api_metrics },
+	/* The public log: read-only files, answered by api_journal (404 if none). */
+	{ "/journal/", 1, "GET", 1, "journal", api_journal },
+};
+
+#define N_ROUTES (sizeof(ROUTES) / sizeof(ROUTES[0]))
+_Static_assert(N_ROUTES + 2 <= METRICS_ROUTES, "metrics has a slot per route");
+
+const struct route *routes_find(const char *method, const char *url, int *method_ok,
+                                const char **allow)
+{
+	*method_ok = 1;
+	*allow = NULL;
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		const struct route *rt = &ROUTES[i];
+
+		if (rt->prefix ? strncmp(url, rt->path, strlen(rt->path)) != 0
+		               : strcmp(url, rt->path) != 0)
+			continue;
+		*method_ok = strcmp(method, rt->method) == 0 ||
+		             (rt->head && strcmp(method, "HEAD") == 0);
+		*allow = strcmp(rt->method, "POST") == 0 ? "POST" : rt->head ? "GET, HEAD" : "GET";
+		return rt;
+	}
+	return &ROUTE_NOT_FOUND;
+}
+
+size_t routes_count(void)
+{
+	return N_ROUTES + 2;
+}
+
+const struct route *routes_at(size_t i)
+{
+	if (i == 0)
+		return &ROUTE_NONE;
+	if (i <= N_ROUTES)
+		return &ROUTES[i - 1];
+	return &ROUTE_NOT_FOUND;
+}
+
+size_t routes_index(const struct route *r)
+{
+	if (r == &ROUTE_NONE || !r)
+		return 0;
+	if (r >= ROUTES && r < ROUTES + N_ROUTES)
+		return (size_t)(r - ROUTES) + 1;
+	return N_ROUTES + 1;
+}

@@ -1,0 +1,55 @@
+/*
+ * server.h - the HTTP shell around a node (node/node.h): libmicrohttpd's
+ * daemon, its settings, and the life cycle of each request. Everything HTTP
+ * is in http/; everything else the requests need is the node's.
+ *
+ * Threads: libmicrohttpd runs cfg.threads epoll threads; each request runs
+ * on one of them with its own struct req (http/request.h), and on a login
+ * worker while a slow check runs. The server's fields are set before the
+ * threads start, except the two atomics.
+ */
+#ifndef VIGIE_HTTP_SERVER_H
+#define VIGIE_HTTP_SERVER_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <microhttpd.h>
+
+#include "core/err.h"
+
+struct vigie;
+
+struct http_cfg {
+	char host[64];              /* listen address, default 127.0.0.1 */
+	uint16_t port;              /* 0 picks a free port */
+	char base_url[256];         /* public FHIR base; "": http://host:port/fhir */
+	unsigned threads;           /* epoll threads (default: cores) */
+	unsigned conn_limit;        /* open connections in all */
+	unsigned per_ip_limit;      /* open connections per client address */
+	unsigned conn_timeout;      /* seconds of silence before a connection is closed */
+	size_t body_max;            /* bytes of request body accepted */
+};
+
+/* Defaults for every field. */
+void http_cfg_defaults(struct http_cfg *c);
+
+struct http_server {
+	struct http_cfg cfg;
+	struct vigie *v;              /* borrowed */
+	struct MHD_Daemon *daemon;
+	uint16_t bound_port;
+	_Atomic int stopping;         /* no new journaled replies: shutting down */
+	_Atomic long journal_waiting; /* connections suspended until their entry is durable */
+};
+
+/*
+ * Bind cfg->host:cfg->port (0: a free port, then in s->bound_port), set the
+ * FHIR base, start the threads serving node v (which must outlive the
+ * server). Returns 0, VG_EIO or VG_ETOOBIG.
+ */
+VG_MUST_USE int http_start(struct http_server *s, struct vigie *v, const struct http_cfg *cfg);
+/* Stop accepting, finish requests in flight (logins, journal waits), stop the threads. */
+void http_stop(struct http_server *s);
+
+#endif

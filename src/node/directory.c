@@ -1,0 +1,85 @@
+/* directory.c - see directory.h: a direct-mapped cache, 64 shards of 64 entries. */
+#include "node/directory.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#define SHARDS 64
+#define WAYS 64
+
+struct entry {
+	struct pro_info info;   /* info.id 0: empty */
+	int64_t read_at;
+};
+
+struct shard {
+	pthread_mutex_t lock;
+	struct entry e[WAYS];
+};
+
+struct directory {
+	struct store *st;
+	struct shard shard[SHARDS];
+};
+
+int directory_new(struct store *st, struct directory **out)
+{
+	struct directory *d = calloc(1, sizeof(*d));
+
+	*out = NULL;
+	if (!d)
+		return VG_ENOMEM;
+	d->st = st;
+	for (int i = 0; i < SHARDS; i++)
+		pthread_mutex_init(&d->shard[i].lock, NULL);
+	*out = d;
+	return 0;
+}
+
+void directory_free(struct directory *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < SHARDS; i++)
+		pthread_mutex_destroy(&d->shard[i].lock);
+	free(d);
+}
+
+int directory_get(struct directory *d, int64_t pro_id, int64_t now, struct pro_info *out)
+{
+	uint64_t h = (uint64_t)pro_id * 0x9e3779b97f4a7c15ULL;
+	struct shard *s = &d->shard[h >> 58];
+	struct entry *e = &s->e[(h >> 52) % WAYS];
+	struct store_pro p;
+	int rc, hit;
+
+	if (pro_id <= 0)
+		return VG_ENOTFOUND;
+	pthread_mutex_lock(&s->lock);
+	hit = e->info.id == pro_id && now - e->read_at < DIRECTORY_TTL_S && now >= e->read_at;
+	if (hit)
+		*out = e->info;
+	pthread_mutex_unlock(&s->lock);
+	if (hit)
+		return 0;
+	/* Read outside the lock: a slow store read holds up no other professional. */
+	if ((rc = store_pro_get_id(d->st, pro_id, &p)) != 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->id = pro_id;
+	memcpy(out->rpps, p.rpps, sizeof(out->rpps));
+	memcpy(out->dept, p.dept, sizeof(out->dept));
+	out->kind = p.kind;
+	out->role = p.role;
+	out->hours_set = p.hours_set;
+	out->hours = p.hours;
+	sodium_memzero(&p, sizeof(p)); /* the password hash and sealed TOTP secret */
+	pthread_mutex_lock(&s->lock);
+	e->info = *out;
+	e->read_at = now;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}

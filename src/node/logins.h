@@ -1,0 +1,53 @@
+/*
+ * logins.h - a node's login defences (the policy is core/login_policy.h):
+ * failures per address (GCRA, node/throttle.h), credential stuffing and
+ * distributed attacks on one account (the login watch, under a lock), and
+ * per-account locks for the check-and-set of failure counts and one-time
+ * code steps (striped: logins of different accounts do not wait for each
+ * other). Thread-safe.
+ */
+#ifndef VIGIE_NODE_LOGINS_H
+#define VIGIE_NODE_LOGINS_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/login_policy.h"
+
+struct logins;
+
+/* p is copied. *out: logins_free. */
+VG_MUST_USE int logins_new(const struct login_policy *p, struct logins **out);
+void logins_free(struct logins *l);
+const struct login_policy *logins_policy(const struct logins *l);
+
+/*
+ * The watch, before an attempt from ip on account pro_id (0: not known yet)
+ * at now: seconds it must wait (0: go on) and why (a static sentence): the
+ * address blocked for stuffing, or the account locked by a distributed
+ * attack.
+ */
+int64_t logins_watch_wait(struct logins *l, const char *ip, int64_t pro_id, int64_t now,
+                          const char **why);
+/* The address's budget of failures (GCRA): seconds to wait, 0 to go on. */
+int64_t logins_address_wait(struct logins *l, const char *ip, int64_t now);
+/*
+ * Count an attempt from ip against its address's budget before the slow
+ * checks (so that concurrent attempts cannot all slip under the limit);
+ * logins_succeeded takes it back.
+ */
+void logins_attempt(struct logins *l, const char *ip, int64_t now);
+void logins_succeeded(struct logins *l, const char *ip, int64_t now);
+/* A failed login (see login_watch_failed): the actions it triggered, enum login_watch_action. */
+unsigned logins_failed(struct logins *l, const char *ip, const char *rpps, int64_t pro_id,
+                       int64_t now);
+
+/*
+ * The lock of one account (kind: enum session_kind) for a check-and-set of
+ * its login state. Locks are striped (two accounts may share one): hold one
+ * at a time, never two.
+ */
+void logins_lock(struct logins *l, int kind, int64_t id);
+void logins_unlock(struct logins *l, int kind, int64_t id);
+
+#endif

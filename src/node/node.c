@@ -1,0 +1,137 @@
+/* node.c - see node.h: one node assembled from its data directory, and taken apart. */
+#include "node/node.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "node/access.h"
+#include "node/directory.h"
+#include "node/guardian.h"
+#include "node/logins.h"
+#include "node/sessions.h"
+#include "node/workers.h"
+
+#define LOGIN_QUEUE 256
+
+void vigie_cfg_defaults(struct vigie_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->token_ttl = 8 * 3600;
+	c->token_idle = 30 * 60;
+	c->login_parallel = 2;
+	c->login_queue = LOGIN_QUEUE;
+	login_policy_defaults(&c->login);
+	c->me_max = 100;
+}
+
+int64_t vigie_now_ms(const struct vigie *v)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + v->cfg.clock_offset_s * 1000;
+}
+
+void vigie_guard_key(const struct vault *v, uint8_t key[GUARD_KEY_BYTES])
+{
+	_Static_assert(VAULT_BIDX == GUARD_KEY_BYTES, "one blind index is one guard key");
+	vault_blind(v, VAULT_D_GUARD, "guard-key-v1", 12, key);
+}
+
+static int start_guard(struct vigie *v)
+{
+	uint8_t key[GUARD_KEY_BYTES];
+	int rc;
+
+	vigie_guard_key(v->vault, key);
+	rc = guardian_new(key, &v->guardian);
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
+int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
+              struct store *store, struct vigie **out, const char **what)
+{
+	struct vigie *v = calloc(1, sizeof(*v));
+	char jdir[4096], jkey[4096];
+	struct access_cfg ac = { 0 };
+	int rc = VG_ENOMEM, n;
+
+	*out = NULL;
+	*what = "memory";
+	if (!v) {
+		vault_free(vault);
+		store_close(store);
+		return VG_ENOMEM;
+	}
+	v->cfg = *cfg;
+	v->vault = vault;
+	v->store = store;
+	*what = "the journal";
+	n = snprintf(jdir, sizeof(jdir), "%s/journal", dir);
+	if (n < 0 || (size_t)n >= sizeof(jdir) ||
+	    (n = snprintf(jkey, sizeof(jkey), "%s/journal.key", dir)) < 0 ||
+	    (size_t)n >= sizeof(jkey)) {
+		rc = VG_ETOOBIG;
+		goto fail;
+	}
+	ac.journal_dir = jdir;
+	ac.key_path = jkey;
+	ac.origin = cfg->origin;
+	ac.checkpoint_ms = cfg->checkpoint_ms;
+	if ((rc = access_log_new(store, vault, &v->metrics, &ac, &v->access)) != 0)
+		goto fail;
+	*what = "the sessions";
+	if ((rc = sessions_new(store, vault, SESSION_PRO, cfg->token_ttl, cfg->token_idle,
+	                       &v->sessions)) != 0 ||
+	    (rc = sessions_new(store, vault, SESSION_INSURED, cfg->token_ttl, cfg->token_idle,
+	                       &v->isessions)) != 0)
+		goto fail;
+	*what = "the login defences";
+	if ((rc = logins_new(&cfg->login, &v->logins)) != 0)
+		goto fail;
+	*what = "the guard";
+	if ((rc = start_guard(v)) != 0)
+		goto fail;
+	*what = "the directory";
+	if ((rc = directory_new(store, &v->directory)) != 0)
+		goto fail;
+	*what = "the login workers";
+	if ((rc = workers_new(cfg->login_parallel, cfg->login_queue, &v->workers)) != 0)
+		goto fail;
+	v->started_s = vigie_now_ms(v) / 1000;
+	/* Sessions the last run left to expire. */
+	VG_IGNORE(store_session_purge(store, v->started_s, cfg->token_idle));
+	*what = NULL;
+	*out = v;
+	return 0;
+fail:
+	vigie_free(v);
+	return rc;
+}
+
+void vigie_drain(struct vigie *v)
+{
+	workers_stop(v->workers);
+}
+
+void vigie_free(struct vigie *v)
+{
+	if (!v)
+		return;
+	workers_free(v->workers); /* queued logins finish first */
+	access_log_free(v->access); /* everything journaled is indexed */
+	directory_free(v->directory);
+	guardian_free(v->guardian);
+	logins_free(v->logins);
+	sessions_free(v->sessions);
+	sessions_free(v->isessions);
+	store_close(v->store);
+	vault_free(v->vault);
+	free(v);
+}

@@ -1,0 +1,105 @@
+/*
+ * node.h - one running vigie node, without HTTP: its keys, store, journal,
+ * sessions, login defences, guard, workers and counters, assembled from a
+ * data directory. The HTTP shell (http/server.h) serves a node; the same
+ * node could be driven by another front.
+ *
+ * Invariants:
+ *  (a) everything reachable from a struct vigie is immutable once vigie_new
+ *      returned, or thread-safe (each module's header says how);
+ *  (b) the node owns what it opened (vault, store, journal, threads):
+ *      vigie_free stops the threads, flushes the journal, wipes the keys;
+ *  (c) the service clock is the system clock plus cfg.clock_offset_s, read
+ *      through vigie_now_ms only; nothing below the node reads a clock to
+ *      decide anything.
+ *
+ * Layering: node/ may use core/, sys/, crypto/, store/ and journal/, never
+ * http/ or sim/ (scripts/check-layers.sh).
+ *
+ * Life cycle: vigie_cfg_defaults, then vigie_new (opens DIR: master.key,
+ * vigie.db, journal/; starts the journal, the indexer and the login
+ * workers), then vigie_free.
+ */
+#ifndef VIGIE_NODE_NODE_H
+#define VIGIE_NODE_NODE_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/guard.h"
+#include "core/login_policy.h"
+#include "crypto/vault.h"
+#include "node/metrics.h"
+#include "store/store.h"
+
+#define VIGIE_VERSION "0.1.0"
+
+struct vigie_cfg {
+	const char *origin;         /* the journal's origin (NULL: the default) */
+	unsigned checkpoint_ms;     /* journal integration period (0: the default) */
+	int64_t token_ttl;          /* absolute token lifetime, seconds */
+	int64_t token_idle;         /* idle timeout, seconds */
+	unsigned login_parallel;    /* Argon2id verifications at once (64 MiB each) */
+	unsigned login_queue;       /* logins waiting for a worker; more are refused (429) */
+	struct login_policy login;  /* the login defences (core/login_policy.h) */
+	unsigned me_max;            /* accesses listed per /me/accesses page */
+	int journal_nowait;         /* BENCHMARKS ONLY: answers do not wait for their entry */
+	int guard_observe;          /* the guard decides and journals but does not act */
+	int64_t clock_offset_s;     /* the service clock runs this far ahead of the system's
+	                               (tests and demos that need a given hour; 0 in service) */
+};
+
+/* Defaults for every field. */
+void vigie_cfg_defaults(struct vigie_cfg *c);
+
+struct sessions;
+struct logins;
+struct access_log;
+struct guardian;
+struct directory;
+struct workers;
+
+struct vigie {
+	struct vigie_cfg cfg;
+	struct vault *vault;          /* the data key, in locked memory */
+	struct store *store;
+	struct access_log *access;    /* owns the journal */
+	struct sessions *sessions;    /* professionals' and operators' bearer tokens */
+	struct sessions *isessions;   /* insured people's */
+	struct logins *logins;        /* login defences and per-account locks */
+	struct guardian *guardian;    /* the guard's per-account state, proofs, alerts */
+	struct directory *directory;  /* professionals' directory data, cached */
+	struct workers *workers;      /* Argon2id off the event threads */
+	struct metrics metrics;
+	int64_t started_s;            /* service clock at start */
+};
+
+/*
+ * Start a node on data directory dir, whose vault and store the caller
+ * opened (cli/common.c says why when they do not open); both are taken,
+ * even on failure. Opens dir/journal (signing key dir/journal.key) and
+ * starts the threads. On failure returns a negative enum vg_err and *what
+ * names the part that failed ("the journal", ...) for the operator's message.
+ */
+VG_MUST_USE int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
+                          struct store *store, struct vigie **out, const char **what);
+/*
+ * Finish the logins queued on the workers and take no more (the HTTP shell
+ * calls it while their connections can still be resumed). Idempotent.
+ */
+void vigie_drain(struct vigie *v);
+/* Stop the threads (queued logins finish), flush the journal, wipe the keys, free. Accepts NULL. */
+void vigie_free(struct vigie *v);
+
+/* The service clock, unix milliseconds (see (c) above). Thread-safe. */
+int64_t vigie_now_ms(const struct vigie *v);
+
+/*
+ * The guard's secret, derived from the master key (its own vault domain):
+ * stable across restarts, the same on every node, and what `vigie replay
+ * --data` uses to judge recorded traffic as the server did.
+ */
+void vigie_guard_key(const struct vault *v, uint8_t key[GUARD_KEY_BYTES]);
+
+#endif

@@ -1,0 +1,26 @@
+/* notices.c - see notices.h. */
+#include "node/notices.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "node/node.h"
+#include "sys/log.h"
+
+void notice_add(struct vigie *v, int64_t pro_id, int64_t t_s, const char *kind,
+                const char *detail_json)
+{
+	struct store_notice x = { .pro_id = pro_id, .t = t_s };
+	size_t len = strlen(detail_json);
+
+	snprintf(x.kind, sizeof(x.kind), "%s", kind);
+	if (len + VAULT_OVERHEAD > sizeof(x.detail) ||
+	    vault_seal(v->vault, "notice", "detail", pro_id, (const uint8_t *)detail_json, len,
+	               x.detail) != 0) {
+		log_event(LOG_ERROR, "notice.seal_failed", LI("pro", pro_id), LS("kind", kind));
+		return;
+	}
+	x.detail_len = len + VAULT_OVERHEAD;
+	if (store_notice_put(v->store, &x) != 0)
+		log_event(LOG_ERROR, "notice.store_failed", LI("pro", pro_id), LS("kind", kind));
+}
