@@ -10,7 +10,7 @@ pkgs=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsodium-d
       libsqlite3-dev libjansson-dev liboath-dev sqlite3 curl)
 if [ "$mode" = test ]; then
   pkgs+=(libcmocka-dev clang libclang-rt-14-dev wrk bc nodejs npm golang-go
-         golang-golang-x-mod-dev faketime tzdata)
+         golang-golang-x-mod-dev faketime tzdata clang-format)
 fi
 
 missing=()

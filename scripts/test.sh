@@ -11,6 +11,15 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
+echo "== source checks (layers, banned calls, clang-format)"
+for check in layers banned format; do
+  if scripts/check-source.sh "$check" >"$log/check-$check.out" 2>&1; then
+    echo "ok   $check: $(tail -1 "$log/check-$check.out")"; passed=$((passed + 1))
+  else
+    echo "FAIL $check"; sed 's/^/    /' "$log/check-$check.out" | tail -40; failed=$((failed + 1))
+  fi
+done
+
 echo "== unit tests (cmocka, ASan+UBSan)"
 for t in $(find "$build/tests/unit" -type f -name 'test_*' -perm -u+x | sort); do
   name=$(basename "$t")

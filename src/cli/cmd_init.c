@@ -12,12 +12,13 @@
 #include "crypto/vault.h"
 #include "journal/journal.h"
 #include "store/store.h"
+#include "core/banned.h"
 
 int cmd_init(int argc, char **argv)
 {
 	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
-	                                       { "origin", required_argument, NULL, 'o' },
-	                                       { NULL, 0, NULL, 0 } };
+		                              { "origin", required_argument, NULL, 'o' },
+		                              { NULL, 0, NULL, 0 } };
 	const char *dir = NULL, *origin = JOURNAL_ORIGIN_DEFAULT;
 	struct cli_journal_paths jp;
 	struct journal *j = NULL;
@@ -45,7 +46,8 @@ int cmd_init(int argc, char **argv)
 		return cli_fail("cannot make %s private (mode 0700)", dir);
 	rc = vault_keygen(dir);
 	if (rc == VG_EEXIST)
-		return cli_fail("%s is already initialised (master.key exists); nothing changed", dir);
+		return cli_fail("%s is already initialised (master.key exists); nothing changed",
+		                dir);
 	if (rc != 0)
 		return cli_fail("cannot write the master key in %s: %s", dir, vg_strerror(rc));
 	if ((rc = vault_open(dir, &v)) != 0)
@@ -71,7 +73,8 @@ int cmd_init(int argc, char **argv)
 
 		if ((rc = journal_open(&jc, &j)) != 0)
 			return cli_fail("cannot create the journal in %s: %s (origin must be a "
-			                "name without spaces or '+')", jp.dir, vg_strerror(rc));
+			                "name without spaces or '+')",
+			                jp.dir, vg_strerror(rc));
 		printf("journal %s, verifier key:\n  %s\n", jp.dir, journal_vkey(j));
 		journal_free(j);
 	}

@@ -16,6 +16,7 @@
 #include "crypto/note.h"
 #include "journal/entry.h"
 #include "journal/journal.h"
+#include "core/banned.h"
 
 static int usage(void)
 {
@@ -40,7 +41,8 @@ static int do_verify(const char *dir, const struct cli_journal_paths *jp, int re
 	int rc;
 
 	if (records && vault_open(dir, &v) != 0) {
-		fprintf(stderr, "vigie: the master key cannot be read; checking the public part only\n");
+		fprintf(stderr,
+		        "vigie: the master key cannot be read; checking the public part only\n");
 		v = NULL;
 	}
 	rc = journal_verify(jp->dir, v ? check_record : NULL, v, &size, &ncp, why, sizeof(why));
@@ -50,8 +52,8 @@ static int do_verify(const char *dir, const struct cli_journal_paths *jp, int re
 		return 1;
 	}
 	if (rc != 0)
-		return cli_fail("cannot verify %s: %s%s%s", jp->dir, vg_strerror(rc), why[0] ? ": " : "",
-		                why);
+		return cli_fail("cannot verify %s: %s%s%s", jp->dir, vg_strerror(rc),
+		                why[0] ? ": " : "", why);
 	printf("ok: %" PRIu64 " entries, %" PRIu64 " checkpoints consistent, tiles and bundles "
 	       "match the log%s\n",
 	       size, ncp, v || !records ? "" : "");
@@ -72,13 +74,16 @@ static int do_proof(const struct cli_journal_paths *jp, int have_index, uint64_t
 	struct journal_tiles t = { jp->dir, size };
 
 	if (rc != 0)
-		return cli_fail("cannot read a verified checkpoint in %s: %s", jp->dir, vg_strerror(rc));
+		return cli_fail("cannot read a verified checkpoint in %s: %s", jp->dir,
+		                vg_strerror(rc));
 	if (have_index) {
 		if (index >= size)
-			return cli_fail("entry %" PRIu64 " is not in the latest checkpoint (size %" PRIu64
+			return cli_fail("entry %" PRIu64
+			                " is not in the latest checkpoint (size %" PRIu64
 			                "); try again in a second",
 			                index, size);
-		if ((rc = merkle_prove_inclusion(journal_tiles_hash, &t, index, size, &proof)) != 0 ||
+		if ((rc = merkle_prove_inclusion(journal_tiles_hash, &t, index, size, &proof)) !=
+		            0 ||
 		    (rc = tlog_proof_format(index, &proof, note, len, out, sizeof(out), &ol)) != 0)
 			return cli_fail("cannot build the proof: %s", vg_strerror(rc));
 		fwrite(out, 1, ol, stdout);
@@ -88,9 +93,11 @@ static int do_proof(const struct cli_journal_paths *jp, int have_index, uint64_t
 		char b64[64];
 
 		if (from > size)
-			return cli_fail("--from %" PRIu64 " is beyond the latest checkpoint (size %" PRIu64
-			                ")", from, size);
-		if ((rc = merkle_prove_consistency(journal_tiles_hash, &t, from, size, &proof)) != 0)
+			return cli_fail("--from %" PRIu64
+			                " is beyond the latest checkpoint (size %" PRIu64 ")",
+			                from, size);
+		if ((rc = merkle_prove_consistency(journal_tiles_hash, &t, from, size, &proof)) !=
+		    0)
 			return cli_fail("cannot build the proof: %s", vg_strerror(rc));
 		/* The proof's hashes, then the checkpoint they lead to. */
 		for (size_t i = 0; i < proof.len; i++) {
@@ -105,10 +112,11 @@ static int do_proof(const struct cli_journal_paths *jp, int have_index, uint64_t
 
 int cmd_journal(int argc, char **argv)
 {
-	static const struct option OPTS[] = {
-		{ "data", required_argument, NULL, 'd' }, { "index", required_argument, NULL, 'i' },
-		{ "from", required_argument, NULL, 'f' }, { "no-records", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 } };
+	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
+		                              { "index", required_argument, NULL, 'i' },
+		                              { "from", required_argument, NULL, 'f' },
+		                              { "no-records", no_argument, NULL, 'n' },
+		                              { NULL, 0, NULL, 0 } };
 	const char *dir = NULL, *what;
 	struct cli_journal_paths jp;
 	uint64_t index = 0, from = 0;
@@ -142,21 +150,24 @@ int cmd_journal(int argc, char **argv)
 		return do_verify(dir, &jp, records);
 	if (strcmp(what, "rebuild") == 0) {
 		/* Read the whole log again and rewrite every missing or stale tile (what verify flags). */
-		struct journal_cfg jc = { .dir = jp.dir, .key_path = jp.key,
-		                          .origin = JOURNAL_ORIGIN_DEFAULT, .full = 1 };
+		struct journal_cfg jc = { .dir = jp.dir,
+			                  .key_path = jp.key,
+			                  .origin = JOURNAL_ORIGIN_DEFAULT,
+			                  .full = 1 };
 		struct journal *j = NULL;
 		int rc = journal_open(&jc, &j);
 
 		if (rc != 0)
-			return cli_fail("cannot rebuild %s: %s (is a server running on it?)", jp.dir,
-			                vg_strerror(rc));
+			return cli_fail("cannot rebuild %s: %s (is a server running on it?)",
+			                jp.dir, vg_strerror(rc));
 		printf("rebuilt %s: %llu entries; tiles rewritten from the log where they differed\n",
 		       jp.dir, (unsigned long long)journal_size(j));
 		journal_free(j);
 		return 0;
 	}
 	if (strcmp(what, "proof") == 0)
-		return have_index == have_from ? usage() : do_proof(&jp, have_index, index, have_from, from);
+		return have_index == have_from ? usage()
+		                               : do_proof(&jp, have_index, index, have_from, from);
 	if (strcmp(what, "checkpoint") == 0 || strcmp(what, "key") == 0) {
 		char note[JOURNAL_NOTE_MAX], path[4200];
 		uint8_t root[MERKLE_HASH_LEN];

@@ -58,14 +58,15 @@
 #include "core/guard.h"
 #include "core/nir.h"
 #include "core/geo.h"
+#include "core/banned.h"
 
-#define ACCOUNTS_MAX 1000000u
-#define CHUNK 4096u            /* guard states per allocation */
-#define LINE_MAX_BYTES 65536u  /* longer lines are refused */
-#define READ_BYTES (1u << 20)
-#define OUT_BYTES (1u << 16)
+#define ACCOUNTS_MAX     1000000u
+#define CHUNK            4096u  /* guard states per allocation */
+#define LINE_MAX_BYTES   65536u /* longer lines are refused */
+#define READ_BYTES       (1u << 20)
+#define OUT_BYTES        (1u << 16)
 #define SUSPENDED_LISTED 100
-#define BAD_NAMED 10
+#define BAD_NAMED        10
 
 /* ------------------------------------------------------------------ accounts */
 
@@ -101,8 +102,8 @@ struct known {
 
 /* Professionals already read from the directory, by account key (open addressing). */
 struct knowns {
-	uint64_t *keys;        /* 0: empty */
-	struct known *vals;    /* NULL entries: not in the directory */
+	uint64_t *keys;     /* 0: empty */
+	struct known *vals; /* NULL entries: not in the directory */
 	uint8_t *present;
 	size_t cap, n;
 };
@@ -207,9 +208,9 @@ struct staged {
 
 struct run {
 	const char *path;
-	struct store *store;  /* --data: the professionals' directory (NULL without it) */
+	struct store *store; /* --data: the professionals' directory (NULL without it) */
 	int quiet, skip_bad;
-	int fixed_offset;    /* --utc-offset given: that offset, else Europe/Paris's at each t */
+	int fixed_offset; /* --utc-offset given: that offset, else Europe/Paris's at each t */
 	int32_t offset;
 	struct hours open, closed; /* for lines that say "open" */
 	struct guard_cfg cfg;
@@ -219,7 +220,7 @@ struct run {
 	uint64_t events, bad, counts[GUARD_DECISIONS], suspended, step_ups, reinstated;
 	struct staged slots[2], *pending;
 	int turn;
-	uint64_t line;       /* lines read so far (the current one's number) */
+	uint64_t line; /* lines read so far (the current one's number) */
 	char listed[SUSPENDED_LISTED][16];
 };
 
@@ -353,17 +354,22 @@ static void decide(struct run *r, struct staged *sl)
 	l = (struct gate_lookup){
 		.t_ms = re->t_ms,
 		.utc_offset_min = offset,
-		.profession = re->profession ? re->profession : sl->who ? sl->who->kind : 0,
+		.profession = re->profession ? re->profession
+		              : sl->who      ? sl->who->kind
+		                             : 0,
 		.practice_dept = re->dept,
-		.hours = re->open >= 0 ? (re->open ? &r->open : &r->closed)
-		         : sl->who && sl->who->hours_set ? &sl->who->hours : NULL,
+		.hours = re->open >= 0                   ? (re->open ? &r->open : &r->closed)
+		         : sl->who && sl->who->hours_set ? &sl->who->hours
+		                                         : NULL,
 		.nir = sl->valid ? sl->nir.canon : re->nir,
 		.nir_len = sl->valid ? NIR_LEN : strlen(re->nir),
 		.key_valid = sl->valid,
 		.found = (re->found < 0 ? sl->valid : re->found == 1) ? 1 : 0,
 		.honeytoken = re->honeytoken == 1,
 		.patient_dept = re->patient_dept,
-		.near = sl->geo == GUARD_GEO_NEAR ? 1 : sl->geo == GUARD_GEO_FAR ? 0 : -1,
+		.near = sl->geo == GUARD_GEO_NEAR  ? 1
+		        : sl->geo == GUARD_GEO_FAR ? 0
+		                                   : -1,
 		.proof = re->card ? GATE_PROOF_OK : GATE_NO_PROOF,
 		.ip = re->ip[0] ? re->ip : NULL,
 		.ua = re->ua[0] ? re->ua : NULL,
@@ -498,8 +504,8 @@ static int replay_fd(struct run *r, int fd, char *buf)
 
 static void summary(struct run *r, double secs)
 {
-	static const char *const KEYS[GUARD_DECISIONS] = { "allow", "minimise", "step_up",
-	                                                   "throttle", "deny", "suspend" };
+	static const char *const KEYS[GUARD_DECISIONS] = { "allow",    "minimise", "step_up",
+		                                           "throttle", "deny",     "suspend" };
 	struct out *o = r->out;
 	char num[64];
 
@@ -548,12 +554,13 @@ static int parse_offset(const char *s, int32_t *out)
 
 int cmd_replay(int argc, char **argv)
 {
-	static const struct option OPTS[] = {
-		{ "events", required_argument, NULL, 'e' }, { "quiet", no_argument, NULL, 'q' },
-		{ "skip-bad", no_argument, NULL, 's' },     { "utc-offset", required_argument, NULL, 'u' },
-		{ "max-accounts", required_argument, NULL, 'm' }, { "data", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option OPTS[] = { { "events", required_argument, NULL, 'e' },
+		                              { "quiet", no_argument, NULL, 'q' },
+		                              { "skip-bad", no_argument, NULL, 's' },
+		                              { "utc-offset", required_argument, NULL, 'u' },
+		                              { "max-accounts", required_argument, NULL, 'm' },
+		                              { "data", required_argument, NULL, 'd' },
+		                              { NULL, 0, NULL, 0 } };
 	uint8_t key[GUARD_KEY_BYTES] = { 0 };
 	struct vault *vault = NULL;
 	struct store *st = NULL;
@@ -623,8 +630,8 @@ int cmd_replay(int argc, char **argv)
 	drain(r);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == VG_ETOOBIG)
-		cli_fail("%s: line %" PRIu64 ": more than %" PRIu64 " accounts (--max-accounts)", path,
-		         r->line, max);
+		cli_fail("%s: line %" PRIu64 ": more than %" PRIu64 " accounts (--max-accounts)",
+		         path, r->line, max);
 	else if (rc == VG_EIO)
 		cli_fail("cannot read %s: %s", path, strerror(errno));
 	else if (rc < 0)

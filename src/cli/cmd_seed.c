@@ -7,17 +7,21 @@
 #include "cli/cli.h"
 #include "cli/open.h"
 #include "sim/seed.h"
+#include "core/banned.h"
 
 int cmd_seed(int argc, char **argv)
 {
-	static const struct option OPTS[] = {
-		{ "data", required_argument, NULL, 'd' }, { "insured", required_argument, NULL, 'i' },
-		{ "pros", required_argument, NULL, 'p' }, { "seed", required_argument, NULL, 's' },
-		{ "sample", required_argument, NULL, 'k' }, { "quiet", no_argument, NULL, 'q' },
-		{ "accounts", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 } };
-	struct seed_opts o = { .n_insured = 100000, .n_pros = 2000, .seed = 1, .sample = 500,
-	                      .accounts = 10 };
+	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
+		                              { "insured", required_argument, NULL, 'i' },
+		                              { "pros", required_argument, NULL, 'p' },
+		                              { "seed", required_argument, NULL, 's' },
+		                              { "sample", required_argument, NULL, 'k' },
+		                              { "quiet", no_argument, NULL, 'q' },
+		                              { "accounts", required_argument, NULL, 'a' },
+		                              { NULL, 0, NULL, 0 } };
+	struct seed_opts o = {
+		.n_insured = 100000, .n_pros = 2000, .seed = 1, .sample = 500, .accounts = 10
+	};
 	const char *dir = NULL;
 	uint64_t x;
 	struct vault *v;
@@ -28,13 +32,19 @@ int cmd_seed(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
-		case 'i': if (cli_u64(optarg, "--insured", &o.n_insured)) return 2; break;
+		case 'i':
+			if (cli_u64(optarg, "--insured", &o.n_insured))
+				return 2;
+			break;
 		case 'p':
 			if (cli_u64(optarg, "--pros", &x) || x > 1000000)
 				return cli_fail("--pros: at most 1000000");
 			o.n_pros = (uint32_t)x;
 			break;
-		case 's': if (cli_u64(optarg, "--seed", &o.seed)) return 2; break;
+		case 's':
+			if (cli_u64(optarg, "--seed", &o.seed))
+				return 2;
+			break;
 		case 'k':
 			if (cli_u64(optarg, "--sample", &x) || x > 100000)
 				return cli_fail("--sample: at most 100000");
@@ -46,8 +56,7 @@ int cmd_seed(int argc, char **argv)
 				return cli_fail("--accounts: at most 100");
 			o.accounts = (uint32_t)x;
 			break;
-		default:
-			return cli_usage("seed");
+		default: return cli_usage("seed");
 		}
 	}
 	if (o.n_insured == 0 || o.n_insured > 100000000 || o.n_pros == 0)

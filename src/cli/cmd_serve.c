@@ -19,6 +19,7 @@
 #include "http/server.h"
 #include "node/node.h"
 #include "sys/log.h"
+#include "core/banned.h"
 
 #define CLOCK_OFFSET_MAX (100LL * 366 * 86400)
 
@@ -59,14 +60,16 @@ static int write_port_file(const char *path, unsigned port)
 static int bounded(const char *s, const char *what, uint64_t lo, uint64_t hi, uint64_t *out)
 {
 	if (cli_u64(s, what, out) != 0 || *out < lo || *out > hi)
-		return cli_fail("%s: %llu..%llu", what, (unsigned long long)lo, (unsigned long long)hi);
+		return cli_fail("%s: %llu..%llu", what, (unsigned long long)lo,
+		                (unsigned long long)hi);
 	return 0;
 }
 
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option OPTS[] = {
-		{ "data", required_argument, NULL, 'd' }, { "listen", required_argument, NULL, 'l' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "port-file", required_argument, NULL, 'P' },
@@ -80,7 +83,8 @@ int cmd_serve(int argc, char **argv)
 		{ "login-sources-max", required_argument, NULL, 'S' },
 		{ "clock-offset", required_argument, NULL, 'K' },
 		{ "log", required_argument, NULL, 'L' },
-		{ NULL, 0, NULL, 0 } };
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *dir = NULL, *port_file = NULL, *log_path = NULL, *what = NULL;
 	struct http_server *srv = calloc(1, sizeof(*srv));
 	struct vigie_cfg vc;
@@ -118,7 +122,10 @@ int cmd_serve(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
-		case 'l': if (parse_listen(optarg, &hc)) goto out; break;
+		case 'l':
+			if (parse_listen(optarg, &hc))
+				goto out;
+			break;
 		case 't':
 			if (bounded(optarg, "--threads", 1, 64, &x))
 				goto out;
@@ -126,7 +133,8 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'b':
 			if (strlen(optarg) >= sizeof(hc.base_url)) {
-				cli_fail("--base-url: at most %zu characters", sizeof(hc.base_url) - 1);
+				cli_fail("--base-url: at most %zu characters",
+				         sizeof(hc.base_url) - 1);
 				goto out;
 			}
 			memcpy(hc.base_url, optarg, strlen(optarg) + 1);
@@ -154,7 +162,8 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'A':
 		case 'S':
-			if (bounded(optarg, c == 'A' ? "--login-accounts-max" : "--login-sources-max", 1,
+			if (bounded(optarg,
+			            c == 'A' ? "--login-accounts-max" : "--login-sources-max", 1,
 			            250, &x))
 				goto out;
 			if (c == 'A')
@@ -164,7 +173,8 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'K':
 			if (cli_i64(optarg, "--clock-offset", &vc.clock_offset_s) != 0 ||
-			    vc.clock_offset_s < -CLOCK_OFFSET_MAX || vc.clock_offset_s > CLOCK_OFFSET_MAX) {
+			    vc.clock_offset_s < -CLOCK_OFFSET_MAX ||
+			    vc.clock_offset_s > CLOCK_OFFSET_MAX) {
 				cli_fail("--clock-offset: seconds, at most 100 years either way");
 				goto out;
 			}
@@ -174,9 +184,7 @@ int cmd_serve(int argc, char **argv)
 				goto out;
 			vc.checkpoint_ms = (unsigned)x;
 			break;
-		default:
-			status = cli_usage("serve");
-			goto out;
+		default: status = cli_usage("serve"); goto out;
 		}
 	}
 	if (log_path && (rc = log_open(log_path)) != 0) {
@@ -188,14 +196,17 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	if ((rc = vigie_new(dir, &vc, vault, st, &v, &what)) != 0) {
 		if (strcmp(what, "the journal") == 0)
-			cli_fail("cannot open the journal %s/journal: %s (see the log above; `vigie "
-			         "journal verify` names any damage)", dir, vg_strerror(rc));
+			cli_fail(
+			        "cannot open the journal %s/journal: %s (see the log above; `vigie "
+			        "journal verify` names any damage)",
+			        dir, vg_strerror(rc));
 		else
 			cli_fail("cannot start: %s: %s", what, vg_strerror(rc));
 		goto out;
 	}
 	if (http_start(srv, v, &hc) != 0) {
-		cli_fail("cannot listen on %s:%u (in use, or not a local address?)", hc.host, hc.port);
+		cli_fail("cannot listen on %s:%u (in use, or not a local address?)", hc.host,
+		         hc.port);
 		goto out;
 	}
 	if (port_file && write_port_file(port_file, srv->bound_port) != 0)
@@ -225,7 +236,8 @@ int cmd_serve(int argc, char **argv)
 		if (log_reopen() != 0)
 			log_event(LOG_ERROR, "serve.log_reopen_failed", LS("path", log_path));
 		else
-			log_event(LOG_INFO, "serve.reloaded", LS("log", log_path ? log_path : "stderr"));
+			log_event(LOG_INFO, "serve.reloaded",
+			          LS("log", log_path ? log_path : "stderr"));
 	}
 	log_event(LOG_INFO, "serve.stopping", LI("signal", sig));
 	http_stop(srv);

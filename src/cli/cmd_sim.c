@@ -7,14 +7,17 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "sim/simrun.h"
+#include "core/banned.h"
 
 int cmd_sim(int argc, char **argv)
 {
-	static const struct option OPTS[] = {
-		{ "insured", required_argument, NULL, 'i' }, { "pros", required_argument, NULL, 'p' },
-		{ "seed", required_argument, NULL, 's' }, { "days", required_argument, NULL, 'D' },
-		{ "out", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
-		{ NULL, 0, NULL, 0 } };
+	static const struct option OPTS[] = { { "insured", required_argument, NULL, 'i' },
+		                              { "pros", required_argument, NULL, 'p' },
+		                              { "seed", required_argument, NULL, 's' },
+		                              { "days", required_argument, NULL, 'D' },
+		                              { "out", required_argument, NULL, 'o' },
+		                              { "quiet", no_argument, NULL, 'q' },
+		                              { NULL, 0, NULL, 0 } };
 	struct simrun_opts o = { .n_insured = 200000, .n_pros = 2000, .seed = 1, .days = 30 };
 	const char *out = "sim-report";
 	char jp[4096], hp[4096];
@@ -31,7 +34,8 @@ int cmd_sim(int argc, char **argv)
 			break;
 		case 'p':
 			if (cli_u64(optarg, "--pros", &x) || x < 40 || x > 100000)
-				return cli_fail("--pros: 40..100000 (the attacks need 27 pharmacists' accounts)");
+				return cli_fail(
+				        "--pros: 40..100000 (the attacks need 27 pharmacists' accounts)");
 			o.n_pros = (uint32_t)x;
 			break;
 		case 's':
@@ -46,8 +50,7 @@ int cmd_sim(int argc, char **argv)
 			break;
 		case 'o': out = optarg; break;
 		case 'q': o.quiet = 1; break;
-		default:
-			return cli_usage("sim");
+		default: return cli_usage("sim");
 		}
 	}
 	if (mkdir(out, 0755) != 0) {

@@ -19,6 +19,7 @@
 #include "crypto/totp.h"
 #include "journal/journal.h"
 #include "sim/seed.h"
+#include "core/banned.h"
 
 /* Find rpps in dir/name and copy its TOTP secret (third column): 0, 1 not there, -1 no file. */
 static int secret_in(const char *dir, const char *name, const char *rpps, char *out, size_t cap)
@@ -60,16 +61,17 @@ static int secret_from_pros(const char *dir, const char *rpps, char *out, size_t
 	if (rc == 1 && secret_in(dir, "operators.tsv", rpps, out, cap) == 0)
 		rc = 0;
 	if (rc != 0)
-		return cli_fail("RPPS %s is not in %s/pros.tsv or %s/operators.tsv", rpps, dir, dir);
+		return cli_fail("RPPS %s is not in %s/pros.tsv or %s/operators.tsv", rpps, dir,
+		                dir);
 	return 0;
 }
 
 int cmd_totp(int argc, char **argv)
 {
 	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
-	                                       { "rpps", required_argument, NULL, 'r' },
-	                                       { "at", required_argument, NULL, 't' },
-	                                       { NULL, 0, NULL, 0 } };
+		                              { "rpps", required_argument, NULL, 'r' },
+		                              { "at", required_argument, NULL, 't' },
+		                              { NULL, 0, NULL, 0 } };
 	const char *dir = NULL, *rpps = NULL;
 	char b32[128], code[7];
 	uint8_t secret[TOTP_SECRET_LEN];
@@ -106,8 +108,8 @@ int cmd_totp(int argc, char **argv)
 int cmd_backup(int argc, char **argv)
 {
 	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
-	                                       { "out", required_argument, NULL, 'o' },
-	                                       { NULL, 0, NULL, 0 } };
+		                              { "out", required_argument, NULL, 'o' },
+		                              { NULL, 0, NULL, 0 } };
 	const char *dir = NULL, *outp = NULL;
 	char acc[4096];
 	struct vault *v;
@@ -148,14 +150,15 @@ int cmd_backup(int argc, char **argv)
 		return cli_fail("backup failed: %s", vg_strerror(rc));
 	}
 	printf("backup written to %s and %s (personal fields stay sealed; keep master.key "
-	       "apart)\n", outp, acc);
+	       "apart)\n",
+	       outp, acc);
 	return 0;
 }
 
 int cmd_status(int argc, char **argv)
 {
 	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
-	                                       { NULL, 0, NULL, 0 } };
+		                              { NULL, 0, NULL, 0 } };
 	const char *dir = NULL;
 	struct vault *v;
 	struct store *st;
@@ -205,8 +208,8 @@ int cmd_status(int argc, char **argv)
 int cmd_operator(int argc, char **argv)
 {
 	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
-	                                       { "name", required_argument, NULL, 'n' },
-	                                       { NULL, 0, NULL, 0 } };
+		                              { "name", required_argument, NULL, 'n' },
+		                              { NULL, 0, NULL, 0 } };
 	const char *dir = NULL, *name = "OPERATOR";
 	char rpps[12];
 	struct vault *v;
@@ -247,10 +250,10 @@ int cmd_operator(int argc, char **argv)
 int cmd_card_proof(int argc, char **argv)
 {
 	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
-	                                       { "rpps", required_argument, NULL, 'r' },
-	                                       { "nir", required_argument, NULL, 'n' },
-	                                       { "at", required_argument, NULL, 't' },
-	                                       { NULL, 0, NULL, 0 } };
+		                              { "rpps", required_argument, NULL, 'r' },
+		                              { "nir", required_argument, NULL, 'n' },
+		                              { "at", required_argument, NULL, 't' },
+		                              { NULL, 0, NULL, 0 } };
 	const char *dir = NULL, *rpps = NULL, *nir = NULL;
 	uint8_t master[CARD_MASTER_LEN], pk[32], sk[64];
 	char path[4096], out[CARD_PROOF_MAX];
@@ -272,7 +275,8 @@ int cmd_card_proof(int argc, char **argv)
 	}
 	if (!rpps || !nir || rpps_validate(rpps, strlen(rpps)) != 0 ||
 	    nir_parse(nir, strlen(nir), &n, NULL) != 0)
-		return cli_fail("card-proof needs a valid --rpps and --nir (vigie card-proof --help)");
+		return cli_fail(
+		        "card-proof needs a valid --rpps and --nir (vigie card-proof --help)");
 	cli_path(path, sizeof(path), cli_data_dir(dir), "cards.key");
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -330,12 +334,14 @@ static void print_hours(const struct store_pro *p, int64_t today)
 /* vigie hours: a professional's opening hours and on-call rota (the guard's "off hours"). */
 int cmd_hours(int argc, char **argv)
 {
-	static const struct option OPTS[] = {
-		{ "data", required_argument, NULL, 'd' },  { "rpps", required_argument, NULL, 'r' },
-		{ "set", required_argument, NULL, 's' },   { "usual", no_argument, NULL, 'u' },
-		{ "on-call-every", required_argument, NULL, 'e' },
-		{ "on-call-night", required_argument, NULL, 'n' },
-		{ "no-on-call", no_argument, NULL, 'x' },  { NULL, 0, NULL, 0 } };
+	static const struct option OPTS[] = { { "data", required_argument, NULL, 'd' },
+		                              { "rpps", required_argument, NULL, 'r' },
+		                              { "set", required_argument, NULL, 's' },
+		                              { "usual", no_argument, NULL, 'u' },
+		                              { "on-call-every", required_argument, NULL, 'e' },
+		                              { "on-call-night", required_argument, NULL, 'n' },
+		                              { "no-on-call", no_argument, NULL, 'x' },
+		                              { NULL, 0, NULL, 0 } };
 	const char *dir = NULL, *rpps = NULL, *set = NULL, *why = NULL;
 	int usual = 0, no_rota = 0, c, rc, changed;
 	int64_t night = INT64_MIN, today = civil_floor_div((int64_t)time(NULL) + 3600, 86400);
@@ -363,8 +369,8 @@ int cmd_hours(int argc, char **argv)
 		default: return cli_usage("hours");
 		}
 	}
-	if (!rpps || optind != argc || (set && usual) || (no_rota && (every || night != INT64_MIN)) ||
-	    (!every != (night == INT64_MIN)))
+	if (!rpps || optind != argc || (set && usual) ||
+	    (no_rota && (every || night != INT64_MIN)) || (!every != (night == INT64_MIN)))
 		return cli_usage("hours");
 	memset(&p, 0, sizeof(p));
 	if (set && hours_parse(set, strlen(set), &p.hours, &why) != 0)
@@ -396,7 +402,8 @@ int cmd_hours(int argc, char **argv)
 	if (rc == VG_ENOTFOUND)
 		return cli_fail("no professional has RPPS %s in %s", rpps, dir);
 	if (rc != 0)
-		return cli_fail("cannot %s the hours: %s", changed ? "set" : "read", vg_strerror(rc));
+		return cli_fail("cannot %s the hours: %s", changed ? "set" : "read",
+		                vg_strerror(rc));
 	print_hours(&p, today);
 	sodium_memzero(&p, sizeof(p));
 	return 0;

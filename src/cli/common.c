@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "cli/open.h"
+#include "core/banned.h"
 
 int cli_open(const char *dir, struct vault **v, struct store **st)
 {
@@ -13,7 +14,8 @@ int cli_open(const char *dir, struct vault **v, struct store **st)
 	*st = NULL;
 	rc = vault_open(dir, v);
 	if (rc == VG_ENOTFOUND)
-		return cli_fail("%s is not initialised: run `vigie init --data %s` first", dir, dir);
+		return cli_fail("%s is not initialised: run `vigie init --data %s` first", dir,
+		                dir);
 	if (rc == VG_EDENIED)
 		return cli_fail("%s/master.key is readable by others: fix with chmod 600", dir);
 	if (rc != 0)

@@ -12,15 +12,18 @@
 #include "sys/log.h"
 #include "crypto/totp.h"
 #include "node/node.h"
+#include "core/banned.h"
 
 static void usage(FILE *f)
 {
 	fputs("usage: vigie <command> [options]   (vigie <command> --help for its options)\n"
-	      "\ncommands:\n", f);
+	      "\ncommands:\n",
+	      f);
 	cli_commands(f);
 	fputs("  version                                 (also --version)\n"
 	      "\nDIR defaults to $VIGIE_DATA, else ./data. Logs: JSON lines on stderr,\n"
-	      "level from $VIGIE_LOG (error, warn, info, debug).\n", f);
+	      "level from $VIGIE_LOG (error, warn, info, debug).\n",
+	      f);
 }
 
 const char *cli_data_dir(const char *opt)
@@ -92,12 +95,16 @@ int cli_fail(const char *fmt, ...)
 
 int main(int argc, char **argv)
 {
-	static const struct { const char *name; int (*fn)(int, char **); } CMDS[] = {
-		{ "init", cmd_init }, { "seed", cmd_seed }, { "serve", cmd_serve },
-		{ "totp", cmd_totp }, { "backup", cmd_backup }, { "status", cmd_status },
-		{ "journal", cmd_journal }, { "replay", cmd_replay },
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} CMDS[] = {
+		{ "init", cmd_init },         { "seed", cmd_seed },
+		{ "serve", cmd_serve },       { "totp", cmd_totp },
+		{ "backup", cmd_backup },     { "status", cmd_status },
+		{ "journal", cmd_journal },   { "replay", cmd_replay },
 		{ "operator", cmd_operator }, { "card-proof", cmd_card_proof },
-		{ "sim", cmd_sim }, { "hours", cmd_hours },
+		{ "sim", cmd_sim },           { "hours", cmd_hours },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||

@@ -3,7 +3,6 @@
 #define VIGIE_CLI_OPEN_H
 
 #include "crypto/vault.h"
-#include "node/access.h"
 #include "store/store.h"
 
 #define JOURNAL_ORIGIN_DEFAULT "vigie.localhost/journal"

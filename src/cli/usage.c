@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/banned.h"
 
 struct usage {
 	const char *cmd, *text;
@@ -115,7 +116,8 @@ int cli_help(const char *cmd)
 	if (!u)
 		return -1;
 	printf("usage: %sDIR defaults to $VIGIE_DATA, else ./data. Logs: JSON lines on stderr,\n"
-	       "level from $VIGIE_LOG (error, warn, info, debug).\n", u->text);
+	       "level from $VIGIE_LOG (error, warn, info, debug).\n",
+	       u->text);
 	return 0;
 }
 

@@ -2,11 +2,12 @@
 #include "core/access.h"
 
 #include <string.h>
+#include "core/banned.h"
 
-static const char *const NAMES[PRO_KINDS] = { "unknown", "pharmacist", "gp", "specialist", "lab",
-                                              "hospital" };
-static const char *const LABELS[PRO_KINDS] = { "unknown", "pharmacist", "general practitioner",
-                                               "specialist", "laboratory", "hospital" };
+static const char *const NAMES[PRO_KINDS] = { "unknown",    "pharmacist", "gp",
+	                                      "specialist", "lab",        "hospital" };
+static const char *const LABELS[PRO_KINDS] = { "unknown",    "pharmacist", "general practitioner",
+	                                       "specialist", "laboratory", "hospital" };
 
 const char *access_profession_name(int kind)
 {

@@ -15,7 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-
 enum pro_kind {
 	PRO_UNKNOWN = 0, /* the guard judges it as a pharmacist, the most common caller */
 	PRO_PHARMACIST = 1,
@@ -40,9 +39,9 @@ const char *access_profession_label(int kind);
 /* The kind named by len bytes at s (access_profession_name's words), or -1. */
 int access_profession_parse(const char *s, size_t len);
 
-#define ACCESS_SALT 32
+#define ACCESS_SALT        32
 #define ACCESS_PATIENT_LEN 16 /* a keyed pseudonym (crypto/vault.h: VAULT_BIDX) */
-#define ACCESS_RECORD_MAX 512
+#define ACCESS_RECORD_MAX  512
 
 /*
  * One access to personal data (or a refused attempt): who, whom, when, what.
@@ -50,19 +49,19 @@ int access_profession_parse(const char *s, size_t len);
  * entry commits to with `salt`, and `idx` the entry's index.
  */
 struct access_rec {
-	int64_t t_ms;                    /* unix milliseconds */
-	int64_t pro_id;                  /* 0 when unauthenticated */
-	char rpps[12];                   /* the professional's RPPS, "" when none */
+	int64_t t_ms;                        /* unix milliseconds */
+	int64_t pro_id;                      /* 0 when unauthenticated */
+	char rpps[12];                       /* the professional's RPPS, "" when none */
 	uint8_t patient[ACCESS_PATIENT_LEN]; /* VAULT_D_ACCESS pseudonym of the NIR asked for */
 	char ip[46];
-	char route[32];                  /* "Patient", "Coverage", "$submit" */
-	int status;                      /* HTTP status returned */
-	int n_results;                   /* persons returned */
-	char fields[64];                 /* fields disclosed, e.g. "name,birthDate,gender,rights" */
-	char decision[16];               /* "allow", "deny", ... */
-	int64_t idx;                     /* journal index */
+	char route[32];    /* "Patient", "Coverage", "$submit" */
+	int status;        /* HTTP status returned */
+	int n_results;     /* persons returned */
+	char fields[64];   /* fields disclosed, e.g. "name,birthDate,gender,rights" */
+	char decision[16]; /* "allow", "deny", ... */
+	int64_t idx;       /* journal index */
 	uint8_t salt[ACCESS_SALT];
-	char record[ACCESS_RECORD_MAX];  /* canonical JSON, NUL-terminated */
+	char record[ACCESS_RECORD_MAX]; /* canonical JSON, NUL-terminated */
 };
 
 #endif

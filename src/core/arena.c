@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include <sodium.h>
+#include "core/banned.h"
 
-#define ALIGN 16
+#define ALIGN     16
 #define CHUNK_MIN 16384
 
 struct arena_chunk {

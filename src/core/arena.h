@@ -26,7 +26,7 @@ struct arena {
 	struct arena_chunk *chunks; /* owned, newest first */
 	unsigned char *first;       /* borrowed first chunk (may be NULL) */
 	size_t first_cap, first_used;
-	size_t used, limit;         /* bytes handed out (chunk headers aside), and the bound */
+	size_t used, limit; /* bytes handed out (chunk headers aside), and the bound */
 };
 
 /* Set up a: first (may be NULL) is a buffer of first_cap bytes used before any malloc. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <jansson.h>
+#include "core/banned.h"
 
 static int fail(const struct body_spec *spec, char *const *out, char why[BODY_WHY_MAX],
                 const char *what, const char *member)
@@ -41,7 +42,8 @@ int body_parse(const char *body, size_t len, const struct body_spec *spec, char 
 		rc = fail(spec, out, why, "not a JSON object", NULL);
 		goto out;
 	}
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		if (!known(spec, key)) {
 			rc = fail(spec, out, why, "an unknown member", NULL);
 			goto out;
@@ -72,7 +74,8 @@ int body_parse(const char *body, size_t len, const struct body_spec *spec, char 
 			goto out;
 		}
 		if (n < m->min || n > m->max) {
-			rc = fail(spec, out, why, n < m->min ? "is too short" : "is too long", m->name);
+			rc = fail(spec, out, why, n < m->min ? "is too short" : "is too long",
+			          m->name);
 			goto out;
 		}
 		if ((m->flags & BODY_DIGITS) && strspn(s, "0123456789") != n) {

@@ -22,7 +22,7 @@
 #include "core/err.h"
 
 #define BODY_MEMBERS_MAX 8
-#define BODY_WHY_MAX 200
+#define BODY_WHY_MAX     200
 
 enum body_flags {
 	BODY_OPTIONAL = 1 << 0, /* may be missing: the output is then "" */
@@ -31,12 +31,12 @@ enum body_flags {
 
 struct body_member {
 	const char *name;
-	size_t min, max;        /* length bounds of the value, in bytes (max < the output's size) */
-	unsigned flags;         /* enum body_flags */
+	size_t min, max; /* length bounds of the value, in bytes (max < the output's size) */
+	unsigned flags;  /* enum body_flags */
 };
 
 struct body_spec {
-	const char *shape;      /* what a good body looks like, for messages */
+	const char *shape; /* what a good body looks like, for messages */
 	size_t n;
 	struct body_member m[BODY_MEMBERS_MAX];
 };

@@ -1,5 +1,6 @@
 /* civil.c - see civil.h. */
 #include "core/civil.h"
+#include "core/banned.h"
 
 int64_t civil_days(int64_t y, int m, int d)
 {

@@ -1,4 +1,5 @@
 #include "core/err.h"
+#include "core/banned.h"
 
 const char *vg_strerror(int err)
 {

@@ -9,7 +9,11 @@
 
 #define VG_MUST_USE __attribute__((warn_unused_result))
 /* Drop a result on purpose (best-effort work); say why at the call. */
-#define VG_IGNORE(x) do { int vg_ignored_ = (x); (void)vg_ignored_; } while (0)
+#define VG_IGNORE(x)                                                                               \
+	do {                                                                                       \
+		int vg_ignored_ = (x);                                                             \
+		(void)vg_ignored_;                                                                 \
+	} while (0)
 
 enum vg_err {
 	VG_OK = 0,

@@ -4,6 +4,7 @@
 #include "core/access.h"
 
 #include <string.h>
+#include "core/banned.h"
 
 struct cur {
 	const char *p, *end;
@@ -76,8 +77,8 @@ static int str(struct cur *c, char *out, size_t cap, bool escapes, bool cut)
 			if (c->end - c->p < 2)
 				return -1;
 			if (c->p[1] == 'u') {
-				if (c->end - c->p < 6 || !hex(c->p[2]) || !hex(c->p[3]) || !hex(c->p[4]) ||
-				    !hex(c->p[5]))
+				if (c->end - c->p < 6 || !hex(c->p[2]) || !hex(c->p[3]) ||
+				    !hex(c->p[4]) || !hex(c->p[5]))
 					return -1;
 				w = 6;
 			} else if (c->p[1] != '\0' && strchr("\"\\/bfnrt", c->p[1])) {
@@ -196,9 +197,20 @@ static int action(struct cur *c, enum replay_action *out)
 }
 
 enum member {
-	M_T = 1 << 0, M_RPPS = 1 << 1, M_NIR = 1 << 2, M_CARD = 1 << 3, M_IP = 1 << 4,
-	M_UA = 1 << 5, M_PROF = 1 << 6, M_DEPT = 1 << 7, M_PDEPT = 1 << 8, M_FOUND = 1 << 9,
-	M_HONEY = 1 << 10, M_NEAR = 1 << 11, M_MOVED = 1 << 12, M_ACTION = 1 << 13,
+	M_T = 1 << 0,
+	M_RPPS = 1 << 1,
+	M_NIR = 1 << 2,
+	M_CARD = 1 << 3,
+	M_IP = 1 << 4,
+	M_UA = 1 << 5,
+	M_PROF = 1 << 6,
+	M_DEPT = 1 << 7,
+	M_PDEPT = 1 << 8,
+	M_FOUND = 1 << 9,
+	M_HONEY = 1 << 10,
+	M_NEAR = 1 << 11,
+	M_MOVED = 1 << 12,
+	M_ACTION = 1 << 13,
 	M_OPEN = 1 << 14,
 };
 
@@ -280,7 +292,9 @@ int event_parse(const char *s, size_t len, struct replay_event *out, const char 
 					return VG_EINVAL;
 				}
 				continue;
-			case M_RPPS: rc = str(&c, out->rpps, sizeof(out->rpps), false, false); break;
+			case M_RPPS:
+				rc = str(&c, out->rpps, sizeof(out->rpps), false, false);
+				break;
 			case M_NIR: rc = str(&c, out->nir, sizeof(out->nir), false, false); break;
 			case M_IP: rc = str(&c, out->ip, sizeof(out->ip), true, false); break;
 			case M_UA: rc = str(&c, out->ua, sizeof(out->ua), true, true); break;

@@ -51,21 +51,21 @@ enum replay_action {
 };
 
 struct replay_event {
-	int64_t t_ms;        /* unix milliseconds */
+	int64_t t_ms; /* unix milliseconds */
 	enum replay_action action;
 	char rpps[16];
 	char nir[16];
 	char ip[48];
 	char ua[256];
-	char dept[4];        /* "" when not given */
+	char dept[4]; /* "" when not given */
 	char patient_dept[4];
 	bool card;
-	int profession;      /* 0 when not given */
-	int8_t found;        /* 1, 0, or -1 when the line does not say */
-	int8_t honeytoken;   /* 1, 0, or -1 */
-	int8_t near;         /* 1, 0, or -1 */
-	int8_t token_moved;  /* 1, 0, or -1 */
-	int8_t open;         /* 1, 0, or -1 */
+	int profession;     /* 0 when not given */
+	int8_t found;       /* 1, 0, or -1 when the line does not say */
+	int8_t honeytoken;  /* 1, 0, or -1 */
+	int8_t near;        /* 1, 0, or -1 */
+	int8_t token_moved; /* 1, 0, or -1 */
+	int8_t open;        /* 1, 0, or -1 */
 };
 
 /*
@@ -75,7 +75,6 @@ struct replay_event {
  * static, lower-case sentence naming what is wrong (and *out unspecified).
  * s and out are borrowed.
  */
-VG_MUST_USE int event_parse(const char *s, size_t len, struct replay_event *out,
-                            const char **why);
+VG_MUST_USE int event_parse(const char *s, size_t len, struct replay_event *out, const char **why);
 
 #endif

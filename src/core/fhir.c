@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <jansson.h>
+#include "core/banned.h"
 
 #define BODY_DEPTH_MAX 16
 
@@ -83,7 +84,8 @@ static json_t *contained(json_t *root, const char *ref)
 
 	if (!json_is_array(arr) || ref[0] != '#')
 		return NULL;
-	json_array_foreach(arr, i, it) {
+	json_array_foreach(arr, i, it)
+	{
 		json_t *id = json_object_get(it, "id");
 
 		if (json_is_string(id) && strcmp(json_string_value(id), ref + 1) == 0)
@@ -94,9 +96,14 @@ static json_t *contained(json_t *root, const char *ref)
 
 static int parse_purposes(json_t *arr, int *out, const char **why)
 {
-	static const struct { const char *code; int bit; } P[] = {
-		{ "auth-requirements", FHIR_P_AUTH }, { "discovery", FHIR_P_DISCOVERY },
-		{ "validation", FHIR_P_VALIDATION }, { "benefits", FHIR_P_BENEFITS },
+	static const struct {
+		const char *code;
+		int bit;
+	} P[] = {
+		{ "auth-requirements", FHIR_P_AUTH },
+		{ "discovery", FHIR_P_DISCOVERY },
+		{ "validation", FHIR_P_VALIDATION },
+		{ "benefits", FHIR_P_BENEFITS },
 	};
 	json_t *it;
 	size_t i;
@@ -106,7 +113,8 @@ static int parse_purposes(json_t *arr, int *out, const char **why)
 		*why = "purpose must be a non-empty array of codes";
 		return VG_EINVAL;
 	}
-	json_array_foreach(arr, i, it) {
+	json_array_foreach(arr, i, it)
+	{
 		size_t k;
 
 		if (!json_is_string(it))
@@ -147,7 +155,8 @@ int fhir_parse_eligibility(const char *body, size_t len, struct fhir_elig_req *o
 	if (id) {
 		if (!json_is_string(id) || json_string_length(id) == 0 ||
 		    json_string_length(id) >= sizeof(out->id) ||
-		    strspn(json_string_value(id), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    strspn(json_string_value(id),
+		           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 		           "0123456789-.") != json_string_length(id)) {
 			*why = "id must be 1-64 characters of A-Z a-z 0-9 - .";
 			goto out;
@@ -379,7 +388,8 @@ void fhir_coverage(struct jw *w, const struct fhir_person *p)
 	jw_karr(w, "class");
 	right_class(w, "base", "Assurance maladie obligatoire", NULL);
 	if (r->c2s == C2S_FREE)
-		right_class(w, "c2s", "Complémentaire santé solidaire (sans participation)", r->c2s_end);
+		right_class(w, "c2s", "Complémentaire santé solidaire (sans participation)",
+		            r->c2s_end);
 	else if (r->c2s == C2S_CONTRIB)
 		right_class(w, "c2s-contrib", "Complémentaire santé solidaire (avec participation)",
 		            r->c2s_end);
@@ -485,9 +495,14 @@ static void benefit_item(struct jw *w, const char *code, const char *display, co
 void fhir_eligibility_response(struct jw *w, const char *id, const char *created,
                                const struct fhir_elig_req *rq, const struct fhir_person *p)
 {
-	static const struct { int bit; const char *code; } P[] = {
-		{ FHIR_P_AUTH, "auth-requirements" }, { FHIR_P_BENEFITS, "benefits" },
-		{ FHIR_P_DISCOVERY, "discovery" }, { FHIR_P_VALIDATION, "validation" },
+	static const struct {
+		int bit;
+		const char *code;
+	} P[] = {
+		{ FHIR_P_AUTH, "auth-requirements" },
+		{ FHIR_P_BENEFITS, "benefits" },
+		{ FHIR_P_DISCOVERY, "discovery" },
+		{ FHIR_P_VALIDATION, "validation" },
 	};
 	const struct insured_rights *r = &p->rights;
 	char cov[13 + 4 + FHIR_PID_HEX] = "Coverage/cov-";
@@ -529,7 +544,8 @@ void fhir_eligibility_response(struct jw *w, const char *id, const char *created
 	jw_end(w);
 	if (rq->purposes & (FHIR_P_BENEFITS | FHIR_P_VALIDATION)) {
 		jw_karr(w, "item");
-		benefit_item(w, "base", "Assurance maladie obligatoire", r->active ? "open" : "closed");
+		benefit_item(w, "base", "Assurance maladie obligatoire",
+		             r->active ? "open" : "closed");
 		if (r->c2s)
 			benefit_item(w, r->c2s == C2S_FREE ? "c2s" : "c2s-contrib",
 			             "Complémentaire santé solidaire",
@@ -541,7 +557,8 @@ void fhir_eligibility_response(struct jw *w, const char *id, const char *created
 			benefit_item(w, "ald-100", "Prise en charge à 100 % (ALD)",
 			             r->ald_end[0] ? r->ald_end : "open");
 		if (r->gp_rpps[0])
-			benefit_item(w, "attending-physician", "Médecin traitant déclaré", r->gp_name);
+			benefit_item(w, "attending-physician", "Médecin traitant déclaré",
+			             r->gp_name);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -636,7 +653,8 @@ void fhir_capability(struct jw *w, const char *date, const char *version, const 
 	jw_karr(w, "operation");
 	jw_obj(w);
 	jw_kstr(w, "name", "submit");
-	jw_kstr(w, "definition", "https://vigie.example.org/fhir/OperationDefinition/CoverageEligibilityRequest-submit");
+	jw_kstr(w, "definition",
+	        "https://vigie.example.org/fhir/OperationDefinition/CoverageEligibilityRequest-submit");
 	jw_end(w);
 	jw_end(w);
 	jw_end(w);

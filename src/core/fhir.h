@@ -15,19 +15,19 @@
 #include "core/nir.h"
 #include "core/record.h"
 
-#define FHIR_NIR_SYSTEM "urn:oid:1.2.250.1.213.1.4.10" /* INS-NIR TEST: synthetic people */
+#define FHIR_NIR_SYSTEM  "urn:oid:1.2.250.1.213.1.4.10" /* INS-NIR TEST: synthetic people */
 #define FHIR_RPPS_SYSTEM "https://rpps.esante.gouv.fr"
-#define FHIR_VIGIE_CS "https://vigie.example.org/fhir/CodeSystem/rights"
-#define FHIR_VIGIE_SD "https://vigie.example.org/fhir/StructureDefinition/"
-#define FHIR_VERSION "4.0.1"
-#define FHIR_PID_HEX 33 /* 32 hex characters and a NUL */
+#define FHIR_VIGIE_CS    "https://vigie.example.org/fhir/CodeSystem/rights"
+#define FHIR_VIGIE_SD    "https://vigie.example.org/fhir/StructureDefinition/"
+#define FHIR_VERSION     "4.0.1"
+#define FHIR_PID_HEX     33 /* 32 hex characters and a NUL */
 
 /* One person as a lookup returns them: public pseudonym, identity and rights. */
 struct fhir_person {
 	char pid[FHIR_PID_HEX];
 	struct insured_ident ident;
 	struct insured_rights rights;
-	uint8_t minimised;   /* answer only what the rights check needs (fhir_minimise) */
+	uint8_t minimised; /* answer only what the rights check needs (fhir_minimise) */
 };
 
 /*
@@ -47,7 +47,10 @@ void fhir_minimise(struct fhir_person *p);
 VG_MUST_USE int fhir_parse_nir_token(const char *param, struct nir *nir, const char **why);
 
 enum fhir_purpose {
-	FHIR_P_AUTH = 1, FHIR_P_DISCOVERY = 2, FHIR_P_VALIDATION = 4, FHIR_P_BENEFITS = 8
+	FHIR_P_AUTH = 1,
+	FHIR_P_DISCOVERY = 2,
+	FHIR_P_VALIDATION = 4,
+	FHIR_P_BENEFITS = 8
 };
 
 struct fhir_elig_req {

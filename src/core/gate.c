@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/geo.h"
+#include "core/banned.h"
 
 void gate_event(const struct gate_lookup *l, struct guard_event *e)
 {
@@ -28,8 +29,7 @@ void gate_event(const struct gate_lookup *l, struct guard_event *e)
 	e->geo = near < 0 ? GUARD_GEO_UNKNOWN : near ? GUARD_GEO_NEAR : GUARD_GEO_FAR;
 }
 
-struct gate_verdict gate_verdict(enum gate_proof proof, const struct guard_result *g,
-                                 bool observe)
+struct gate_verdict gate_verdict(enum gate_proof proof, const struct guard_result *g, bool observe)
 {
 	struct gate_verdict v = { GATE_FULL, GUARD_ALLOW, false };
 

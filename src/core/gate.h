@@ -38,22 +38,22 @@ enum gate_proof {
 
 /* One lookup, as the shell knows it. Strings are borrowed for the call (NULL: unknown). */
 struct gate_lookup {
-	int64_t t_ms;                /* unix milliseconds */
-	int32_t utc_offset_min;      /* local time = UTC + this, at t_ms */
-	int profession;              /* enum pro_kind */
-	const char *practice_dept;   /* the practice's department code */
-	const struct hours *hours;   /* the practice's hours and rota; NULL: the profession's usual */
-	const char *nir;             /* what was asked for, nir_len bytes */
+	int64_t t_ms;              /* unix milliseconds */
+	int32_t utc_offset_min;    /* local time = UTC + this, at t_ms */
+	int profession;            /* enum pro_kind */
+	const char *practice_dept; /* the practice's department code */
+	const struct hours *hours; /* the practice's hours and rota; NULL: the profession's usual */
+	const char *nir;           /* what was asked for, nir_len bytes */
 	size_t nir_len;
-	bool key_valid;              /* a NIR (format and key) */
-	size_t found;                /* people who match */
-	bool honeytoken;             /* one of them is a honeytoken */
-	const char *patient_dept;    /* the first match's department */
-	int near;                    /* 1/0: the patient lives near/far (known otherwise); -1: from
+	bool key_valid;           /* a NIR (format and key) */
+	size_t found;             /* people who match */
+	bool honeytoken;          /* one of them is a honeytoken */
+	const char *patient_dept; /* the first match's department */
+	int near;                 /* 1/0: the patient lives near/far (known otherwise); -1: from
 	                                the two departments */
 	enum gate_proof proof;
-	const char *ip, *ua;         /* the client's address and user agent */
-	bool token_moved;            /* the session token was issued to another address */
+	const char *ip, *ua; /* the client's address and user agent */
+	bool token_moved;    /* the session token was issued to another address */
 };
 
 /* The guard's event for a lookup (geography from core/geo; a proof counts only when OK). */
@@ -72,8 +72,7 @@ struct gate_verdict {
 };
 
 /* What to answer, from the proof's verdict and the guard's decision (see the top). */
-struct gate_verdict gate_verdict(enum gate_proof proof, const struct guard_result *g,
-                                 bool observe);
+struct gate_verdict gate_verdict(enum gate_proof proof, const struct guard_result *g, bool observe);
 
 /* Whether a NIR-shaped value that fails its key check is refused by the guard (not a 400). */
 bool gate_refuses_invalid(const struct guard_result *g, bool observe);

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GEO_DEPTS 101
+#define GEO_DEPTS     101
 #define GEO_NEIGH_MAX 10
 
 /* The index of a department code (len bytes: "01", "2A", "2b", "974"), or -1. */

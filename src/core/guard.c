@@ -12,28 +12,44 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/banned.h"
 
 _Static_assert(sizeof(struct guard_account) <= 4096, "per-account state stays under 4 KiB");
 _Static_assert(GUARD_REASONS <= 32, "reasons fit in a uint32_t");
 
-#define HOUR_MS 3600000LL
-#define SEEN_BITS 8192u  /* per generation; 2 hashes per patient */
+#define HOUR_MS     3600000LL
+#define SEEN_BITS   8192u /* per generation; 2 hashes per patient */
 #define SEEN_ROTATE 1200u /* patients per generation: false positives stay under ~7 % each */
-#define DAY_BITS 2048u
-#define HOUR_BITS 512u
-#define HISTORY 32u      /* card-less lookups remembered for shares */
-#define SEQ_RING 16u
-#define SEQ_NEAR 5       /* order numbers this close count as "sequential" */
-#define GAP_RESET_S 600.0f /* a pause this long starts the timing statistics afresh */
-#define GAP_W (1.0f / 8.0f) /* weight of the newest gap in the timing statistics */
+#define DAY_BITS    2048u
+#define HOUR_BITS   512u
+#define HISTORY     32u /* card-less lookups remembered for shares */
+#define SEQ_RING    16u
+#define SEQ_NEAR    5             /* order numbers this close count as "sequential" */
+#define GAP_RESET_S 600.0f        /* a pause this long starts the timing statistics afresh */
+#define GAP_W       (1.0f / 8.0f) /* weight of the newest gap in the timing statistics */
 
+/* clang-format off: a table */
 static const char *const REASON_NAMES[GUARD_REASONS] = {
-	"honeytoken",      "invalid_key_rate",       "not_found_rate",        "sequential_nir",
-	"structured_nir",  "distinct_patients_hour", "distinct_patients_day", "never_seen_share",
-	"far_department",  "off_hours",              "regular_timing",        "many_addresses",
-	"many_clients",    "new_address",            "no_card_budget",        "step_up_pending",
-	"strikes",         "suspended",
+	"honeytoken",
+	"invalid_key_rate",
+	"not_found_rate",
+	"sequential_nir",
+	"structured_nir",
+	"distinct_patients_hour",
+	"distinct_patients_day",
+	"never_seen_share",
+	"far_department",
+	"off_hours",
+	"regular_timing",
+	"many_addresses",
+	"many_clients",
+	"new_address",
+	"no_card_budget",
+	"step_up_pending",
+	"strikes",
+	"suspended",
 };
+/* clang-format on */
 
 const char *guard_reason_name(unsigned i)
 {
@@ -43,7 +59,7 @@ const char *guard_reason_name(unsigned i)
 const char *guard_decision_name(enum guard_decision d)
 {
 	static const char *const N[GUARD_DECISIONS] = { "allow",    "minimise", "step-up",
-	                                                "throttle", "deny",     "suspend" };
+		                                        "throttle", "deny",     "suspend" };
 
 	return (unsigned)d < GUARD_DECISIONS ? N[d] : "unknown";
 }
@@ -100,7 +116,7 @@ void guard_cfg_init(struct guard_cfg *c, const uint8_t key[GUARD_KEY_BYTES])
 	c->never_slack = 4, c->never_floor = 8, c->never_cap = 40;
 	c->soft_pct = 75;
 	c->step_up_allowance = 0.5f; /* half a day per fresh second factor */
-	c->hard_mult = 2.0f;          /* twice the day budget without a card is no practice */
+	c->hard_mult = 2.0f;         /* twice the day budget without a card is no practice */
 	/* Volume of distinct patients (card or not): 3 x baseline + slack, a signal not a wall. */
 	c->volume_mult = 3.0f, c->volume_day_slack = 20, c->volume_hour_slack = 10;
 	/*
@@ -175,14 +191,26 @@ static uint64_t le64(const uint8_t *p)
 	return v;
 }
 
+/* clang-format off: SipHash's rounds, as the paper writes them */
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                                            \
-	do {                                                                                \
-		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);                   \
-		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                                      \
-		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                                      \
-		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);                   \
+#define SIPROUND                                                                                   \
+	do {                                                                                       \
+		v0 += v1;                                                                          \
+		v1 = ROTL(v1, 13);                                                                 \
+		v1 ^= v0;                                                                          \
+		v0 = ROTL(v0, 32);                                                                 \
+		v2 += v3;                                                                          \
+		v3 = ROTL(v3, 16);                                                                 \
+		v3 ^= v2;                                                                          \
+		v0 += v3;                                                                          \
+		v3 = ROTL(v3, 21);                                                                 \
+		v3 ^= v0;                                                                          \
+		v2 += v1;                                                                          \
+		v1 = ROTL(v1, 17);                                                                 \
+		v1 ^= v2;                                                                          \
+		v2 = ROTL(v2, 32);                                                                 \
 	} while (0)
+/* clang-format on */
 
 /*
  * SipHash-1-3 (one compression round, three finalisation rounds: the
@@ -284,7 +312,8 @@ static float hour_budget(const struct guard_cfg *c, const struct guard_account *
 {
 	const struct guard_peer *p = peer_of(c, a->profession);
 
-	return clampf(c->budget_mult * blend(c, a, a->b_nocard_hour, p->nocard_hour) + c->hour_slack,
+	return clampf(c->budget_mult * blend(c, a, a->b_nocard_hour, p->nocard_hour) +
+	                      c->hour_slack,
 	              c->hour_floor, c->hour_cap);
 }
 
@@ -327,11 +356,13 @@ static void close_day(const struct guard_cfg *c, struct guard_account *a)
 	learn(c, a, &a->b_nocard_hour, max16(a->d_peak_nocard, a->h_nocard), p->nocard_hour);
 	learn(c, a, &a->b_distinct_day, day_distinct(a), p->distinct_day);
 	learn(c, a, &a->b_never_day, a->d_nocard_new, p->never_day);
-	learn(c, a, &a->b_distinct_hour, max16(a->d_peak_distinct, a->h_distinct), p->distinct_hour);
+	learn(c, a, &a->b_distinct_hour, max16(a->d_peak_distinct, a->h_distinct),
+	      p->distinct_hour);
 	if (a->d_nc_found >= 3) {
 		float share = (float)a->d_nc_never / (float)a->d_nc_found;
 
-		a->b_never = a->never_days == 0 ? share : a->b_never + c->ewma_alpha * (share - a->b_never);
+		a->b_never = a->never_days == 0 ? share
+		                                : a->b_never + c->ewma_alpha * (share - a->b_never);
 		if (a->never_days < UINT16_MAX)
 			a->never_days++;
 	}
@@ -437,7 +468,8 @@ static uint32_t history_mask(uint32_t n)
 }
 
 /* Note a keyed hash in a 4-slot ring of recent ones; return how many were used within window. */
-static unsigned recent(uint64_t ring[4], int64_t when[4], uint64_t h, int64_t t_ms, int64_t window_ms)
+static unsigned recent(uint64_t ring[4], int64_t when[4], uint64_t h, int64_t t_ms,
+                       int64_t window_ms)
 {
 	unsigned slot = 0, n = 0;
 
@@ -467,7 +499,8 @@ static bool known_address(struct guard_account *a, uint64_t ip)
 	for (i = 0; i < 7 && a->known_ip[i] != ip; i++)
 		;
 	known = a->known_ip[i] == ip;
-	memmove(&a->known_ip[1], &a->known_ip[0], i * sizeof(a->known_ip[0])); /* drops the oldest */
+	memmove(&a->known_ip[1], &a->known_ip[0],
+	        i * sizeof(a->known_ip[0])); /* drops the oldest */
 	a->known_ip[0] = ip;
 	return known;
 }
@@ -638,14 +671,15 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 		int64_t w = (int64_t)c->addr_window_s * 1000;
 
 		if (e->ip) {
-			uint64_t ip = siphash(c->key, 'I', e->ip, strlen(e->ip)) | 1; /* 0 is "empty" */
+			uint64_t ip =
+			        siphash(c->key, 'I', e->ip, strlen(e->ip)) | 1; /* 0 is "empty" */
 
 			n_ip = recent(a->ip, a->ip_ms, ip, e->t_ms, w);
 			new_addr = !known_address(a, ip) && a->known_ip[1] != 0;
 		}
 		if (e->ua)
-			n_ua = recent(a->ua, a->ua_ms, siphash(c->key, 'U', e->ua, strlen(e->ua)) | 1,
-			              e->t_ms, w);
+			n_ua = recent(a->ua, a->ua_ms,
+			              siphash(c->key, 'U', e->ua, strlen(e->ua)) | 1, e->t_ms, w);
 		if (card)
 			goto decide; /* the patient is there: a full lookup */
 		if (reg) {
@@ -673,8 +707,9 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 
 	/* The card-less history and its shares. */
 	{
-		bool off = !hours_open_near(e->hours ? e->hours : &p->hours, civil_floor_div(e->t_ms, 1000),
-		                            e->utc_offset_min, c->hours_margin_s);
+		bool off = !hours_open_near(e->hours ? e->hours : &p->hours,
+		                            civil_floor_div(e->t_ms, 1000), e->utc_offset_min,
+		                            c->hours_margin_s);
 		bool found = e->key_valid && e->found;
 		bool far = e->geo == GUARD_GEO_FAR;
 		uint32_t n, m;
@@ -758,7 +793,8 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 			float nbx = nb + a->allow_never;
 
 			if (never && e->found) {
-				bool n_over = nn > nbx, n_soft = nn * 100 > (float)c->soft_pct * nbx;
+				bool n_over = nn > nbx,
+				     n_soft = nn * 100 > (float)c->soft_pct * nbx;
 
 				if (n_over || n_soft)
 					r.reasons |= GR_NEVER_SEEN;

@@ -85,7 +85,7 @@
 #include "core/hours.h"
 
 #define GUARD_STATE_VERSION 2
-#define GUARD_KEY_BYTES 16
+#define GUARD_KEY_BYTES     16
 
 enum guard_decision {
 	GUARD_ALLOW = 0,
@@ -97,7 +97,6 @@ enum guard_decision {
 };
 #define GUARD_DECISIONS 6
 
-
 /* Where the patient lives against the practice: the caller decides (popdata neighbours). */
 enum guard_geo {
 	GUARD_GEO_UNKNOWN = 0,
@@ -107,25 +106,25 @@ enum guard_geo {
 
 /* Reason bits of a decision; guard_reason_name(bit index) is the stable name. */
 enum guard_reason {
-	GR_HONEYTOKEN = 1u << 0,      /* "honeytoken" */
-	GR_INVALID_KEY = 1u << 1,     /* "invalid_key_rate": NIRs that do not check */
-	GR_NOT_FOUND = 1u << 2,       /* "not_found_rate": valid NIRs of nobody */
-	GR_SEQUENTIAL = 1u << 3,      /* "sequential_nir": near-consecutive order numbers */
-	GR_STRUCTURED = 1u << 4,      /* "structured_nir": many NIRs sharing sex/birth/commune */
-	GR_DISTINCT_HOUR = 1u << 5,   /* "distinct_patients_hour": over the account's baseline */
-	GR_DISTINCT_DAY = 1u << 6,    /* "distinct_patients_day" */
-	GR_NEVER_SEEN = 1u << 7,      /* "never_seen_share": card-less lookups of unknown patients
+	GR_HONEYTOKEN = 1u << 0,       /* "honeytoken" */
+	GR_INVALID_KEY = 1u << 1,      /* "invalid_key_rate": NIRs that do not check */
+	GR_NOT_FOUND = 1u << 2,        /* "not_found_rate": valid NIRs of nobody */
+	GR_SEQUENTIAL = 1u << 3,       /* "sequential_nir": near-consecutive order numbers */
+	GR_STRUCTURED = 1u << 4,       /* "structured_nir": many NIRs sharing sex/birth/commune */
+	GR_DISTINCT_HOUR = 1u << 5,    /* "distinct_patients_hour": over the account's baseline */
+	GR_DISTINCT_DAY = 1u << 6,     /* "distinct_patients_day" */
+	GR_NEVER_SEEN = 1u << 7,       /* "never_seen_share": card-less lookups of unknown patients
 	                                 (their recent share, or today's count over budget) */
-	GR_FAR = 1u << 8,             /* "far_department" */
-	GR_OFF_HOURS = 1u << 9,       /* "off_hours": outside the practice's hours and rota */
-	GR_REGULAR = 1u << 10,        /* "regular_timing": machine-regular gaps */
-	GR_MANY_ADDRESSES = 1u << 11, /* "many_addresses": several addresses at once */
-	GR_MANY_CLIENTS = 1u << 12,   /* "many_clients": several user agents at once */
-	GR_NEW_ADDRESS = 1u << 13,    /* "new_address": unknown address, or a token that moved */
-	GR_NO_CARD_BUDGET = 1u << 14, /* "no_card_budget": card-less budget (soft or spent) */
-	GR_STEP_UP_PENDING = 1u << 15,/* "step_up_pending": a step-up asked and not yet given */
-	GR_STRIKES = 1u << 16,        /* "strikes": refused too often, or far over the budget */
-	GR_SUSPENDED = 1u << 17,      /* "suspended": already suspended */
+	GR_FAR = 1u << 8,              /* "far_department" */
+	GR_OFF_HOURS = 1u << 9,        /* "off_hours": outside the practice's hours and rota */
+	GR_REGULAR = 1u << 10,         /* "regular_timing": machine-regular gaps */
+	GR_MANY_ADDRESSES = 1u << 11,  /* "many_addresses": several addresses at once */
+	GR_MANY_CLIENTS = 1u << 12,    /* "many_clients": several user agents at once */
+	GR_NEW_ADDRESS = 1u << 13,     /* "new_address": unknown address, or a token that moved */
+	GR_NO_CARD_BUDGET = 1u << 14,  /* "no_card_budget": card-less budget (soft or spent) */
+	GR_STEP_UP_PENDING = 1u << 15, /* "step_up_pending": a step-up asked and not yet given */
+	GR_STRIKES = 1u << 16,         /* "strikes": refused too often, or far over the budget */
+	GR_SUSPENDED = 1u << 17,       /* "suspended": already suspended */
 };
 #define GUARD_REASONS 18
 
@@ -139,52 +138,52 @@ const char *guard_decision_name(enum guard_decision d);
  * only; NULL strings mean "unknown".
  */
 struct guard_event {
-	int64_t t_ms;            /* unix time in milliseconds, UTC */
-	int32_t utc_offset_min;  /* local time = UTC + this, at t_ms (Europe/Paris: 60 or 120) */
-	int profession;          /* enum pro_kind (core/access.h); out of range counts as unknown */
-	const char *nir;         /* the NIR asked for, nir_len bytes (15 when well-formed) */
+	int64_t t_ms;           /* unix time in milliseconds, UTC */
+	int32_t utc_offset_min; /* local time = UTC + this, at t_ms (Europe/Paris: 60 or 120) */
+	int profession;         /* enum pro_kind (core/access.h); out of range counts as unknown */
+	const char *nir;        /* the NIR asked for, nir_len bytes (15 when well-formed) */
 	size_t nir_len;
-	bool key_valid;          /* the NIR passes nir_parse (format and key) */
-	bool found;              /* someone matches (ignored when !key_valid) */
-	bool honeytoken;         /* the matched record is a honeytoken (the caller knows) */
-	bool card;               /* a valid, fresh, not yet used card-presence proof */
-	bool token_moved;        /* the session token was issued to another address */
-	enum guard_geo geo;      /* patient's department against the practice's */
+	bool key_valid;            /* the NIR passes nir_parse (format and key) */
+	bool found;                /* someone matches (ignored when !key_valid) */
+	bool honeytoken;           /* the matched record is a honeytoken (the caller knows) */
+	bool card;                 /* a valid, fresh, not yet used card-presence proof */
+	bool token_moved;          /* the session token was issued to another address */
+	enum guard_geo geo;        /* patient's department against the practice's */
 	const struct hours *hours; /* the practice's hours and rota; NULL: its profession's usual */
-	const char *ip;          /* client address, NUL-terminated */
-	const char *ua;          /* user agent, NUL-terminated */
+	const char *ip;            /* client address, NUL-terminated */
+	const char *ua;            /* user agent, NUL-terminated */
 };
 
 /* What a profession looks like, for accounts with little history of their own. */
 struct guard_peer {
-	float nocard_day;        /* card-less distinct patients in an active day */
-	float nocard_hour;       /* ... in the busiest hour of the day */
-	float never_day;         /* card-less patients never seen before, in an active day */
-	float distinct_day;      /* distinct patients in an active day, card or not */
-	float distinct_hour;     /* ... in the busiest hour */
-	struct hours hours;      /* usual opening hours, for events that do not bring their own */
+	float nocard_day;    /* card-less distinct patients in an active day */
+	float nocard_hour;   /* ... in the busiest hour of the day */
+	float never_day;     /* card-less patients never seen before, in an active day */
+	float distinct_day;  /* distinct patients in an active day, card or not */
+	float distinct_hour; /* ... in the busiest hour */
+	struct hours hours;  /* usual opening hours, for events that do not bring their own */
 };
 
 struct guard_cfg {
-	uint8_t key[GUARD_KEY_BYTES]; /* SipHash key for patients, addresses, clients */
+	uint8_t key[GUARD_KEY_BYTES];      /* SipHash key for patients, addresses, clients */
 	struct guard_peer peer[PRO_KINDS]; /* callers may refresh from the store */
-	float prior_days;             /* weight of the peers' baseline, in days of own history */
-	float ewma_alpha;             /* weight of the newest day in the account's baseline */
+	float prior_days; /* weight of the peers' baseline, in days of own history */
+	float ewma_alpha; /* weight of the newest day in the account's baseline */
 	/* Card-less budget = clamp(mult * baseline + slack, floor, cap). */
 	float budget_mult;
 	float day_slack, day_floor, day_cap;
 	float hour_slack, hour_floor, hour_cap;
 	float never_slack, never_floor, never_cap; /* card-less never-seen patients a day */
-	uint32_t soft_pct;            /* past this share of a budget, minimise */
-	float step_up_allowance;      /* a satisfied step-up adds this share of the day budget */
-	float hard_mult;              /* card-less patients > hard_mult * budget: suspend (see 6.) */
+	uint32_t soft_pct;                         /* past this share of a budget, minimise */
+	float step_up_allowance; /* a satisfied step-up adds this share of the day budget */
+	float hard_mult;         /* card-less patients > hard_mult * budget: suspend (see 6.) */
 	/* Distinct patients (card or not) over volume_mult * baseline + slack: a signal. */
 	float volume_mult, volume_day_slack, volume_hour_slack;
 	/* Enumeration, per sliding hour and per day. */
 	uint32_t invalid_soft, invalid_hard, invalid_day_hard;
 	uint32_t notfound_soft, notfound_hard, notfound_day_hard;
-	uint32_t notfound_min_pct;    /* the soft not-found signal also needs this share of the hour */
-	uint32_t seq_soft, seq_hard;  /* recent NIRs with the same prefix and an order within 5 */
+	uint32_t notfound_min_pct; /* the soft not-found signal also needs this share of the hour */
+	uint32_t seq_soft, seq_hard; /* recent NIRs with the same prefix and an order within 5 */
 	uint32_t struct_soft, struct_hard; /* recent NIRs with the same 10-character prefix */
 	/*
 	 * Never-seen patients among the last never_seen_window card-less lookups
@@ -196,16 +195,16 @@ struct guard_cfg {
 	float never_seen_prior, never_seen_margin, never_seen_floor, never_seen_cap;
 	/* Shares over the last 32 card-less lookups (percent, with a minimum count). */
 	uint32_t share_pct, share_min; /* far and off-hours shares */
-	uint32_t hours_margin_s;      /* a lookup this close to opening hours is not off hours */
-	uint32_t warm_days;           /* never-seen share and budget judged from this many active days */
+	uint32_t hours_margin_s;       /* a lookup this close to opening hours is not off hours */
+	uint32_t warm_days; /* never-seen share and budget judged from this many active days */
 	/* Timing and addresses. */
-	uint32_t regular_min_gaps;    /* gaps observed before judging regularity */
-	float regular_cv;             /* coefficient of variation below which gaps are a machine's */
-	float regular_max_gap_s;      /* only for gaps shorter than this (seconds) */
-	uint32_t addr_window_s;       /* "at once" for addresses and clients (seconds) */
-	uint32_t step_up_grace_s;     /* after a step-up, scores alone do not ask again this long */
+	uint32_t regular_min_gaps; /* gaps observed before judging regularity */
+	float regular_cv;          /* coefficient of variation below which gaps are a machine's */
+	float regular_max_gap_s;   /* only for gaps shorter than this (seconds) */
+	uint32_t addr_window_s;    /* "at once" for addresses and clients (seconds) */
+	uint32_t step_up_grace_s;  /* after a step-up, scores alone do not ask again this long */
 	/* Points of each signal. */
-	uint32_t pts_soft, pts_hard;  /* enumeration: soft and hard */
+	uint32_t pts_soft, pts_hard; /* enumeration: soft and hard */
 	uint32_t pts_volume, pts_never_seen, pts_far_one, pts_far_share;
 	uint32_t pts_off_hours, pts_off_share, pts_regular;
 	uint32_t pts_many_addresses, pts_many_clients, pts_new_address, pts_token_moved;
@@ -229,14 +228,14 @@ void guard_cfg_init(struct guard_cfg *c, const uint8_t key[GUARD_KEY_BYTES]);
  * threading contract). Set it up with guard_account_init.
  */
 struct guard_account {
-	uint32_t version;            /* GUARD_STATE_VERSION */
+	uint32_t version; /* GUARD_STATE_VERSION */
 	uint8_t suspended, step_up_pending, tainted, seq_n;
-	uint8_t profession;          /* of the latest event (peers for the baseline) */
+	uint8_t profession; /* of the latest event (peers for the baseline) */
 	uint8_t pad_[7];
-	int64_t last_ms;             /* time of the last lookup (0: none yet) */
-	int64_t hour;                /* current UTC hour (unix ms / 3.6e6) */
-	int64_t day;                 /* current local day number */
-	int64_t grace_until_ms;      /* score-triggered step-ups suppressed until then */
+	int64_t last_ms;        /* time of the last lookup (0: none yet) */
+	int64_t hour;           /* current UTC hour (unix ms / 3.6e6) */
+	int64_t day;            /* current local day number */
+	int64_t grace_until_ms; /* score-triggered step-ups suppressed until then */
 	/* Sliding hour: this hour's and the previous hour's counts. */
 	uint16_t h_nocard, h_nocard_prev, h_distinct, h_distinct_prev;
 	uint16_t h_invalid, h_invalid_prev, h_notfound, h_notfound_prev;
@@ -250,12 +249,12 @@ struct guard_account {
 	uint16_t days;                           /* active days in the baseline (saturates) */
 	uint16_t never_days;                     /* days in b_never (saturates) */
 	uint16_t pad2_[2];
-	float allow_day, allow_never;            /* card-less allowances from step-ups today */
+	float allow_day, allow_never; /* card-less allowances from step-ups today */
 	float strikes;
 	/* Baselines: EWMAs over active days. */
 	float b_nocard_day, b_nocard_hour, b_distinct_day, b_distinct_hour;
-	float b_never;                           /* share of never-seen among card-less lookups */
-	float b_never_day;                       /* card-less never-seen patients a day */
+	float b_never;     /* share of never-seen among card-less lookups */
+	float b_never_day; /* card-less never-seen patients a day */
 	/* Timing: exponentially weighted mean and variance of gaps (seconds). */
 	float gap_mean, gap_var;
 	uint32_t gaps;
@@ -268,13 +267,13 @@ struct guard_account {
 	/* Addresses and clients used recently (keyed hashes, last use). */
 	uint64_t ip[4], ua[4];
 	int64_t ip_ms[4], ua_ms[4];
-	uint64_t known_ip[8];        /* addresses ever used, most recent first */
+	uint64_t known_ip[8]; /* addresses ever used, most recent first */
 	/* Patients: today's and this hour's (bitmaps), seen before (two generations). */
-	uint64_t day_map[32];        /* 2048 bits */
-	uint64_t hour_map[8];        /* 512 bits */
-	uint32_t seen_items;         /* patients added to the current generation */
-	uint32_t seen_gen;           /* which of seen[] is current */
-	uint64_t seen[2][128];       /* 2 x 8192 bits, 2 hashes a patient in one 512-bit block */
+	uint64_t day_map[32];  /* 2048 bits */
+	uint64_t hour_map[8];  /* 512 bits */
+	uint32_t seen_items;   /* patients added to the current generation */
+	uint32_t seen_gen;     /* which of seen[] is current */
+	uint64_t seen[2][128]; /* 2 x 8192 bits, 2 hashes a patient in one 512-bit block */
 };
 #define GUARD_ACCOUNT_BYTES sizeof(struct guard_account)
 
@@ -283,9 +282,9 @@ void guard_account_init(struct guard_account *a);
 
 struct guard_result {
 	enum guard_decision decision;
-	uint32_t score;              /* the points of this lookup's signals */
-	uint32_t reasons;            /* enum guard_reason bits */
-	bool suspended_now;          /* this call suspended the account: revoke, alert */
+	uint32_t score;     /* the points of this lookup's signals */
+	uint32_t reasons;   /* enum guard_reason bits */
+	bool suspended_now; /* this call suspended the account: revoke, alert */
 };
 
 /*

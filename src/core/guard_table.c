@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include "core/banned.h"
 
 static size_t slot_of(uint64_t key, size_t cap)
 {
@@ -102,7 +103,7 @@ int guard_table_get(struct guard_table *t, uint64_t key, struct guard_account **
 	idx = (uint32_t)t->n;
 	if (!t->chunks[idx / GUARD_TABLE_CHUNK]) {
 		t->chunks[idx / GUARD_TABLE_CHUNK] =
-			malloc(GUARD_TABLE_CHUNK * sizeof(struct guard_account));
+		        malloc(GUARD_TABLE_CHUNK * sizeof(struct guard_account));
 		if (!t->chunks[idx / GUARD_TABLE_CHUNK])
 			return VG_ENOMEM;
 	}

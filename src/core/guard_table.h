@@ -25,14 +25,15 @@
 #define GUARD_TABLE_CHUNK 256
 
 struct guard_table_slot {
-	uint64_t key;    /* 0: empty */
-	uint32_t idx;    /* the state's index */
+	uint64_t key; /* 0: empty */
+	uint32_t idx; /* the state's index */
 };
 
 struct guard_table {
-	struct guard_table_slot *slots; /* open addressing, power-of-two capacity, under 50 % full */
+	struct guard_table_slot
+	        *slots; /* open addressing, power-of-two capacity, under 50 % full */
 	size_t cap, n, max;
-	struct guard_account **chunks;  /* max / GUARD_TABLE_CHUNK + 1 pointers */
+	struct guard_account **chunks; /* max / GUARD_TABLE_CHUNK + 1 pointers */
 };
 
 /* Set up t for at most max accounts (>= 1). 0 or VG_ENOMEM. */

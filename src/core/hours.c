@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/banned.h"
 
 #define DAY_MASK (((uint64_t)1 << 48) - 1) /* 48 half hours */
 
@@ -97,7 +98,8 @@ int hours_parse(const char *s, size_t len, struct hours *out, const char **why)
 			int from = time_at(p, end), to;
 			uint64_t mask;
 
-			if (from < 0 || end - p < 11 || p[5] != '-' || (to = time_at(p + 6, end)) < 0) {
+			if (from < 0 || end - p < 11 || p[5] != '-' ||
+			    (to = time_at(p + 6, end)) < 0) {
 				*why = "opening hours: times are HH:MM-HH:MM with minutes 00 or 30";
 				return VG_EINVAL;
 			}
@@ -146,8 +148,9 @@ static size_t put_ranges(uint64_t m, char *buf, size_t at, size_t cap)
 		from = k;
 		while (k < 48 && ((m >> k) & 1))
 			k++;
-		n = snprintf(buf + at, at < cap ? cap - at : 0, "%s%02d:%s-%02d:%s", first ? "" : ",",
-		             from / 2, from % 2 ? "30" : "00", k / 2, k % 2 ? "30" : "00");
+		n = snprintf(buf + at, at < cap ? cap - at : 0, "%s%02d:%s-%02d:%s",
+		             first ? "" : ",", from / 2, from % 2 ? "30" : "00", k / 2,
+		             k % 2 ? "30" : "00");
 		at += n > 0 ? (size_t)n : 0;
 		first = 0;
 	}
@@ -164,7 +167,8 @@ int hours_format(const struct hours *h, char *buf, size_t cap)
 		none &= (h->week[d] & DAY_MASK) == 0;
 	}
 	if (all || none)
-		return snprintf(buf, cap, "%s", all ? "24/7" : "closed") < (int)cap ? 0 : VG_ETOOBIG;
+		return snprintf(buf, cap, "%s", all ? "24/7" : "closed") < (int)cap ? 0
+		                                                                    : VG_ETOOBIG;
 	/* Consecutive days with the same hours share a rule: "Mo-Fr 09:00-19:00". */
 	for (int d = 0; d < 7;) {
 		uint64_t m = h->week[d] & DAY_MASK;
@@ -222,8 +226,7 @@ bool hours_open(const struct hours *h, int64_t t_s, int32_t utc_offset_min)
 	return false;
 }
 
-bool hours_open_near(const struct hours *h, int64_t t_s, int32_t utc_offset_min,
-                     int64_t margin_s)
+bool hours_open_near(const struct hours *h, int64_t t_s, int32_t utc_offset_min, int64_t margin_s)
 {
 	/* Half hours are the unit: every half hour of the window, and its far end. */
 	for (int64_t x = t_s - margin_s; x < t_s + margin_s; x += 1800)

@@ -33,15 +33,15 @@
 
 #include "core/err.h"
 
-#define HOURS_TEXT_MAX 160    /* longest text form accepted or written, NUL included */
-#define HOURS_NIGHT_FROM 19   /* an on-call night starts at 19:00 ... */
-#define HOURS_NIGHT_TO 9      /* ... and ends at 09:00 the next morning */
-#define HOURS_ROTA_MAX 366    /* rota_every: at most one night a year */
+#define HOURS_TEXT_MAX   160 /* longest text form accepted or written, NUL included */
+#define HOURS_NIGHT_FROM 19  /* an on-call night starts at 19:00 ... */
+#define HOURS_NIGHT_TO   9   /* ... and ends at 09:00 the next morning */
+#define HOURS_ROTA_MAX   366 /* rota_every: at most one night a year */
 
 struct hours {
-	uint64_t week[7];     /* bit k: open in half hour k (0..47) of the day, Monday first */
-	uint16_t rota_every;  /* on call one night in this many (0: no rota) */
-	uint16_t rota_phase;  /* the nights n with n mod rota_every == rota_phase */
+	uint64_t week[7];    /* bit k: open in half hour k (0..47) of the day, Monday first */
+	uint16_t rota_every; /* on call one night in this many (0: no rota) */
+	uint16_t rota_phase; /* the nights n with n mod rota_every == rota_phase */
 };
 
 /* Open day and night, every day. */
@@ -72,7 +72,6 @@ bool hours_open(const struct hours *h, int64_t t_s, int32_t utc_offset_min);
  * Whether it is open at some moment within margin_s seconds of t_s (a
  * lookup a little before opening or after closing is not "off hours").
  */
-bool hours_open_near(const struct hours *h, int64_t t_s, int32_t utc_offset_min,
-                     int64_t margin_s);
+bool hours_open_near(const struct hours *h, int64_t t_s, int32_t utc_offset_min, int64_t margin_s);
 
 #endif

@@ -5,12 +5,13 @@
 #include "core/iban.h"
 
 #include <string.h>
+#include "core/banned.h"
 
-#define IBAN_MIN 15 /* Norway, the shortest in the ISO 13616 registry */
-#define FR_BANK 5
-#define FR_BRANCH 5
+#define IBAN_MIN   15 /* Norway, the shortest in the ISO 13616 registry */
+#define FR_BANK    5
+#define FR_BRANCH  5
 #define FR_ACCOUNT 11
-#define FR_BBAN (FR_BANK + FR_BRANCH + FR_ACCOUNT + 2)
+#define FR_BBAN    (FR_BANK + FR_BRANCH + FR_ACCOUNT + 2)
 
 static int is_digit(char c)
 {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include "core/err.h"
 
-#define IBAN_MAX 34
+#define IBAN_MAX    34
 #define IBAN_FR_LEN 27
 
 /*

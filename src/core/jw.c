@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "core/banned.h"
 
 #define JW_MAX (16u * 1024 * 1024) /* no response of ours comes near this */
 
@@ -117,8 +118,14 @@ void jw_raw_value(struct jw *w, const char *s, size_t n)
 	jw_raw(w, s, n);
 }
 
-void jw_obj(struct jw *w) { push(w, '{', '}'); }
-void jw_arr(struct jw *w) { push(w, '[', ']'); }
+void jw_obj(struct jw *w)
+{
+	push(w, '{', '}');
+}
+void jw_arr(struct jw *w)
+{
+	push(w, '[', ']');
+}
 
 void jw_end(struct jw *w)
 {
@@ -268,8 +275,28 @@ int jw_finish(struct jw *w)
 	return 0;
 }
 
-void jw_kstr(struct jw *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }
-void jw_kint(struct jw *w, const char *k, int64_t v) { jw_key(w, k); jw_int(w, v); }
-void jw_kbool(struct jw *w, const char *k, int v) { jw_key(w, k); jw_bool(w, v); }
-void jw_kobj(struct jw *w, const char *k) { jw_key(w, k); jw_obj(w); }
-void jw_karr(struct jw *w, const char *k) { jw_key(w, k); jw_arr(w); }
+void jw_kstr(struct jw *w, const char *k, const char *s)
+{
+	jw_key(w, k);
+	jw_str(w, s);
+}
+void jw_kint(struct jw *w, const char *k, int64_t v)
+{
+	jw_key(w, k);
+	jw_int(w, v);
+}
+void jw_kbool(struct jw *w, const char *k, int v)
+{
+	jw_key(w, k);
+	jw_bool(w, v);
+}
+void jw_kobj(struct jw *w, const char *k)
+{
+	jw_key(w, k);
+	jw_obj(w);
+}
+void jw_karr(struct jw *w, const char *k)
+{
+	jw_key(w, k);
+	jw_arr(w);
+}

@@ -24,9 +24,9 @@
 #define JW_DEPTH 32
 
 struct jw {
-	char *buf;      /* owned; NUL-terminated after jw_finish */
+	char *buf; /* owned; NUL-terminated after jw_finish */
 	size_t len, cap;
-	int err;        /* 0 or the first enum vg_err */
+	int err; /* 0 or the first enum vg_err */
 	int depth;
 	char kind[JW_DEPTH];     /* '}' or ']' closing each open container */
 	uint8_t state[JW_DEPTH]; /* 0 empty, 1 has members, 2 just after a key */
@@ -41,11 +41,11 @@ char *jw_detach(struct jw *w, size_t *len);
 /* 0 if everything was written and every container closed, else the error. */
 VG_MUST_USE int jw_finish(struct jw *w);
 
-void jw_obj(struct jw *w);              /* { as a value */
-void jw_arr(struct jw *w);              /* [ as a value */
-void jw_end(struct jw *w);              /* } or ] */
-void jw_key(struct jw *w, const char *k);   /* "k": (k is a trusted constant) */
-void jw_str(struct jw *w, const char *s);   /* escaped string value; NULL writes null */
+void jw_obj(struct jw *w);                /* { as a value */
+void jw_arr(struct jw *w);                /* [ as a value */
+void jw_end(struct jw *w);                /* } or ] */
+void jw_key(struct jw *w, const char *k); /* "k": (k is a trusted constant) */
+void jw_str(struct jw *w, const char *s); /* escaped string value; NULL writes null */
 void jw_strn(struct jw *w, const char *s, size_t n);
 void jw_int(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, int v);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include "core/banned.h"
 
 #define PROBE 8
 
@@ -117,8 +118,8 @@ static int64_t blocked(const struct login_watch *w, uint64_t key, int64_t now)
 	return c && c->blocked_until > now ? c->blocked_until - now : 0;
 }
 
-int64_t login_watch_wait(const struct login_watch *w, const char *ip, int64_t pro_id,
-                         int64_t now, const char **why)
+int64_t login_watch_wait(const struct login_watch *w, const char *ip, int64_t pro_id, int64_t now,
+                         const char **why)
 {
 	int64_t s = blocked(w, ip_key(w, ip), now);
 

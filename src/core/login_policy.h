@@ -26,21 +26,21 @@
 
 #include "core/err.h"
 
-#define LOGIN_LOCKED_FOREVER INT64_MAX
-#define LOGIN_WATCH_SLOTS 4096
-#define LOGIN_WATCH_ITEMS 16
+#define LOGIN_LOCKED_FOREVER  INT64_MAX
+#define LOGIN_WATCH_SLOTS     4096
+#define LOGIN_WATCH_ITEMS     16
 #define LOGIN_WATCH_KEY_BYTES 16
 
 struct login_policy {
-	unsigned ip_fail_burst;     /* failed logins per address before throttling */
-	unsigned ip_fail_period;    /* seconds to earn back one failed-login allowance */
-	unsigned acct_fail_free;    /* consecutive failures before an account backs off */
-	unsigned acct_fail_max;     /* consecutive failures that lock an account (<= 100) */
-	unsigned accounts_max;      /* distinct accounts failing from one address: blocked */
-	unsigned sources_max;       /* distinct addresses failing on one account: past it, locked */
-	int64_t window_s;           /* over which accounts and addresses are counted */
-	int64_t stuffing_block_s;   /* how long an address that tried too many accounts waits */
-	int64_t spread_lock_s;      /* how long an account failed from too many addresses waits */
+	unsigned ip_fail_burst;   /* failed logins per address before throttling */
+	unsigned ip_fail_period;  /* seconds to earn back one failed-login allowance */
+	unsigned acct_fail_free;  /* consecutive failures before an account backs off */
+	unsigned acct_fail_max;   /* consecutive failures that lock an account (<= 100) */
+	unsigned accounts_max;    /* distinct accounts failing from one address: blocked */
+	unsigned sources_max;     /* distinct addresses failing on one account: past it, locked */
+	int64_t window_s;         /* over which accounts and addresses are counted */
+	int64_t stuffing_block_s; /* how long an address that tried too many accounts waits */
+	int64_t spread_lock_s;    /* how long an account failed from too many addresses waits */
 };
 
 /* The defaults (documented beside each value in login_policy.c). */
@@ -55,17 +55,18 @@ void login_policy_defaults(struct login_policy *p);
 int64_t login_policy_account_lock(const struct login_policy *p, int32_t failed);
 
 struct login_watch_cell {
-	uint64_t key;                 /* 0 = empty */
-	int64_t start;                /* the window's start */
-	int64_t last;                 /* last failure (eviction: the oldest goes) */
+	uint64_t key;  /* 0 = empty */
+	int64_t start; /* the window's start */
+	int64_t last;  /* last failure (eviction: the oldest goes) */
 	int64_t blocked_until;
-	uint32_t n;                   /* distinct items in the window (saturates at 255) */
+	uint32_t n; /* distinct items in the window (saturates at 255) */
 	uint64_t item[LOGIN_WATCH_ITEMS];
 };
 
 /* The watch: caller-owned (about 700 KiB), set up by login_watch_init. */
 struct login_watch {
-	uint8_t hkey[LOGIN_WATCH_KEY_BYTES]; /* keyed hashes: addresses cannot be chosen to collide */
+	uint8_t hkey
+	        [LOGIN_WATCH_KEY_BYTES]; /* keyed hashes: addresses cannot be chosen to collide */
 	struct login_watch_cell cell[LOGIN_WATCH_SLOTS];
 };
 
@@ -76,8 +77,8 @@ void login_watch_init(struct login_watch *w, const uint8_t hkey[LOGIN_WATCH_KEY_
  * known) at now: seconds it must wait (0: go on), and why (a static
  * sentence) when it must.
  */
-int64_t login_watch_wait(const struct login_watch *w, const char *ip, int64_t pro_id,
-                         int64_t now, const char **why);
+int64_t login_watch_wait(const struct login_watch *w, const char *ip, int64_t pro_id, int64_t now,
+                         const char **why);
 
 enum login_watch_action {
 	LOGIN_STUFFING_BLOCKED = 1 << 0, /* this failure blocked the address */

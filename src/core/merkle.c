@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <string.h>
 #include <sodium.h>
+#include "core/banned.h"
 
 /* ---- hashing ---------------------------------------------------------- */
 
@@ -18,8 +19,8 @@ void merkle_leaf_hash(const void *entry, size_t len, uint8_t out[MERKLE_HASH_LEN
 	crypto_hash_sha256_final(&st, out);
 }
 
-void merkle_node_hash(const uint8_t left[MERKLE_HASH_LEN],
-		      const uint8_t right[MERKLE_HASH_LEN], uint8_t out[MERKLE_HASH_LEN])
+void merkle_node_hash(const uint8_t left[MERKLE_HASH_LEN], const uint8_t right[MERKLE_HASH_LEN],
+                      uint8_t out[MERKLE_HASH_LEN])
 {
 	/* One contiguous buffer: cheaper than three updates, and out may alias an input. */
 	uint8_t buf[1 + 2 * MERKLE_HASH_LEN];
@@ -43,7 +44,7 @@ void merkle_frontier_init(struct merkle_frontier *f)
 }
 
 int merkle_frontier_append(struct merkle_frontier *f, const uint8_t leaf_hash[MERKLE_HASH_LEN],
-			   uint8_t completed[][MERKLE_HASH_LEN], unsigned *ncompleted)
+                           uint8_t completed[][MERKLE_HASH_LEN], unsigned *ncompleted)
 {
 	uint8_t h[MERKLE_HASH_LEN];
 	unsigned l = 0;
@@ -94,8 +95,7 @@ void merkle_frontier_root(const struct merkle_frontier *f, uint8_t out[MERKLE_HA
 		merkle_empty_root(out);
 }
 
-int merkle_frontier_load(struct merkle_frontier *f, merkle_hash_fn get, void *ctx,
-			 uint64_t size)
+int merkle_frontier_load(struct merkle_frontier *f, merkle_hash_fn get, void *ctx, uint64_t size)
 {
 	int err = 0;
 
@@ -143,7 +143,7 @@ int merkle_root(const uint8_t *leaf_hashes, uint64_t n, uint8_t out[MERKLE_HASH_
  * hi - lo, largest first; fold them from the right.
  */
 static int subtree_root(merkle_hash_fn get, void *ctx, uint64_t lo, uint64_t hi,
-			uint8_t out[MERKLE_HASH_LEN])
+                        uint8_t out[MERKLE_HASH_LEN])
 {
 	uint64_t n = hi - lo, end = hi;
 	uint8_t h[MERKLE_HASH_LEN];
@@ -205,7 +205,7 @@ static void reverse(struct merkle_proof *p)
 /* ---- inclusion -------------------------------------------------------- */
 
 int merkle_prove_inclusion(merkle_hash_fn get, void *ctx, uint64_t index, uint64_t size,
-			   struct merkle_proof *out)
+                           struct merkle_proof *out)
 {
 	uint64_t lo = 0, n = size, m = index;
 	int err = 0;
@@ -238,9 +238,8 @@ out:
 	return err;
 }
 
-int merkle_verify_inclusion(const uint8_t leaf_hash[MERKLE_HASH_LEN], uint64_t index,
-			    uint64_t size, const struct merkle_proof *proof,
-			    const uint8_t root[MERKLE_HASH_LEN])
+int merkle_verify_inclusion(const uint8_t leaf_hash[MERKLE_HASH_LEN], uint64_t index, uint64_t size,
+                            const struct merkle_proof *proof, const uint8_t root[MERKLE_HASH_LEN])
 {
 	uint8_t r[MERKLE_HASH_LEN];
 	uint64_t fn, sn;
@@ -276,7 +275,7 @@ int merkle_verify_inclusion(const uint8_t leaf_hash[MERKLE_HASH_LEN], uint64_t i
 /* ---- consistency ------------------------------------------------------ */
 
 int merkle_prove_consistency(merkle_hash_fn get, void *ctx, uint64_t size1, uint64_t size2,
-			     struct merkle_proof *out)
+                             struct merkle_proof *out)
 {
 	uint64_t lo = 0, n = size2, m = size1;
 	bool whole = true; /* the RFC's b: still inside the old tree's own subtree */
@@ -320,9 +319,9 @@ out:
 	return err;
 }
 
-int merkle_verify_consistency(uint64_t size1, uint64_t size2,
-			      const uint8_t root1[MERKLE_HASH_LEN],
-			      const uint8_t root2[MERKLE_HASH_LEN], const struct merkle_proof *proof)
+int merkle_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t root1[MERKLE_HASH_LEN],
+                              const uint8_t root2[MERKLE_HASH_LEN],
+                              const struct merkle_proof *proof)
 {
 	uint8_t fr[MERKLE_HASH_LEN], sr[MERKLE_HASH_LEN];
 	uint64_t fn, sn;
@@ -475,7 +474,7 @@ int merkle_tile_path(const struct merkle_tile *t, char *buf, size_t cap)
  * leading zero. Stores its value and advances *pos; false if none.
  */
 static bool take_decimal(const char *s, size_t len, size_t *pos, unsigned maxdigits,
-			 unsigned *value)
+                         unsigned *value)
 {
 	size_t i = *pos;
 	unsigned v = 0, nd = 0;
@@ -506,7 +505,7 @@ static bool take_group(const char *s, size_t len, size_t *pos, unsigned *value)
 			return false;
 	}
 	*value = (unsigned)(s[i] - '0') * 100 + (unsigned)(s[i + 1] - '0') * 10 +
-		 (unsigned)(s[i + 2] - '0');
+	         (unsigned)(s[i + 2] - '0');
 	*pos = i + 3;
 	return true;
 }
@@ -578,8 +577,7 @@ int merkle_tile_parse(const char *path, size_t len, struct merkle_tile *out)
 	return 0;
 }
 
-int merkle_tile_hash_at(const struct merkle_tile *t, unsigned i, unsigned *level,
-			uint64_t *index)
+int merkle_tile_hash_at(const struct merkle_tile *t, unsigned i, unsigned *level, uint64_t *index)
 {
 	if (!merkle_tile_valid(t) || t->level == MERKLE_TILE_ENTRIES || i >= t->width)
 		return VG_EINVAL;
@@ -629,7 +627,7 @@ bool merkle_tile_iter_next(struct merkle_tile_iter *it, struct merkle_tile *t)
 }
 
 int merkle_tile_locate(unsigned level, uint64_t index, int *tile_level, uint64_t *tile_index,
-		       unsigned *first, unsigned *count)
+                       unsigned *first, unsigned *count)
 {
 	unsigned r;
 	uint64_t start;

@@ -48,11 +48,11 @@
 #include <stdint.h>
 #include "core/err.h"
 
-#define MERKLE_HASH_LEN 32
+#define MERKLE_HASH_LEN  32
 /* Largest tree size accepted anywhere in this module. */
-#define MERKLE_SIZE_MAX ((uint64_t)INT64_MAX)
+#define MERKLE_SIZE_MAX  ((uint64_t)INT64_MAX)
 /* Levels of the frontier: a size below 2^63 has at most 63 set bits. */
-#define MERKLE_LEVELS 63
+#define MERKLE_LEVELS    63
 /* Longest proof (a consistency proof near MERKLE_SIZE_MAX). */
 #define MERKLE_PROOF_MAX 64
 
@@ -72,8 +72,8 @@ struct merkle_proof {
 /* out = H(0x00 || entry). entry may be NULL when len is 0. */
 void merkle_leaf_hash(const void *entry, size_t len, uint8_t out[MERKLE_HASH_LEN]);
 /* out = H(0x01 || left || right). out may alias left or right. */
-void merkle_node_hash(const uint8_t left[MERKLE_HASH_LEN],
-		      const uint8_t right[MERKLE_HASH_LEN], uint8_t out[MERKLE_HASH_LEN]);
+void merkle_node_hash(const uint8_t left[MERKLE_HASH_LEN], const uint8_t right[MERKLE_HASH_LEN],
+                      uint8_t out[MERKLE_HASH_LEN]);
 /* out = H(""), the root of the empty tree. */
 void merkle_empty_root(uint8_t out[MERKLE_HASH_LEN]);
 
@@ -86,8 +86,7 @@ void merkle_empty_root(uint8_t out[MERKLE_HASH_LEN]);
  * Returns 0, or VG_EINVAL if n > MERKLE_SIZE_MAX or leaf_hashes is NULL
  * with n > 0.
  */
-VG_MUST_USE int merkle_root(const uint8_t *leaf_hashes, uint64_t n,
-			    uint8_t out[MERKLE_HASH_LEN]);
+VG_MUST_USE int merkle_root(const uint8_t *leaf_hashes, uint64_t n, uint8_t out[MERKLE_HASH_LEN]);
 
 /* ---- stored hashes ---------------------------------------------------- */
 
@@ -99,7 +98,7 @@ VG_MUST_USE int merkle_root(const uint8_t *leaf_hashes, uint64_t n,
  * size they were given, with level < MERKLE_LEVELS. ctx is the caller's.
  */
 typedef int (*merkle_hash_fn)(void *ctx, unsigned level, uint64_t index,
-			      uint8_t out[MERKLE_HASH_LEN]);
+                              uint8_t out[MERKLE_HASH_LEN]);
 
 /*
  * The root of the tree of the first `size` leaves, from at most 63 stored
@@ -107,7 +106,7 @@ typedef int (*merkle_hash_fn)(void *ctx, unsigned level, uint64_t index,
  * calling get. Returns 0, VG_EINVAL (size > MERKLE_SIZE_MAX), or get's error.
  */
 VG_MUST_USE int merkle_tree_root(merkle_hash_fn get, void *ctx, uint64_t size,
-				 uint8_t out[MERKLE_HASH_LEN]);
+                                 uint8_t out[MERKLE_HASH_LEN]);
 
 /* ---- inclusion proofs (RFC 9162 §2.1.3) ------------------------------- */
 
@@ -117,8 +116,8 @@ VG_MUST_USE int merkle_tree_root(merkle_hash_fn get, void *ctx, uint64_t size,
  * (index >= size or size > MERKLE_SIZE_MAX), or get's error; *out is
  * emptied (len 0) on every error.
  */
-VG_MUST_USE int merkle_prove_inclusion(merkle_hash_fn get, void *ctx, uint64_t index,
-				       uint64_t size, struct merkle_proof *out);
+VG_MUST_USE int merkle_prove_inclusion(merkle_hash_fn get, void *ctx, uint64_t index, uint64_t size,
+                                       struct merkle_proof *out);
 
 /*
  * Verify that leaf_hash is leaf `index` of the tree of `size` leaves whose
@@ -127,10 +126,9 @@ VG_MUST_USE int merkle_prove_inclusion(merkle_hash_fn get, void *ctx, uint64_t i
  * MERKLE_SIZE_MAX, or proof->len is not exactly the path length for that
  * index and size; VG_ECRYPTO if the recomputed root differs.
  */
-VG_MUST_USE int merkle_verify_inclusion(const uint8_t leaf_hash[MERKLE_HASH_LEN],
-					uint64_t index, uint64_t size,
-					const struct merkle_proof *proof,
-					const uint8_t root[MERKLE_HASH_LEN]);
+VG_MUST_USE int merkle_verify_inclusion(const uint8_t leaf_hash[MERKLE_HASH_LEN], uint64_t index,
+                                        uint64_t size, const struct merkle_proof *proof,
+                                        const uint8_t root[MERKLE_HASH_LEN]);
 
 /* ---- consistency proofs (RFC 9162 §2.1.4) ----------------------------- */
 
@@ -141,7 +139,7 @@ VG_MUST_USE int merkle_verify_inclusion(const uint8_t leaf_hash[MERKLE_HASH_LEN]
  * MERKLE_SIZE_MAX), or get's error; *out is emptied on every error.
  */
 VG_MUST_USE int merkle_prove_consistency(merkle_hash_fn get, void *ctx, uint64_t size1,
-					 uint64_t size2, struct merkle_proof *out);
+                                         uint64_t size2, struct merkle_proof *out);
 
 /*
  * Verify that root1 (size1 leaves) and root2 (size2 leaves) are roots of one
@@ -153,9 +151,9 @@ VG_MUST_USE int merkle_prove_consistency(merkle_hash_fn get, void *ctx, uint64_t
  * sizes; VG_ECRYPTO if a recomputed root differs.
  */
 VG_MUST_USE int merkle_verify_consistency(uint64_t size1, uint64_t size2,
-					  const uint8_t root1[MERKLE_HASH_LEN],
-					  const uint8_t root2[MERKLE_HASH_LEN],
-					  const struct merkle_proof *proof);
+                                          const uint8_t root1[MERKLE_HASH_LEN],
+                                          const uint8_t root2[MERKLE_HASH_LEN],
+                                          const struct merkle_proof *proof);
 
 /* ---- the frontier: what a sequencer keeps ----------------------------- */
 
@@ -183,9 +181,8 @@ void merkle_frontier_init(struct merkle_frontier *f);
  * then unchanged).
  */
 VG_MUST_USE int merkle_frontier_append(struct merkle_frontier *f,
-				       const uint8_t leaf_hash[MERKLE_HASH_LEN],
-				       uint8_t completed[][MERKLE_HASH_LEN],
-				       unsigned *ncompleted);
+                                       const uint8_t leaf_hash[MERKLE_HASH_LEN],
+                                       uint8_t completed[][MERKLE_HASH_LEN], unsigned *ncompleted);
 
 /* The root of the tree of f->size leaves (the empty root for size 0). */
 void merkle_frontier_root(const struct merkle_frontier *f, uint8_t out[MERKLE_HASH_LEN]);
@@ -195,18 +192,18 @@ void merkle_frontier_root(const struct merkle_frontier *f, uint8_t out[MERKLE_HA
  * from tiles after a restart. Returns 0, VG_EINVAL (size > MERKLE_SIZE_MAX)
  * or get's error; f is set to the empty tree on error.
  */
-VG_MUST_USE int merkle_frontier_load(struct merkle_frontier *f, merkle_hash_fn get,
-				     void *ctx, uint64_t size);
+VG_MUST_USE int merkle_frontier_load(struct merkle_frontier *f, merkle_hash_fn get, void *ctx,
+                                     uint64_t size);
 
 /* ---- C2SP tlog-tiles -------------------------------------------------- */
 
-#define MERKLE_TILE_HEIGHT 8     /* tree levels per tile level */
-#define MERKLE_TILE_WIDTH 256    /* hashes (or entries) in a full tile */
-#define MERKLE_TILE_ENTRIES (-1) /* struct merkle_tile.level of an entry bundle */
+#define MERKLE_TILE_HEIGHT    8    /* tree levels per tile level */
+#define MERKLE_TILE_WIDTH     256  /* hashes (or entries) in a full tile */
+#define MERKLE_TILE_ENTRIES   (-1) /* struct merkle_tile.level of an entry bundle */
 /* Highest hash-tile level that can exist below MERKLE_SIZE_MAX. */
 #define MERKLE_TILE_LEVEL_MAX 7
 /* Room for any path merkle_tile_path writes, NUL included. */
-#define MERKLE_TILE_PATH_MAX 64
+#define MERKLE_TILE_PATH_MAX  64
 
 /*
  * A tile: hash tile `index` at tile level `level` (0 .. MERKLE_TILE_LEVEL_MAX),
@@ -253,8 +250,8 @@ VG_MUST_USE int merkle_tile_parse(const char *path, size_t len, struct merkle_ti
  * (8L, N*256 + i). Returns 0, or VG_EINVAL if t is not a valid hash tile
  * (entry bundles hold entries, not hashes) or i >= t->width.
  */
-VG_MUST_USE int merkle_tile_hash_at(const struct merkle_tile *t, unsigned i,
-				    unsigned *level, uint64_t *index);
+VG_MUST_USE int merkle_tile_hash_at(const struct merkle_tile *t, unsigned i, unsigned *level,
+                                    uint64_t *index);
 
 /*
  * The tiles at tile level `level` of a tree of `size` entries: tiles
@@ -290,6 +287,6 @@ bool merkle_tile_iter_next(struct merkle_tile_iter *it, struct merkle_tile *t);
  * MERKLE_LEVELS or the subtree does not fit below MERKLE_SIZE_MAX.
  */
 VG_MUST_USE int merkle_tile_locate(unsigned level, uint64_t index, int *tile_level,
-				   uint64_t *tile_index, unsigned *first, unsigned *count);
+                                   uint64_t *tile_index, unsigned *first, unsigned *count);
 
 #endif

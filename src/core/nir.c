@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include "core/banned.h"
 
 /* Departments counted as 19 (2A) and 18 (2B) in the key; see nir.h. */
 #define NIR_KEY_2A 19
@@ -165,13 +166,13 @@ static enum nir_fault parse(const char *s, size_t len, struct nir *out)
 
 	out->sex = s[0] - '0';
 	switch (out->sex) {
-	case 1: case 2:
-		break;
-	case 3: case 4: case 7: case 8:
-		out->temporary = 1;
-		break;
-	default:
-		return NIR_FAULT_SEX;
+	case 1:
+	case 2: break;
+	case 3:
+	case 4:
+	case 7:
+	case 8: out->temporary = 1; break;
+	default: return NIR_FAULT_SEX;
 	}
 	out->year2 = (int)digits(s + 1, 2);
 	f = check_month((int)digits(s + 3, 2), &month, &unknown);

@@ -29,25 +29,25 @@
 
 enum nir_fault {
 	NIR_FAULT_NONE = 0,
-	NIR_FAULT_LENGTH,   /* not exactly 15 characters */
-	NIR_FAULT_CHAR,     /* a character that cannot appear at its position */
-	NIR_FAULT_SEX,      /* first digit not 1,2,3,4,7,8 */
-	NIR_FAULT_MONTH,    /* month 00, 13-19, 21-29, 43-49 */
-	NIR_FAULT_DEPT,     /* department 00, 96, or an impossible overseas code */
-	NIR_FAULT_COMMUNE,  /* commune 000 (00 overseas), or country 000 for 99 */
-	NIR_FAULT_ORDER,    /* order number 000 */
-	NIR_FAULT_KEY,      /* key out of 01-97 or does not match */
+	NIR_FAULT_LENGTH,  /* not exactly 15 characters */
+	NIR_FAULT_CHAR,    /* a character that cannot appear at its position */
+	NIR_FAULT_SEX,     /* first digit not 1,2,3,4,7,8 */
+	NIR_FAULT_MONTH,   /* month 00, 13-19, 21-29, 43-49 */
+	NIR_FAULT_DEPT,    /* department 00, 96, or an impossible overseas code */
+	NIR_FAULT_COMMUNE, /* commune 000 (00 overseas), or country 000 for 99 */
+	NIR_FAULT_ORDER,   /* order number 000 */
+	NIR_FAULT_KEY,     /* key out of 01-97 or does not match */
 };
 
 struct nir {
-	char canon[NIR_LEN + 1]; /* canonical form, upper-case 2A/2B, NUL-terminated */
-	int sex;                 /* first digit as parsed: 1..8 */
-	int year2;               /* 0..99 */
-	int month;               /* 1..12, or 0 when "month unknown" */
-	char dept[4];            /* "01".."95", "2A", "2B", "971".."989", "99" */
-	char commune[4];         /* 3 digits; 2 when overseas; the country code for 99 */
-	int order;               /* 1..999 */
-	int key;                 /* 1..97 */
+	char canon[NIR_LEN + 1];    /* canonical form, upper-case 2A/2B, NUL-terminated */
+	int sex;                    /* first digit as parsed: 1..8 */
+	int year2;                  /* 0..99 */
+	int month;                  /* 1..12, or 0 when "month unknown" */
+	char dept[4];               /* "01".."95", "2A", "2B", "971".."989", "99" */
+	char commune[4];            /* 3 digits; 2 when overseas; the country code for 99 */
+	int order;                  /* 1..999 */
+	int key;                    /* 1..97 */
 	unsigned temporary : 1;     /* sex digit 3,4,7 or 8 */
 	unsigned overseas : 1;      /* department 97x/98x */
 	unsigned born_abroad : 1;   /* department 99 */

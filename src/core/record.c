@@ -19,9 +19,10 @@
 
 #include <stddef.h>
 #include <string.h>
+#include "core/banned.h"
 
-#define RECORD_VERSION 1
-#define RIGHTS_VERSION 2
+#define RECORD_VERSION   1
+#define RIGHTS_VERSION   2
 #define RIGHTS_V1_FIELDS 12 /* the fields before honeytoken */
 
 enum field_kind { F_STR, F_CHAR, F_U8 };
@@ -32,43 +33,40 @@ struct field {
 	enum field_kind kind;
 };
 
-#define STR(type, m) { offsetof(type, m), sizeof(((type *)0)->m), F_STR }
-#define CHR(type, m) { offsetof(type, m), sizeof(((type *)0)->m), F_CHAR }
-#define U8(type, m) { offsetof(type, m), sizeof(((type *)0)->m), F_U8 }
+#define STR(type, m)                                                                               \
+	{                                                                                          \
+		offsetof(type, m), sizeof(((type *)0)->m), F_STR                                   \
+	}
+#define CHR(type, m)                                                                               \
+	{                                                                                          \
+		offsetof(type, m), sizeof(((type *)0)->m), F_CHAR                                  \
+	}
+#define U8(type, m)                                                                                \
+	{                                                                                          \
+		offsetof(type, m), sizeof(((type *)0)->m), F_U8                                    \
+	}
 
 /* The order of these tables is the on-disk order: append, never reorder. */
 static const struct field ident_fields[] = {
-	STR(struct insured_ident, nir),
-	STR(struct insured_ident, family),
-	STR(struct insured_ident, given),
-	STR(struct insured_ident, birth_date),
-	CHR(struct insured_ident, sex),
-	STR(struct insured_ident, birth_place),
+	STR(struct insured_ident, nir),   STR(struct insured_ident, family),
+	STR(struct insured_ident, given), STR(struct insured_ident, birth_date),
+	CHR(struct insured_ident, sex),   STR(struct insured_ident, birth_place),
 	U8(struct insured_ident, rank),
 };
 
 static const struct field contact_fields[] = {
-	STR(struct insured_contact, line),
-	STR(struct insured_contact, postal),
-	STR(struct insured_contact, city),
-	STR(struct insured_contact, email),
-	STR(struct insured_contact, phone),
-	STR(struct insured_contact, iban),
+	STR(struct insured_contact, line),  STR(struct insured_contact, postal),
+	STR(struct insured_contact, city),  STR(struct insured_contact, email),
+	STR(struct insured_contact, phone), STR(struct insured_contact, iban),
 };
 
 static const struct field rights_fields[] = {
-	STR(struct insured_rights, dept),
-	STR(struct insured_rights, start),
-	STR(struct insured_rights, end),
-	U8(struct insured_rights, active),
-	U8(struct insured_rights, c2s),
-	STR(struct insured_rights, c2s_end),
-	U8(struct insured_rights, ame),
-	STR(struct insured_rights, ame_end),
-	U8(struct insured_rights, ald),
-	STR(struct insured_rights, ald_end),
-	STR(struct insured_rights, gp_rpps),
-	STR(struct insured_rights, gp_name),
+	STR(struct insured_rights, dept),      STR(struct insured_rights, start),
+	STR(struct insured_rights, end),       U8(struct insured_rights, active),
+	U8(struct insured_rights, c2s),        STR(struct insured_rights, c2s_end),
+	U8(struct insured_rights, ame),        STR(struct insured_rights, ame_end),
+	U8(struct insured_rights, ald),        STR(struct insured_rights, ald_end),
+	STR(struct insured_rights, gp_rpps),   STR(struct insured_rights, gp_name),
 	U8(struct insured_rights, honeytoken), /* version 2 */
 };
 
@@ -95,12 +93,8 @@ static int pack(const struct field *fields, size_t nfields, uint8_t version, con
 			if (n == f->size)
 				return VG_ETOOBIG;
 			break;
-		case F_CHAR:
-			n = *v != 0;
-			break;
-		default:
-			n = 1;
-			break;
+		case F_CHAR: n = *v != 0; break;
+		default: n = 1; break;
 		}
 		if (n > UINT8_MAX || cap - pos < 1 + n)
 			return VG_ETOOBIG;

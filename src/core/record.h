@@ -20,40 +20,40 @@
 #define RECORD_PACK_MAX 1024 /* upper bound of any packed group */
 
 struct insured_ident {
-	char nir[16];         /* the NIR under which the person is billed */
-	char family[64];      /* upper-case family name */
-	char given[96];       /* given names, space-separated */
-	char birth_date[11];  /* YYYY-MM-DD */
-	char sex;             /* 'M' or 'F' */
-	char birth_place[8];  /* INSEE commune code (5) or "99" + country code */
-	uint8_t rank;         /* 0 = the insured, 1.. = dependants billed under nir */
+	char nir[16];        /* the NIR under which the person is billed */
+	char family[64];     /* upper-case family name */
+	char given[96];      /* given names, space-separated */
+	char birth_date[11]; /* YYYY-MM-DD */
+	char sex;            /* 'M' or 'F' */
+	char birth_place[8]; /* INSEE commune code (5) or "99" + country code */
+	uint8_t rank;        /* 0 = the insured, 1.. = dependants billed under nir */
 };
 
 struct insured_contact {
-	char line[96];       /* "12 rue de la Paix" */
-	char postal[8];      /* "75002" */
+	char line[96];  /* "12 rue de la Paix" */
+	char postal[8]; /* "75002" */
 	char city[64];
 	char email[96];
-	char phone[20];      /* "+33612345678" */
+	char phone[20]; /* "+33612345678" */
 	char iban[35];
 };
 
 enum c2s_kind { C2S_NONE = 0, C2S_FREE = 1, C2S_CONTRIB = 2 };
 
 struct insured_rights {
-	char dept[4];            /* department of residence (the paying CPAM) */
-	char start[11];          /* coverage start, YYYY-MM-DD */
-	char end[11];            /* coverage end, "" when open-ended */
-	uint8_t active;          /* 1 while rights are open */
-	uint8_t c2s;             /* enum c2s_kind */
+	char dept[4];   /* department of residence (the paying CPAM) */
+	char start[11]; /* coverage start, YYYY-MM-DD */
+	char end[11];   /* coverage end, "" when open-ended */
+	uint8_t active; /* 1 while rights are open */
+	uint8_t c2s;    /* enum c2s_kind */
 	char c2s_end[11];
-	uint8_t ame;             /* state medical aid (aide médicale de l'État) */
+	uint8_t ame; /* state medical aid (aide médicale de l'État) */
 	char ame_end[11];
-	uint8_t ald;             /* 100 % coverage for a long-term illness (ALD) */
+	uint8_t ald; /* 100 % coverage for a long-term illness (ALD) */
 	char ald_end[11];
-	char gp_rpps[12];        /* declared attending physician's RPPS, "" if none */
-	char gp_name[64];        /* "Dr Jeanne MARTIN" */
-	uint8_t honeytoken;      /* 1: a synthetic person no legitimate professional looks up;
+	char gp_rpps[12];   /* declared attending physician's RPPS, "" if none */
+	char gp_name[64];   /* "Dr Jeanne MARTIN" */
+	uint8_t honeytoken; /* 1: a synthetic person no legitimate professional looks up;
 	                            sealed like the rest, so only the server's key tells */
 };
 

@@ -1,4 +1,5 @@
 #include "core/rng.h"
+#include "core/banned.h"
 
 static uint64_t splitmix64(uint64_t *x)
 {

@@ -4,6 +4,7 @@
  * brings the sum to a multiple of 10.
  */
 #include "core/rpps.h"
+#include "core/banned.h"
 
 static int is_digit(char c)
 {

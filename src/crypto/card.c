@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include "core/banned.h"
 
 void card_keypair(const uint8_t master[CARD_MASTER_LEN], const char nir15[15], uint8_t pk[32],
                   uint8_t sk[64])
@@ -25,7 +26,7 @@ void card_keypair(const uint8_t master[CARD_MASTER_LEN], const char nir15[15], u
 }
 
 #define NONCE_B64 22 /* 16 bytes in unpadded base64url */
-#define SIG_B64 86   /* 64 bytes */
+#define SIG_B64   86 /* 64 bytes */
 
 /* The signed message: "vigie-card-proof-v2\n<rpps>\n<nir>\n<t>\n<base64url(nonce)>\n". */
 static int proof_message(const char *rpps, const char nir15[15], int64_t t,
@@ -125,7 +126,8 @@ int card_proof_make(const uint8_t sk[64], const char *rpps, const char nir15[15]
 	crypto_sign_detached(sig, NULL, (const uint8_t *)m, len, sk);
 	sodium_bin2base64(nb, sizeof(nb), nonce, CARD_NONCE_LEN,
 	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_bin2base64(sb, sizeof(sb), sig, sizeof(sig), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(sb, sizeof(sb), sig, sizeof(sig),
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	n = snprintf(buf, cap, "v2.%lld.%s.%s", (long long)t, nb, sb);
 	return n < 0 || (size_t)n >= cap ? VG_ETOOBIG : 0;
 }

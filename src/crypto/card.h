@@ -14,14 +14,14 @@
 
 #include "core/err.h"
 
-#define CARD_MASTER_LEN 32
+#define CARD_MASTER_LEN   32
 #define CARD_PROOF_WINDOW 300 /* seconds either side of the server clock */
-#define CARD_PROOF_MAX 128    /* longest header value accepted */
-#define CARD_NONCE_LEN 16
+#define CARD_PROOF_MAX    128 /* longest header value accepted */
+#define CARD_NONCE_LEN    16
 
 /* Derive the card keypair for a canonical NIR (15 characters). sk may be NULL. */
-void card_keypair(const uint8_t master[CARD_MASTER_LEN], const char nir15[15],
-                  uint8_t pk[32], uint8_t sk[64]);
+void card_keypair(const uint8_t master[CARD_MASTER_LEN], const char nir15[15], uint8_t pk[32],
+                  uint8_t sk[64]);
 
 /*
  * The card-presence proof (DESIGN.md): header "Vigie-Card-Proof:

@@ -14,13 +14,14 @@
 #include <string.h>
 
 #include <sodium.h>
+#include "core/banned.h"
 
-#define DASH "\xe2\x80\x94 " /* U+2014 and a space: how a signature line starts */
-#define DASH_LEN 4
-#define ED_SIG_LEN (4 + crypto_sign_BYTES)  /* key ID || Ed25519 signature */
-#define ED_SIG_B64 92                       /* its base64 */
-#define HASH_B64 44                         /* base64 of a 32-byte hash */
-#define PROOF_HEADER "c2sp.org/tlog-proof@v1\n"
+#define DASH             "\xe2\x80\x94 " /* U+2014 and a space: how a signature line starts */
+#define DASH_LEN         4
+#define ED_SIG_LEN       (4 + crypto_sign_BYTES) /* key ID || Ed25519 signature */
+#define ED_SIG_B64       92                      /* its base64 */
+#define HASH_B64         44                      /* base64 of a 32-byte hash */
+#define PROOF_HEADER     "c2sp.org/tlog-proof@v1\n"
 #define PROOF_HEADER_LEN (sizeof(PROOF_HEADER) - 1)
 
 /* ---- characters --------------------------------------------------------- */
@@ -379,7 +380,8 @@ static bool sig_line_parse(const char *p, size_t n, struct sig_line *sl)
 		return false;
 	/* The key ID is in the first group of 8 characters (5 or 6 bytes). */
 	if (sodium_base642bin(head, sizeof(head), sl->b64, 8, NULL, &got, NULL,
-	                      sodium_base64_VARIANT_ORIGINAL) != 0 || got < 4)
+	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    got < 4)
 		return false;
 	sl->id = be32(head);
 	return true;
@@ -485,7 +487,8 @@ int checkpoint_format(const struct checkpoint *c, char *buf, size_t cap, size_t 
 		rc = VG_EINVAL;
 		goto out;
 	}
-	sodium_bin2base64(b64, sizeof(b64), c->root, MERKLE_HASH_LEN, sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(b64, sizeof(b64), c->root, MERKLE_HASH_LEN,
+	                  sodium_base64_VARIANT_ORIGINAL);
 	n = snprintf(buf, cap, "%s\n%" PRIu64 "\n%s\n", c->origin, c->size, b64);
 	if (n < 0 || (size_t)n >= cap) {
 		rc = VG_ETOOBIG;

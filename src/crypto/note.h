@@ -51,18 +51,18 @@
 #include "core/err.h"
 #include "core/merkle.h"
 
-#define NOTE_NAME_MAX 128      /* key name / origin bytes, excluding NUL */
-#define NOTE_SIG_ED25519 0x01  /* signature type byte of an Ed25519 key */
-#define NOTE_MAX (1 << 20)     /* longest note accepted or produced, bytes */
-#define NOTE_SIGS_MAX 100      /* most signature lines accepted (Go's x/mod limit) */
+#define NOTE_NAME_MAX       128       /* key name / origin bytes, excluding NUL */
+#define NOTE_SIG_ED25519    0x01      /* signature type byte of an Ed25519 key */
+#define NOTE_MAX            (1 << 20) /* longest note accepted or produced, bytes */
+#define NOTE_SIGS_MAX       100       /* most signature lines accepted (Go's x/mod limit) */
 /* Room for any verifier key note_vkey_format writes, NUL included. */
-#define NOTE_VKEY_MAX (NOTE_NAME_MAX + 1 + 8 + 1 + 44 + 1)
+#define NOTE_VKEY_MAX       (NOTE_NAME_MAX + 1 + 8 + 1 + 44 + 1)
 /* Most bytes note_sign adds after the text: "\n— <name> <92 base64>\n". */
-#define NOTE_SIGN_OVERHEAD (1 + 4 + NOTE_NAME_MAX + 1 + 92 + 1)
+#define NOTE_SIGN_OVERHEAD  (1 + 4 + NOTE_NAME_MAX + 1 + 92 + 1)
 /* Room for any text checkpoint_format writes, NUL included. */
 #define CHECKPOINT_TEXT_MAX (NOTE_NAME_MAX + 1 + 19 + 1 + 44 + 1 + 1)
 /* Longest receipt accepted or produced: a note plus room for the proof lines. */
-#define TLOG_PROOF_MAX (NOTE_MAX + (1 << 16))
+#define TLOG_PROOF_MAX      (NOTE_MAX + (1 << 16))
 
 /* ---- keys --------------------------------------------------------------- */
 

@@ -2,6 +2,7 @@
 
 #include <string.h>
 #include <sodium.h>
+#include "core/banned.h"
 
 #define OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define MEM crypto_pwhash_MEMLIMIT_INTERACTIVE

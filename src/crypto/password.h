@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include "core/err.h"
 
-#define PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
-#define PASSWORD_MAX 1024     /* longer passwords are refused before hashing */
+#define PASSWORD_HASH_MAX 128  /* crypto_pwhash_STRBYTES */
+#define PASSWORD_MAX      1024 /* longer passwords are refused before hashing */
 
 /* Hash len bytes of pw into out (NUL-terminated). Returns 0, VG_ETOOBIG or VG_ENOMEM. */
 VG_MUST_USE int password_hash(const char *pw, size_t len, char out[PASSWORD_HASH_MAX]);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <liboath/oath.h>
 #include <sodium.h>
+#include "core/banned.h"
 
 static const char B32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -61,7 +62,9 @@ int totp_from_base32(const char *b32, uint8_t s[TOTP_SECRET_LEN])
 int totp_code(const uint8_t s[TOTP_SECRET_LEN], int64_t now, char out[7])
 {
 	return oath_totp_generate((const char *)s, TOTP_SECRET_LEN, (time_t)now, TOTP_STEP, 0, 6,
-	                          out) == OATH_OK ? 0 : VG_EIO;
+	                          out) == OATH_OK
+	               ? 0
+	               : VG_EIO;
 }
 
 int totp_verify(const uint8_t s[TOTP_SECRET_LEN], int64_t now, const char *code, int64_t last_step,

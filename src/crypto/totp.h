@@ -11,9 +11,9 @@
 #include "core/err.h"
 
 #define TOTP_SECRET_LEN 20 /* bytes, as RFC 4226 recommends (160 bits) */
-#define TOTP_B32_LEN 32    /* base32 characters of a 20-byte secret */
-#define TOTP_STEP 30
-#define TOTP_WINDOW 1      /* steps accepted either side of now */
+#define TOTP_B32_LEN    32 /* base32 characters of a 20-byte secret */
+#define TOTP_STEP       30
+#define TOTP_WINDOW     1 /* steps accepted either side of now */
 
 /* Call once at start-up (liboath's own global set-up). Returns 0 or VG_EIO. */
 VG_MUST_USE int totp_global_init(void);
@@ -32,7 +32,7 @@ VG_MUST_USE int totp_code(const uint8_t secret[TOTP_SECRET_LEN], int64_t now, ch
  * whose step is not after last_step is refused (each code is accepted once).
  * Returns 0 and sets *step to the matched step, or VG_EDENIED.
  */
-VG_MUST_USE int totp_verify(const uint8_t secret[TOTP_SECRET_LEN], int64_t now,
-                            const char *code, int64_t last_step, int64_t *step);
+VG_MUST_USE int totp_verify(const uint8_t secret[TOTP_SECRET_LEN], int64_t now, const char *code,
+                            int64_t last_step, int64_t *step);
 
 #endif

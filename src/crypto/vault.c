@@ -17,11 +17,12 @@ _Static_assert(VAULT_BIDX == ACCESS_PATIENT_LEN, "an access pseudonym is one bli
 #include <unistd.h>
 
 #include <sodium.h>
+#include "core/banned.h"
 
 #define MASTER_FILE "master.key"
-#define KDF_CTX "vigievlt"
-#define SEAL_MAX (64 * 1024)
-#define N_DOMAINS 6
+#define KDF_CTX     "vigievlt"
+#define SEAL_MAX    (64 * 1024)
+#define N_DOMAINS   6
 
 enum { SUBKEY_SEAL = 100 };
 

@@ -21,21 +21,21 @@
 #include <stdint.h>
 #include "core/err.h"
 
-#define VAULT_NONCE 24
-#define VAULT_TAG 16
+#define VAULT_NONCE    24
+#define VAULT_TAG      16
 #define VAULT_OVERHEAD (VAULT_NONCE + VAULT_TAG)
-#define VAULT_BIDX 16 /* bytes of a blind index */
+#define VAULT_BIDX     16 /* bytes of a blind index */
 
 struct vault;
 
 /* What a blind index or keyed hash is for; each gets its own subkey. */
 enum vault_domain {
-	VAULT_D_NIR = 1,     /* blind index of a canonical NIR */
-	VAULT_D_PID = 2,     /* public pseudonymous patient id from a record id */
-	VAULT_D_TOKEN = 3,   /* hash of a bearer token, as stored */
-	VAULT_D_ACCESS = 4,  /* pseudonym of a patient in access records */
-	VAULT_D_EMAIL = 5,   /* blind index of a lower-cased e-mail address (insured login) */
-	VAULT_D_GUARD = 6,   /* the guard's key, proof-cache keys, professionals' client hashes */
+	VAULT_D_NIR = 1,    /* blind index of a canonical NIR */
+	VAULT_D_PID = 2,    /* public pseudonymous patient id from a record id */
+	VAULT_D_TOKEN = 3,  /* hash of a bearer token, as stored */
+	VAULT_D_ACCESS = 4, /* pseudonym of a patient in access records */
+	VAULT_D_EMAIL = 5,  /* blind index of a lower-cased e-mail address (insured login) */
+	VAULT_D_GUARD = 6,  /* the guard's key, proof-cache keys, professionals' client hashes */
 };
 
 /*
@@ -59,8 +59,8 @@ void vault_free(struct vault *v);
  * table and column are short constant strings ("insured", "ident"); id is the
  * record's id. Returns 0 or VG_EINVAL (len over 64 KiB).
  */
-VG_MUST_USE int vault_seal(const struct vault *v, const char *table, const char *column,
-                           int64_t id, const uint8_t *pt, size_t len, uint8_t *out);
+VG_MUST_USE int vault_seal(const struct vault *v, const char *table, const char *column, int64_t id,
+                           const uint8_t *pt, size_t len, uint8_t *out);
 
 /*
  * Authenticate and open a sealed value of len bytes into pt (len - VAULT_OVERHEAD

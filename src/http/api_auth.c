@@ -27,11 +27,13 @@
 #include "node/notices.h"
 #include "node/sessions.h"
 #include "sys/log.h"
+#include "core/banned.h"
 
 #define LOGIN_FAILED "login failed: check the RPPS number, password and one-time code"
 
 static const struct body_spec LOGIN_BODY = {
-	"{\"rpps\", \"password\", \"totp\"}", 3,
+	"{\"rpps\", \"password\", \"totp\"}",
+	3,
 	{ { "rpps", 0, 15, 0 }, { "password", 0, 1024, 0 }, { "totp", 0, 7, 0 } },
 };
 
@@ -44,7 +46,9 @@ int login_parse(const char *body, size_t len, struct login_req *out, char why[BO
 }
 
 static const struct body_spec STEP_UP_BODY = {
-	"{\"totp\": \"<6 digits>\"}", 1, { { "totp", 6, 6, BODY_DIGITS } },
+	"{\"totp\": \"<6 digits>\"}",
+	1,
+	{ { "totp", 6, 6, BODY_DIGITS } },
 };
 
 int step_up_parse(const char *body, size_t len, char totp[8], char why[BODY_WHY_MAX])
@@ -160,9 +164,8 @@ static void note_client(struct req *r, const struct store_pro *p, int64_t now)
 	struct jw w;
 
 	n = snprintf(buf, sizeof(buf), "client-v1\n%s\n%s", r->ip, ua ? ua : "");
-	vault_blind(r->v->vault, VAULT_D_GUARD, buf, n > 0 && (size_t)n < sizeof(buf) ? (size_t)n
-	                                                                          : sizeof(buf) - 1,
-	            client);
+	vault_blind(r->v->vault, VAULT_D_GUARD, buf,
+	            n > 0 && (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1, client);
 	if (store_client_seen(r->v->store, p->id, client, now, &is_new) != 0) {
 		log_event(LOG_ERROR, "login.client_store_failed", LI("pro", p->id));
 		return;
@@ -208,7 +211,8 @@ static void login_work(struct req *r)
 	if ((wait = logins_watch_wait(v->logins, r->ip, 0, now, &why)) > 0 ||
 	    (wait = logins_address_wait(v->logins, r->ip, now)) > 0) {
 		atomic_fetch_add(&v->metrics.logins_throttled, 1);
-		reply_prepare_throttled(r, wait, why ? why : "too many failed logins from this address");
+		reply_prepare_throttled(r, wait,
+		                        why ? why : "too many failed logins from this address");
 		goto out;
 	}
 	/*
@@ -237,10 +241,10 @@ static void login_work(struct req *r)
 	if (rc == 0 && p.locked_until > now) {
 		logins_unlock(v->logins, SESSION_PRO, p.id);
 		atomic_fetch_add(&v->metrics.logins_throttled, 1);
-		reply_prepare_throttled(r, p.locked_until == INT64_MAX ? 3600 : p.locked_until - now,
-		                        p.locked_until == INT64_MAX
-		                                ? "this account is locked; contact the operator"
-		                                : "too many failed logins on this account");
+		reply_prepare_throttled(
+		        r, p.locked_until == INT64_MAX ? 3600 : p.locked_until - now,
+		        p.locked_until == INT64_MAX ? "this account is locked; contact the operator"
+		                                    : "too many failed logins on this account");
 		goto out;
 	}
 	if (rc == 0)

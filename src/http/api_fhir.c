@@ -37,15 +37,16 @@
 #include "node/notices.h"
 #include "node/sessions.h"
 #include "sys/log.h"
+#include "core/banned.h"
 
-#define F_PATIENT "identifier,name,gender,birthDate"
-#define F_PATIENT_COV "identifier,name,gender,birthDate,coverage"
-#define F_COVERAGE "identifier,coverage"
-#define F_SUBMIT "coverage,benefits"
-#define F_PATIENT_MIN "identifier,birthYear"
+#define F_PATIENT         "identifier,name,gender,birthDate"
+#define F_PATIENT_COV     "identifier,name,gender,birthDate,coverage"
+#define F_COVERAGE        "identifier,coverage"
+#define F_SUBMIT          "coverage,benefits"
+#define F_PATIENT_MIN     "identifier,birthYear"
 #define F_PATIENT_COV_MIN "identifier,birthYear,coverage"
-#define F_COVERAGE_MIN "identifier,coverage"
-#define F_SUBMIT_MIN "coverage,benefits"
+#define F_COVERAGE_MIN    "identifier,coverage"
+#define F_SUBMIT_MIN      "coverage,benefits"
 
 struct qargs {
 	const char *const *allowed; /* NULL-terminated names this endpoint accepts */
@@ -55,8 +56,8 @@ struct qargs {
 	int n;
 };
 
-static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
-                               size_t key_size, const char *value, size_t value_size)
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                               const char *value, size_t value_size)
 {
 	struct qargs *q = cls;
 
@@ -106,7 +107,7 @@ static int parse_query(struct req *r, struct qargs *q, struct qfail *f)
 		if (strcmp(fmt, "json") != 0 && strcmp(fmt, "application/fhir+json") != 0 &&
 		    strcmp(fmt, "application/json") != 0) {
 			*f = (struct qfail){ MHD_HTTP_NOT_ACCEPTABLE, "not-supported",
-			                     "only JSON is served (_format=json)" };
+				             "only JSON is served (_format=json)" };
 			return -1;
 		}
 	}
@@ -131,9 +132,9 @@ static void access_of(struct req *r, const char *asked, const char *route, int s
 }
 
 /* A refusal (with one extra header when hname is not NULL), journaled before it leaves. */
-static enum MHD_Result refuse_with(struct req *r, const char *asked, const char *route,
-                                   int status, const char *code, const char *diag,
-                                   const char *decision, const char *hname, const char *hvalue)
+static enum MHD_Result refuse_with(struct req *r, const char *asked, const char *route, int status,
+                                   const char *code, const char *diag, const char *decision,
+                                   const char *hname, const char *hvalue)
 {
 	struct access_rec a;
 
@@ -151,8 +152,8 @@ static enum MHD_Result refuse(struct req *r, const char *asked, const char *rout
 }
 
 /* Unseal the persons matching a NIR. Returns 0 or a negative enum vg_err. */
-static int lookup(struct req *r, const struct nir *n, struct fhir_person *out,
-                  uint8_t pks[][32], size_t *np)
+static int lookup(struct req *r, const struct nir *n, struct fhir_person *out, uint8_t pks[][32],
+                  size_t *np)
 {
 	struct store_insured *rows = req_alloc(r, STORE_MATCH_MAX * sizeof(*rows)); /* 26 KB */
 	uint8_t bidx[VAULT_BIDX], pt[RECORD_PACK_MAX];
@@ -176,7 +177,8 @@ static int lookup(struct req *r, const struct nir *n, struct fhir_person *out,
 		    (rc = record_unpack_ident(pt, s->ident_len - VAULT_OVERHEAD, &p->ident)) != 0 ||
 		    (rc = vault_unseal(r->v->vault, "insured", "rights", s->id, s->rights,
 		                       s->rights_len, pt)) != 0 ||
-		    (rc = record_unpack_rights(pt, s->rights_len - VAULT_OVERHEAD, &p->rights)) != 0)
+		    (rc = record_unpack_rights(pt, s->rights_len - VAULT_OVERHEAD, &p->rights)) !=
+		            0)
 			goto out;
 		sodium_bin2hex(p->pid, sizeof(p->pid), s->pid, VAULT_BIDX);
 		memcpy(pks[i], s->card_pk, 32);
@@ -264,8 +266,9 @@ static void reason_names(uint32_t bits, char *out, size_t cap)
 static void suspend_account(struct req *r, const struct guard_result *g)
 {
 	struct vigie *v = r->v;
-	struct guardian_alert al = { .t_ms = r->now_ms, .pro_id = r->who.id, .score = g->score,
-	                             .reasons = g->reasons };
+	struct guardian_alert al = {
+		.t_ms = r->now_ms, .pro_id = r->who.id, .score = g->score, .reasons = g->reasons
+	};
 	char reasons[512], detail[640];
 
 	memcpy(al.rpps, r->who.rpps, sizeof(al.rpps));
@@ -294,11 +297,19 @@ static struct guard_result judge(struct req *r, const char *nir, size_t nir_len,
                                  const struct fhir_person *p, size_t np, enum gate_proof proof)
 {
 	struct gate_lookup l = {
-		.t_ms = r->now_ms, .utc_offset_min = civil_paris_offset_min(r->now_ms / 1000),
-		.profession = r->who.kind, .practice_dept = r->who.dept,
-		.hours = r->who.hours_set ? &r->who.hours : NULL, .nir = nir, .nir_len = nir_len,
-		.key_valid = key_valid, .found = np, .patient_dept = np ? p[0].rights.dept : NULL,
-		.near = -1, .proof = proof, .ip = r->ip,
+		.t_ms = r->now_ms,
+		.utc_offset_min = civil_paris_offset_min(r->now_ms / 1000),
+		.profession = r->who.kind,
+		.practice_dept = r->who.dept,
+		.hours = r->who.hours_set ? &r->who.hours : NULL,
+		.nir = nir,
+		.nir_len = nir_len,
+		.key_valid = key_valid,
+		.found = np,
+		.patient_dept = np ? p[0].rights.dept : NULL,
+		.near = -1,
+		.proof = proof,
+		.ip = r->ip,
 		.ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT),
 		.token_moved = r->who.session_ip[0] && strcmp(r->who.session_ip, r->ip) != 0,
 	};
@@ -322,12 +333,13 @@ static enum MHD_Result guard_refuse(struct req *r, const char *asked, const char
 
 	switch (d) {
 	case GUARD_STEP_UP:
-		return refuse_with(r, asked, route, MHD_HTTP_UNAUTHORIZED, "security",
-		                   "unusual lookups without a card: give a fresh one-time code "
-		                   "(POST /auth/pro/step-up {\"totp\"}), then retry", name,
-		                   MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-		                   "Bearer realm=\"vigie\", error=\"insufficient_user_authentication\", "
-		                   "error_description=\"a fresh one-time code is required\"");
+		return refuse_with(
+		        r, asked, route, MHD_HTTP_UNAUTHORIZED, "security",
+		        "unusual lookups without a card: give a fresh one-time code "
+		        "(POST /auth/pro/step-up {\"totp\"}), then retry",
+		        name, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		        "Bearer realm=\"vigie\", error=\"insufficient_user_authentication\", "
+		        "error_description=\"a fresh one-time code is required\"");
 	case GUARD_THROTTLE:
 		return refuse_with(r, asked, route, MHD_HTTP_TOO_MANY_REQUESTS, "throttled",
 		                   "too many unusual lookups: slow down", name,
@@ -356,8 +368,7 @@ static int operator_refused(struct req *r, const char *route, enum MHD_Result *r
  * optional "system|"), it is an enumeration signal for the guard, whose
  * refusal then wins over the 400. Returns 0 (answer the 400) or -1 (*res).
  */
-static int judge_invalid(struct req *r, const char *param, const char *route,
-                         enum MHD_Result *res)
+static int judge_invalid(struct req *r, const char *param, const char *route, enum MHD_Result *res)
 {
 	const char *bar = strchr(param, '|'), *val = bar ? bar + 1 : param;
 	struct guard_result g;
@@ -383,7 +394,8 @@ static int gate(struct req *r, const struct nir *n, const char *route, struct fh
                 uint8_t pks[][32], size_t np, int *minimised, enum MHD_Result *res)
 {
 	enum gate_proof proof = np ? card_check(r, n->canon, pks, np)
-	                        : req_header(r, "Vigie-Card-Proof") ? GATE_PROOF_BAD : GATE_NO_PROOF;
+	                        : req_header(r, "Vigie-Card-Proof") ? GATE_PROOF_BAD
+	                                                            : GATE_NO_PROOF;
 	struct guard_result g = judge(r, n->canon, NIR_LEN, 1, p, np, proof);
 	struct gate_verdict v = gate_verdict(proof, &g, r->v->cfg.guard_observe);
 
@@ -433,7 +445,8 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	if (!q.val[0])
 		return refuse(r, "", route, MHD_HTTP_BAD_REQUEST, "required",
 		              coverage_only ? "beneficiary:identifier is required"
-		                            : "identifier is required", "invalid");
+		                            : "identifier is required",
+		              "invalid");
 	with_cov = !coverage_only && q.val[1];
 	if (with_cov && strcmp(q.val[1], "Coverage:beneficiary") != 0)
 		return refuse(r, q.val[0], route, MHD_HTTP_BAD_REQUEST, "not-supported",
@@ -451,7 +464,9 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 		return res;
 	}
 	if (minimised)
-		fields = coverage_only ? F_COVERAGE_MIN : with_cov ? F_PATIENT_COV_MIN : F_PATIENT_MIN;
+		fields = coverage_only ? F_COVERAGE_MIN
+		         : with_cov    ? F_PATIENT_COV_MIN
+		                       : F_PATIENT_MIN;
 	else
 		fields = coverage_only ? F_COVERAGE : with_cov ? F_PATIENT_COV : F_PATIENT;
 	snprintf(self, sizeof(self), "%s/%s?%s=%s%%7C%s%s", r->srv->cfg.base_url, route, param,
@@ -530,7 +545,8 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 		return refuse(r, rq.nir.canon, "$submit", MHD_HTTP_UNPROCESSABLE_CONTENT,
 		              "multiple-matches",
 		              "several people are billed under this NIR: give the patient's "
-		              "birthDate in a contained Patient", "ambiguous");
+		              "birthDate in a contained Patient",
+		              "ambiguous");
 	}
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(id, sizeof(id), rnd, sizeof(rnd));

@@ -21,8 +21,9 @@
 #include "node/node.h"
 #include "node/notices.h"
 #include "sys/log.h"
+#include "core/banned.h"
 
-#define NOTICES_MAX 50
+#define NOTICES_MAX   50
 #define SUSPENDED_MAX 200
 
 static void iso_time(int64_t t, char out[32])
@@ -56,8 +57,8 @@ enum MHD_Result api_notices(struct req *r)
 		size_t len = x->detail_len - VAULT_OVERHEAD;
 
 		if (x->detail_len < VAULT_OVERHEAD ||
-		    vault_unseal(r->v->vault, "notice", "detail", r->who.id, x->detail, x->detail_len,
-		                 pt) != 0)
+		    vault_unseal(r->v->vault, "notice", "detail", r->who.id, x->detail,
+		                 x->detail_len, pt) != 0)
 			continue; /* not ours or damaged: not shown */
 		iso_time(x->t, when);
 		jw_obj(&w);
@@ -136,7 +137,9 @@ enum MHD_Result api_admin_alerts(struct req *r)
 }
 
 static const struct body_spec REINSTATE_BODY = {
-	"{\"rpps\": \"<11-digit RPPS number>\"}", 1, { { "rpps", 11, 11, BODY_DIGITS } },
+	"{\"rpps\": \"<11-digit RPPS number>\"}",
+	1,
+	{ { "rpps", 11, 11, BODY_DIGITS } },
 };
 
 int reinstate_parse(const char *body, size_t len, char rpps[12], char why[BODY_WHY_MAX])
@@ -148,8 +151,10 @@ int reinstate_parse(const char *body, size_t len, char rpps[12], char why[BODY_W
 		return VG_EINVAL;
 	if (rpps_validate(rpps, 11) != 0) {
 		memset(rpps, 0, 12);
-		snprintf(why, BODY_WHY_MAX, "member \"rpps\" is not a valid RPPS number (its Luhn "
-		         "key): the body must be %s", REINSTATE_BODY.shape);
+		snprintf(why, BODY_WHY_MAX,
+		         "member \"rpps\" is not a valid RPPS number (its Luhn "
+		         "key): the body must be %s",
+		         REINSTATE_BODY.shape);
 		return VG_EINVAL;
 	}
 	return 0;
@@ -174,7 +179,8 @@ enum MHD_Result api_admin_reinstate(struct req *r)
 		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
 	rc = store_pro_get(v->store, rpps, &p);
 	if (rc == VG_ENOTFOUND)
-		return reply_outcome(r, MHD_HTTP_NOT_FOUND, "not-found", "no account has this RPPS");
+		return reply_outcome(r, MHD_HTTP_NOT_FOUND, "not-found",
+		                     "no account has this RPPS");
 	if (rc == 0 && !p.suspended) {
 		sodium_memzero(&p, sizeof(p));
 		return reply_outcome(r, MHD_HTTP_CONFLICT, "business-rule",

@@ -19,9 +19,10 @@
 #include "journal/journal.h"
 #include "node/access.h"
 #include "node/node.h"
+#include "core/banned.h"
 
 #define CT_TEXT "text/plain; charset=utf-8"
-#define CT_BIN "application/octet-stream"
+#define CT_BIN  "application/octet-stream"
 
 /* Public files: cacheable, and readable by verifiers on other origins. */
 static enum MHD_Result send_bytes(struct req *r, const char *ctype, const char *cache,
@@ -52,8 +53,9 @@ enum MHD_Result api_journal(struct req *r)
 		return send_bytes(r, CT_TEXT, "public, max-age=1", note, len);
 	}
 	if (merkle_tile_parse(path, strlen(path), &t) != 0)
-		return reply_outcome(r, MHD_HTTP_NOT_FOUND, "not-found",
-		                     "no such journal resource: checkpoint and tile/... are served");
+		return reply_outcome(
+		        r, MHD_HTTP_NOT_FOUND, "not-found",
+		        "no such journal resource: checkpoint and tile/... are served");
 	buf = req_alloc(r, TILE_MAX);
 	if (!buf)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",

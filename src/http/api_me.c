@@ -30,13 +30,15 @@
 #include "node/node.h"
 #include "node/sessions.h"
 #include "sys/log.h"
+#include "core/banned.h"
 
-#define ILOGIN_FAILED "login failed: check your social security number or e-mail, and password"
+#define ILOGIN_FAILED      "login failed: check your social security number or e-mail, and password"
 #define ACCOUNTS_PER_LOGIN 4
-#define RECEIPT_MAX 16384
+#define RECEIPT_MAX        16384
 
 static const struct body_spec ILOGIN_BODY = {
-	"{\"login\": \"<NIR or e-mail>\", \"password\"}", 2,
+	"{\"login\": \"<NIR or e-mail>\", \"password\"}",
+	2,
 	{ { "login", 1, 255, 0 }, { "password", 0, 1024, 0 } },
 };
 
@@ -219,7 +221,8 @@ enum MHD_Result api_me_accesses(struct req *r)
 	struct journal *j = access_log_journal(v->access);
 	struct store_account acct;
 	struct store_pro pro = { 0 };
-	const char *before_s = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "before");
+	const char *before_s =
+	        MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "before");
 	int64_t before = INT64_MAX;
 	size_t n = 0, cap = v->cfg.me_max < 256 ? v->cfg.me_max : 256, cp_len = 0, rl;
 	char note[JOURNAL_NOTE_MAX], hex[2 * VAULT_BIDX + 1], when[40];

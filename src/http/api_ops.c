@@ -9,6 +9,7 @@
 #include "node/access.h"
 #include "node/guardian.h"
 #include "node/node.h"
+#include "core/banned.h"
 
 enum MHD_Result api_healthz(struct req *r)
 {
@@ -40,26 +41,27 @@ enum MHD_Result api_metrics(struct req *r)
 
 		if (journal_checkpoint(j, note, sizeof(note), &len, &cp, NULL) != 0)
 			cp = 0;
-		snprintf(line, sizeof(line),
-		         "# HELP vigie_journal_entries Access-journal entries made durable.\n"
-		         "# TYPE vigie_journal_entries gauge\n"
-		         "vigie_journal_entries %llu\n"
-		         "# HELP vigie_journal_checkpoint_size Tree size of the latest signed checkpoint.\n"
-		         "# TYPE vigie_journal_checkpoint_size gauge\n"
-		         "vigie_journal_checkpoint_size %llu\n"
-		         "# HELP vigie_journal_index_lag Durable entries not yet in the per-person view.\n"
-		         "# TYPE vigie_journal_index_lag gauge\n"
-		         "vigie_journal_index_lag %llu\n",
-		         (unsigned long long)journal_size(j), (unsigned long long)cp,
-		         (unsigned long long)access_log_index_lag(r->v->access));
+		snprintf(
+		        line, sizeof(line),
+		        "# HELP vigie_journal_entries Access-journal entries made durable.\n"
+		        "# TYPE vigie_journal_entries gauge\n"
+		        "vigie_journal_entries %llu\n"
+		        "# HELP vigie_journal_checkpoint_size Tree size of the latest signed checkpoint.\n"
+		        "# TYPE vigie_journal_checkpoint_size gauge\n"
+		        "vigie_journal_checkpoint_size %llu\n"
+		        "# HELP vigie_journal_index_lag Durable entries not yet in the per-person view.\n"
+		        "# TYPE vigie_journal_index_lag gauge\n"
+		        "vigie_journal_index_lag %llu\n",
+		        (unsigned long long)journal_size(j), (unsigned long long)cp,
+		        (unsigned long long)access_log_index_lag(r->v->access));
 		jw_raw(&w, line, strlen(line));
 	}
 	{
 		uint64_t c[GUARD_DECISIONS];
 		char line[160];
 		static const char HEAD[] =
-			"# HELP vigie_guard_decisions_total Guard decisions on lookups, by decision.\n"
-			"# TYPE vigie_guard_decisions_total counter\n";
+		        "# HELP vigie_guard_decisions_total Guard decisions on lookups, by decision.\n"
+		        "# TYPE vigie_guard_decisions_total counter\n";
 
 		guardian_counts(r->v->guardian, c);
 		jw_raw(&w, HEAD, sizeof(HEAD) - 1);

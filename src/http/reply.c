@@ -15,6 +15,7 @@
 #include "node/node.h"
 #include "node/workers.h"
 #include "sys/log.h"
+#include "core/banned.h"
 
 #define CT_FHIR "application/fhir+json; charset=utf-8"
 
@@ -60,8 +61,7 @@ void reply_prepare_json(struct req *r, int status, const char *ctype, struct jw 
 	set_body(r, status, ctype ? ctype : CT_FHIR, buf, len);
 }
 
-void reply_prepare_bytes(struct req *r, int status, const char *ctype, const void *data,
-                         size_t len)
+void reply_prepare_bytes(struct req *r, int status, const char *ctype, const void *data, size_t len)
 {
 	char *buf = malloc(len + 1);
 
@@ -300,7 +300,8 @@ enum MHD_Result reply_resume(struct req *r)
 			rep->journaled = 1;
 			rep->state = REPLY_READY;
 		} else {
-			atomic_fetch_add_explicit(&r->v->metrics.access_errors, 1, memory_order_relaxed);
+			atomic_fetch_add_explicit(&r->v->metrics.access_errors, 1,
+			                          memory_order_relaxed);
 			replace_by_503(r);
 		}
 	}

@@ -39,26 +39,26 @@
 enum reply_state { REPLY_NONE = 0, REPLY_READY, REPLY_WORKER, REPLY_JOURNAL, REPLY_SENT };
 
 struct reply_header {
-	const char *name;   /* static */
-	const char *value;  /* in the request's arena, or static */
+	const char *name;  /* static */
+	const char *value; /* in the request's arena, or static */
 };
 
 struct reply {
 	enum reply_state state;
 	int status;
-	const char *ctype, *cache;  /* static */
-	char *body;                 /* malloc'd; handed to libmicrohttpd on send */
+	const char *ctype, *cache; /* static */
+	char *body;                /* malloc'd; handed to libmicrohttpd on send */
 	size_t len;
 	struct reply_header h[REPLY_HEADERS_MAX];
 	unsigned nh;
-	int close_after;            /* Connection: close (framing we will not trust) */
-	struct {                    /* REPLY_JOURNAL: written by the journal's thread */
-		struct access_pending p;  /* the record in flight (journal/entry.h) */
+	int close_after;                 /* Connection: close (framing we will not trust) */
+	struct {                         /* REPLY_JOURNAL: written by the journal's thread */
+		struct access_pending p; /* the record in flight (journal/entry.h) */
 		_Atomic int done;
 		int rc;
 		uint64_t index;
 	} journal;
-	int journaled;              /* sent with Vigie-Journal-Entry: journal.index */
+	int journaled; /* sent with Vigie-Journal-Entry: journal.index */
 };
 
 struct req;

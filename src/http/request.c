@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <strings.h>
+#include "core/banned.h"
 
 void *req_alloc(struct req *r, size_t n)
 {

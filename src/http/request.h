@@ -28,7 +28,7 @@
 #include "http/reply.h"
 #include "http/routes.h"
 
-#define REQ_ARENA_FIRST 4096      /* bytes of arena inside struct req */
+#define REQ_ARENA_FIRST 4096       /* bytes of arena inside struct req */
 #define REQ_ARENA_LIMIT (4u << 20) /* per request, in all */
 
 struct vigie;
@@ -36,30 +36,30 @@ struct http_server;
 
 /* Who is asking (after an auth_* check). */
 struct req_who {
-	int64_t id;            /* professional (or insured account) id; 0 if none */
-	char rpps[12];         /* the professional's RPPS */
-	int kind;              /* enum pro_kind */
-	int role;              /* enum pro_role */
-	char dept[4];          /* the practice's department */
-	int hours_set;         /* 0: the profession's usual hours */
-	struct hours hours;    /* the practice's opening hours and rota */
-	char session_ip[46];   /* the address the bearer token was issued to */
+	int64_t id;          /* professional (or insured account) id; 0 if none */
+	char rpps[12];       /* the professional's RPPS */
+	int kind;            /* enum pro_kind */
+	int role;            /* enum pro_role */
+	char dept[4];        /* the practice's department */
+	int hours_set;       /* 0: the profession's usual hours */
+	struct hours hours;  /* the practice's opening hours and rota */
+	char session_ip[46]; /* the address the bearer token was issued to */
 };
 
 struct req {
 	struct http_server *srv;
 	struct vigie *v;
 	struct MHD_Connection *conn;
-	const char *method;      /* borrowed from libmicrohttpd for the request's life */
+	const char *method; /* borrowed from libmicrohttpd for the request's life */
 	const char *url;
 	const struct route *route;
 	char ip[46];
-	int64_t t0_ns;           /* monotonic start */
-	int64_t now_ms;          /* the service clock when the request arrived: its one "now" */
-	char *body;              /* in the arena, NUL-terminated, at most body_max bytes */
+	int64_t t0_ns;  /* monotonic start */
+	int64_t now_ms; /* the service clock when the request arrived: its one "now" */
+	char *body;     /* in the arena, NUL-terminated, at most body_max bytes */
 	size_t body_len;
-	int too_big;             /* the body went over body_max */
-	const char *refusal;     /* set on the first call: why the request is refused */
+	int too_big;         /* the body went over body_max */
+	const char *refusal; /* set on the first call: why the request is refused */
 	int refusal_status;
 	struct req_who who;
 	struct reply reply;

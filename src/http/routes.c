@@ -5,6 +5,7 @@
 
 #include "http/api.h"
 #include "node/metrics.h"
+#include "core/banned.h"
 
 const struct route ROUTE_NONE = { "", 0, "", 0, "none", NULL };
 const struct route ROUTE_NOT_FOUND = { "", 0, "", 0, "not_found", NULL };

@@ -14,11 +14,11 @@ struct req;
 typedef enum MHD_Result (*route_handler)(struct req *r);
 
 struct route {
-	const char *path;      /* exact path, or a prefix ending in '/' when prefix */
+	const char *path; /* exact path, or a prefix ending in '/' when prefix */
 	int prefix;
-	const char *method;    /* "GET" or "POST" */
-	int head;              /* HEAD is served too (what it answers discloses nothing) */
-	const char *name;      /* "Patient", "login", ... (metrics, logs) */
+	const char *method; /* "GET" or "POST" */
+	int head;           /* HEAD is served too (what it answers discloses nothing) */
+	const char *name;   /* "Patient", "login", ... (metrics, logs) */
 	route_handler handler;
 };
 

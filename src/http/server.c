@@ -24,6 +24,7 @@
 #include "http/request.h"
 #include "node/node.h"
 #include "sys/log.h"
+#include "core/banned.h"
 
 void http_cfg_defaults(struct http_cfg *c)
 {
@@ -57,15 +58,15 @@ static enum MHD_Result dispatch(struct req *r)
 		return reply_outcome(r, MHD_HTTP_NOT_FOUND, "not-found", "no such endpoint");
 	if (!method_ok)
 		return reply_with_header(r, MHD_HTTP_METHOD_NOT_ALLOWED, "not-supported",
-		                         "method not allowed on this endpoint", MHD_HTTP_HEADER_ALLOW,
-		                         allow);
+		                         "method not allowed on this endpoint",
+		                         MHD_HTTP_HEADER_ALLOW, allow);
 	return r->route->handler(r);
 }
 
 static void client_ip(struct MHD_Connection *c, char out[46])
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
 	memcpy(out, "unknown", 8);
@@ -155,8 +156,8 @@ static struct req *req_new(struct http_server *s, struct MHD_Connection *conn, c
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload, size_t *upload_size, void **req_cls)
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **req_cls)
 {
 	struct http_server *s = cls;
 	struct req *r = *req_cls;
@@ -171,8 +172,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		check_headers(r);
 		if (r->refusal)
 			return reply_outcome(r, r->refusal_status,
-			                     r->refusal_status == MHD_HTTP_CONTENT_TOO_LARGE ? "too-long"
-			                                                                     : "invalid",
+			                     r->refusal_status == MHD_HTTP_CONTENT_TOO_LARGE
+			                             ? "too-long"
+			                             : "invalid",
 			                     r->refusal);
 		return MHD_YES;
 	}
@@ -295,19 +297,16 @@ int http_start(struct http_server *s, struct vigie *v, const struct http_cfg *cf
 		}
 	}
 	s->daemon = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
-		NULL, NULL,
-		on_request, s,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, /* first, so every message goes through it */
-		MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->cfg.threads,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)s->cfg.conn_limit,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)s->cfg.per_ip_limit,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)s->cfg.conn_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_END);
+	        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
+	        NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+	        s, /* first, so every message goes through it */
+	        MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
+	        (unsigned int)s->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
+	        (unsigned int)s->cfg.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	        (unsigned int)s->cfg.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+	        (unsigned int)s->cfg.conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	        (size_t)(32 * 1024), MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
 	if (!s->daemon) {
 		close(fd);
 		return VG_EIO;

@@ -21,14 +21,14 @@
 struct vigie;
 
 struct http_cfg {
-	char host[64];              /* listen address, default 127.0.0.1 */
-	uint16_t port;              /* 0 picks a free port */
-	char base_url[256];         /* public FHIR base; "": http://host:port/fhir */
-	unsigned threads;           /* epoll threads (default: cores) */
-	unsigned conn_limit;        /* open connections in all */
-	unsigned per_ip_limit;      /* open connections per client address */
-	unsigned conn_timeout;      /* seconds of silence before a connection is closed */
-	size_t body_max;            /* bytes of request body accepted */
+	char host[64];         /* listen address, default 127.0.0.1 */
+	uint16_t port;         /* 0 picks a free port */
+	char base_url[256];    /* public FHIR base; "": http://host:port/fhir */
+	unsigned threads;      /* epoll threads (default: cores) */
+	unsigned conn_limit;   /* open connections in all */
+	unsigned per_ip_limit; /* open connections per client address */
+	unsigned conn_timeout; /* seconds of silence before a connection is closed */
+	size_t body_max;       /* bytes of request body accepted */
 };
 
 /* Defaults for every field. */
@@ -36,7 +36,7 @@ void http_cfg_defaults(struct http_cfg *c);
 
 struct http_server {
 	struct http_cfg cfg;
-	struct vigie *v;              /* borrowed */
+	struct vigie *v; /* borrowed */
 	struct MHD_Daemon *daemon;
 	uint16_t bound_port;
 	_Atomic int stopping;         /* no new journaled replies: shutting down */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <sodium.h>
+#include "core/banned.h"
 
 int entry_record(struct access_rec *a)
 {
@@ -162,8 +163,8 @@ int entry_prepare(const struct vault *v, struct access_rec *a, uint8_t entry[ENT
 	return rc;
 }
 
-int entry_open(const struct vault *v, const uint8_t *entry, size_t entry_len,
-               const uint8_t *priv, size_t priv_len, struct access_rec *a)
+int entry_open(const struct vault *v, const uint8_t *entry, size_t entry_len, const uint8_t *priv,
+               size_t priv_len, struct access_rec *a)
 {
 	uint8_t pt[ENTRY_PRIV_MAX - VAULT_OVERHEAD], again[ENTRY_LEN], ver = 0;
 	struct pk b = { pt, 0, 0, 0 };

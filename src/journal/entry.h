@@ -32,8 +32,8 @@
 #include "core/access.h"
 #include "crypto/vault.h"
 
-#define ENTRY_LEN 32
-#define ENTRY_DOMAIN "vigie-access-v1\n"
+#define ENTRY_LEN      32
+#define ENTRY_DOMAIN   "vigie-access-v1\n"
 #define ENTRY_PRIV_MAX (1024 + VAULT_OVERHEAD)
 
 /* Write a's canonical record into a->record (from a's fields). Returns 0 or VG_ETOOBIG. */
@@ -48,8 +48,8 @@ void entry_commit(const uint8_t salt[ACCESS_SALT], const char *record, size_t le
  * sealed private blob (priv, ENTRY_PRIV_MAX bytes; *priv_len set).
  * Returns 0, VG_ETOOBIG or VG_EINVAL.
  */
-VG_MUST_USE int entry_prepare(const struct vault *v, struct access_rec *a,
-                              uint8_t entry[ENTRY_LEN], uint8_t *priv, size_t *priv_len);
+VG_MUST_USE int entry_prepare(const struct vault *v, struct access_rec *a, uint8_t entry[ENTRY_LEN],
+                              uint8_t *priv, size_t *priv_len);
 
 /*
  * Open a private blob read back from the log: unseal it into *a and check

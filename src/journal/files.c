@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <sodium.h>
+#include "core/banned.h"
 
 static void be32(uint8_t *p, uint32_t v)
 {
@@ -318,7 +319,7 @@ int jlog_scan_at(const char *dir, uint64_t start_off, uint64_t start_index, uint
 		off += 4 + body + JLOG_CHECK;
 		index++;
 		continue;
-bad_frame:
+	bad_frame:
 		/* A frame that does not check: torn if nothing follows it, else damage. */
 		at_end = fgetc(f) == EOF;
 		if (at_end)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/banned.h"
 
 void integ_init(struct integ *i, const char *dir, enum integ_mode mode)
 {
@@ -209,7 +210,7 @@ int integ_add(struct integ *i, const uint8_t *entry, size_t len)
 		return rc;
 	if (idx % MERKLE_TILE_WIDTH == MERKLE_TILE_WIDTH - 1) {
 		struct merkle_tile b = { MERKLE_TILE_ENTRIES, idx / MERKLE_TILE_WIDTH,
-		                         MERKLE_TILE_WIDTH };
+			                 MERKLE_TILE_WIDTH };
 
 		rc = emit(i, &b, i->bundle, i->bundle_len);
 		i->bundle_len = 0;

@@ -22,10 +22,10 @@
  * The index inside the check means a frame moved elsewhere in the log no
  * longer checks out.
  */
-#define JLOG_MAGIC "VIGIE-JOURNAL-1\n"
+#define JLOG_MAGIC     "VIGIE-JOURNAL-1\n"
 #define JLOG_MAGIC_LEN 16
-#define JLOG_CHECK 16
-#define JLOG_BODY_MAX (2 + JOURNAL_ENTRY_MAX + JOURNAL_PRIV_MAX)
+#define JLOG_CHECK     16
+#define JLOG_BODY_MAX  (2 + JOURNAL_ENTRY_MAX + JOURNAL_PRIV_MAX)
 #define JLOG_FRAME_MAX (4 + JLOG_BODY_MAX + JLOG_CHECK)
 
 /* The check of frame `index` whose length field and body are lenbody[0 .. n). */
@@ -70,9 +70,9 @@ struct integ {
 	uint8_t tile[MERKLE_TILE_LEVEL_MAX + 1][MERKLE_TILE_WIDTH][MERKLE_HASH_LEN];
 	uint8_t bundle[MERKLE_TILE_WIDTH * (2 + JOURNAL_ENTRY_MAX)];
 	size_t bundle_len;
-	int failed;           /* a file could not be written (write mode) */
-	char why[256];        /* verify mode: the first difference found */
-	uint64_t written;     /* files written (write mode) */
+	int failed;       /* a file could not be written (write mode) */
+	char why[256];    /* verify mode: the first difference found */
+	uint64_t written; /* files written (write mode) */
 };
 
 /* Set up an empty tree; i is large (about 130 KiB): allocate it. */

@@ -23,16 +23,17 @@
 #include "sys/log.h"
 #include "crypto/note.h"
 #include "journal/internal.h"
+#include "core/banned.h"
 
-#define GROUP_MAX 8192          /* appends in one write + fdatasync */
-#define GROUP_BYTES (4u << 20)  /* bytes in one write */
+#define GROUP_MAX   8192       /* appends in one write + fdatasync */
+#define GROUP_BYTES (4u << 20) /* bytes in one write */
 
 struct journal {
 	char dir[512];
 	char origin[NOTE_NAME_MAX + 1];
 	char vkey[NOTE_NAME_MAX + 128];
 	struct note_verifier ver;
-	uint8_t *sk;                 /* sodium_malloc'd Ed25519 secret key (64 bytes) */
+	uint8_t *sk; /* sodium_malloc'd Ed25519 secret key (64 bytes) */
 	unsigned checkpoint_ms;
 
 	/* The writer: appends in, groups made durable. */
@@ -43,9 +44,9 @@ struct journal {
 	size_t queued;
 	uint64_t accepted, finished; /* appends taken / answered, for journal_sync */
 	int stopping, broken;
-	int fd;                      /* the log, O_APPEND */
-	uint64_t off;                /* its length up to the last durable frame */
-	_Atomic uint64_t size;       /* durable entries */
+	int fd;                /* the log, O_APPEND */
+	uint64_t off;          /* its length up to the last durable frame */
+	_Atomic uint64_t size; /* durable entries */
 	uint8_t *frames;
 	struct journal_item **group;
 
@@ -53,15 +54,15 @@ struct journal {
 	pthread_t integrator;
 	pthread_mutex_t ilock;
 	pthread_cond_t iwake, idone;
-	uint8_t *pend;               /* [u16 len][entry]... of entries [pend_base, pend_base + pend_n) */
+	uint8_t *pend; /* [u16 len][entry]... of entries [pend_base, pend_base + pend_n) */
 	size_t pend_len, pend_cap;
 	uint64_t pend_n;
-	uint64_t pend_end_off;       /* the log's length after the last group put in pend */
+	uint64_t pend_end_off;        /* the log's length after the last group put in pend */
 	uint64_t hint_size, hint_off; /* a frame boundary known good: entry hint_size at hint_off */
 	int istop, sync_req;
-	uint64_t integrated;         /* entries in tiles (integrator-owned) */
-	uint64_t rounds_done;        /* integrated as of the last finished round (ilock) */
-	int need_repair;             /* a tile could not be written: rebuild from the log */
+	uint64_t integrated;  /* entries in tiles (integrator-owned) */
+	uint64_t rounds_done; /* integrated as of the last finished round (ilock) */
+	int need_repair;      /* a tile could not be written: rebuild from the log */
 	struct integ *integ;
 
 	/* The latest signed checkpoint (cplock). */
@@ -89,8 +90,9 @@ static int load_key(struct journal *j, const char *key_path, const char *origin)
 		fd = open(key_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0)
 			return VG_EIO;
-		rc = write(fd, seed, sizeof(seed)) == (ssize_t)sizeof(seed) && fsync(fd) == 0 ? 0
-		                                                                            : VG_EIO;
+		rc = write(fd, seed, sizeof(seed)) == (ssize_t)sizeof(seed) && fsync(fd) == 0
+		             ? 0
+		             : VG_EIO;
 		close(fd);
 		if (rc != 0) {
 			unlink(key_path);
@@ -102,8 +104,9 @@ static int load_key(struct journal *j, const char *key_path, const char *origin)
 			return VG_EIO;
 		if (fstat(fd, &sb) != 0 || (sb.st_mode & 077) != 0) {
 			close(fd);
-			log_event(LOG_ERROR, "journal.key_mode", LS("path", key_path),
-			          LS("error", "the signing key must be readable by its owner only"));
+			log_event(
+			        LOG_ERROR, "journal.key_mode", LS("path", key_path),
+			        LS("error", "the signing key must be readable by its owner only"));
 			return VG_EDENIED;
 		}
 		rc = read(fd, seed, sizeof(seed)) == (ssize_t)sizeof(seed) ? 0 : VG_ECORRUPT;
@@ -203,7 +206,7 @@ static int sign_checkpoint(struct journal *j)
 
 struct rebuild {
 	struct integ *i;
-	uint64_t check_size;         /* a published size whose root must be reproduced */
+	uint64_t check_size; /* a published size whose root must be reproduced */
 	const uint8_t *check_root;
 	int mismatch;
 };
@@ -536,8 +539,8 @@ static void wait_done(void *arg, int rc, uint64_t index)
 	pthread_mutex_unlock(&w->m);
 }
 
-int journal_append_wait(struct journal *j, const void *entry, size_t entry_len,
-                        const void *priv, size_t priv_len, uint64_t *index)
+int journal_append_wait(struct journal *j, const void *entry, size_t entry_len, const void *priv,
+                        size_t priv_len, uint64_t *index)
 {
 	struct waiter w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0 };
 	struct journal_item it = { entry, entry_len, priv, priv_len, wait_done, &w, 0, NULL };
@@ -566,7 +569,8 @@ static void write_resume(struct journal *j, uint64_t size, uint64_t off)
 	int n = snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 "\n", size, off);
 
 	if (jpath(path, sizeof(path), j->dir, "resume") == 0 && n > 0)
-		VG_IGNORE(jwrite(path, line, (size_t)n)); /* a hint: a missing one costs a full read */
+		VG_IGNORE(jwrite(path, line,
+		                 (size_t)n)); /* a hint: a missing one costs a full read */
 }
 
 static void integrate_round(struct journal *j, uint8_t *buf, size_t len, uint64_t n,
@@ -775,8 +779,8 @@ int journal_open(const struct journal_cfg *cfg, struct journal **out)
 		if (rc != VG_ENOTFOUND)
 			log_event(LOG_WARN, "journal.resume_refused", LS("error", vg_strerror(rc)),
 			          LS("note", "reading the whole log again"));
-		rc = rebuild(j, UINT64_MAX, h->size, h->n ? h->root : NULL, &count, &good_off, &torn,
-		             &bad);
+		rc = rebuild(j, UINT64_MAX, h->size, h->n ? h->root : NULL, &count, &good_off,
+		             &torn, &bad);
 	}
 	if (rc == VG_ECORRUPT && !torn) {
 		log_event(LOG_ERROR, "journal.log_damaged", LI("index", bad),
@@ -965,8 +969,8 @@ int journal_receipt(struct journal *j, uint64_t index, char *buf, size_t cap, si
 	return tlog_proof_format(index, &proof, note, nl, buf, cap, len);
 }
 
-int journal_read_checkpoint(const char *dir, char *buf, size_t cap, size_t *len,
-                            uint64_t *size, uint8_t root[MERKLE_HASH_LEN])
+int journal_read_checkpoint(const char *dir, char *buf, size_t cap, size_t *len, uint64_t *size,
+                            uint8_t root[MERKLE_HASH_LEN])
 {
 	char path[1024], vbuf[NOTE_NAME_MAX + 128];
 	struct note_verifier v;
@@ -1008,9 +1012,9 @@ int journal_read_tile(struct journal *j, const struct merkle_tile *t, void *buf,
 struct journal_follower {
 	struct journal *j;
 	int fd;
-	uint64_t next;       /* index of the next frame */
-	uint64_t off;        /* its offset in the log */
-	uint8_t *buf;        /* JLOG_FRAME_MAX */
+	uint64_t next; /* index of the next frame */
+	uint64_t off;  /* its offset in the log */
+	uint8_t *buf;  /* JLOG_FRAME_MAX */
 };
 
 static int read_exact(int fd, void *buf, size_t n, uint64_t off)
@@ -1089,8 +1093,10 @@ int journal_follower_new(struct journal *j, uint64_t from, struct journal_follow
 			journal_follower_free(f);
 			return rc;
 		}
-		f->off += 4 + ((uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
-		               (uint32_t)hdr[2] << 8 | hdr[3]) + JLOG_CHECK;
+		f->off += 4 +
+		          ((uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 |
+		           hdr[3]) +
+		          JLOG_CHECK;
 		f->next++;
 	}
 	*out = f;

@@ -46,10 +46,10 @@
 #include "core/err.h"
 #include "core/merkle.h"
 
-#define JOURNAL_ENTRY_MAX 256    /* bytes of a public entry */
-#define JOURNAL_PRIV_MAX 4096    /* bytes of a private blob */
-#define JOURNAL_NOTE_MAX 1024    /* bytes of a signed checkpoint */
-#define JOURNAL_QUEUE_MAX 65536  /* appends waiting for the writer; more get VG_EBUSY */
+#define JOURNAL_ENTRY_MAX 256   /* bytes of a public entry */
+#define JOURNAL_PRIV_MAX  4096  /* bytes of a private blob */
+#define JOURNAL_NOTE_MAX  1024  /* bytes of a signed checkpoint */
+#define JOURNAL_QUEUE_MAX 65536 /* appends waiting for the writer; more get VG_EBUSY */
 
 struct journal;
 struct journal_item;
@@ -62,22 +62,22 @@ typedef void (*journal_done_fn)(void *arg, int rc, uint64_t index);
  * alive and unchanged until done is called.
  */
 struct journal_item {
-	const uint8_t *entry;   /* public entry, 1 .. JOURNAL_ENTRY_MAX bytes */
+	const uint8_t *entry; /* public entry, 1 .. JOURNAL_ENTRY_MAX bytes */
 	size_t entry_len;
-	const uint8_t *priv;    /* private blob, 0 .. JOURNAL_PRIV_MAX bytes */
+	const uint8_t *priv; /* private blob, 0 .. JOURNAL_PRIV_MAX bytes */
 	size_t priv_len;
 	journal_done_fn done;
 	void *arg;
-	uint64_t index;         /* set by the journal before done */
+	uint64_t index;             /* set by the journal before done */
 	struct journal_item *next_; /* the journal's */
 };
 
 struct journal_cfg {
-	const char *dir;             /* journal directory */
-	const char *key_path;        /* Ed25519 signing key (32-byte seed, 0600) */
-	const char *origin;          /* checkpoint origin, used when the key is created */
-	unsigned checkpoint_ms;      /* longest wait from durable to signed (default 200) */
-	int full;                    /* read the whole log at open (else from the last signed tree) */
+	const char *dir;        /* journal directory */
+	const char *key_path;   /* Ed25519 signing key (32-byte seed, 0600) */
+	const char *origin;     /* checkpoint origin, used when the key is created */
+	unsigned checkpoint_ms; /* longest wait from durable to signed (default 200) */
+	int full;               /* read the whole log at open (else from the last signed tree) */
 };
 
 /*
@@ -184,8 +184,7 @@ VG_MUST_USE int journal_scan(const char *dir, uint64_t from, journal_frame_fn fn
  * *ncheckpoints the checkpoints checked. VG_EIO when files cannot be read.
  */
 VG_MUST_USE int journal_verify(const char *dir, journal_frame_fn check_priv, void *ctx,
-                               uint64_t *size, uint64_t *ncheckpoints, char *why,
-                               size_t why_cap);
+                               uint64_t *size, uint64_t *ncheckpoints, char *why, size_t why_cap);
 
 /*
  * The latest signed checkpoint under dir, read from disk and verified with
@@ -211,8 +210,8 @@ void journal_follower_free(struct journal_follower *f);
  * position, if fn returns non-zero. Returns 0, fn's value, VG_EIO or
  * VG_ECORRUPT.
  */
-VG_MUST_USE int journal_follower_next(struct journal_follower *f, size_t max,
-                                      journal_frame_fn fn, void *ctx, size_t *n);
+VG_MUST_USE int journal_follower_next(struct journal_follower *f, size_t max, journal_frame_fn fn,
+                                      void *ctx, size_t *n);
 /* The index of the next frame the follower will hand out. */
 uint64_t journal_follower_position(const struct journal_follower *f);
 

@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "crypto/note.h"
+#include "core/banned.h"
 
 struct cp {
 	uint64_t size;
@@ -29,7 +30,7 @@ struct vctx {
 	struct note_verifier ver;
 	struct cp *cps;
 	size_t ncp, cap;
-	size_t next;           /* next checkpoint whose size the scan has not reached */
+	size_t next; /* next checkpoint whose size the scan has not reached */
 	struct integ *integ;
 	journal_frame_fn check_priv;
 	void *ctx;
@@ -46,18 +47,19 @@ static int collect(void *arg, const char *note, size_t len)
 	size_t tl;
 
 	if (note_open(note, len, &v->ver, 1, &tl) != 0) {
-		snprintf(v->why, v->why_cap, "checkpoints: checkpoint %zu: signature does not verify",
-		         v->ncp);
+		snprintf(v->why, v->why_cap,
+		         "checkpoints: checkpoint %zu: signature does not verify", v->ncp);
 		return VG_ECORRUPT;
 	}
 	if (checkpoint_parse(note, tl, &c) != 0 || strcmp(c.origin, v->ver.name) != 0) {
-		snprintf(v->why, v->why_cap, "checkpoints: checkpoint %zu: malformed or wrong origin",
-		         v->ncp);
+		snprintf(v->why, v->why_cap,
+		         "checkpoints: checkpoint %zu: malformed or wrong origin", v->ncp);
 		return VG_ECORRUPT;
 	}
 	if (v->ncp > 0 && c.size < v->cps[v->ncp - 1].size) {
 		snprintf(v->why, v->why_cap,
-		         "checkpoints: checkpoint %zu: size %" PRIu64 " is below the previous %" PRIu64,
+		         "checkpoints: checkpoint %zu: size %" PRIu64
+		         " is below the previous %" PRIu64,
 		         v->ncp, c.size, v->cps[v->ncp - 1].size);
 		return VG_ECORRUPT;
 	}
@@ -106,15 +108,18 @@ static int verify_one(void *arg, const struct journal_frame *f)
 	int rc;
 
 	if (v->check_priv && (rc = v->check_priv(v->ctx, f)) != 0) {
-		snprintf(v->why, v->why_cap, "log: entry %" PRIu64 ": its private record does not "
-		         "match the entry", f->index);
+		snprintf(v->why, v->why_cap,
+		         "log: entry %" PRIu64 ": its private record does not "
+		         "match the entry",
+		         f->index);
 		return VG_ECORRUPT;
 	}
 	if (f->index >= published)
 		return 0; /* not yet published: only the frame itself is checked */
 	rc = integ_add(v->integ, f->entry, f->entry_len);
 	if (rc != 0) {
-		snprintf(v->why, v->why_cap, "%s", v->integ->why[0] ? v->integ->why : "log: bad entry");
+		snprintf(v->why, v->why_cap, "%s",
+		         v->integ->why[0] ? v->integ->why : "log: bad entry");
 		return VG_ECORRUPT;
 	}
 	return check_roots(v);
@@ -167,7 +172,8 @@ int journal_verify(const char *dir, journal_frame_fn check_priv, void *ctx, uint
 	if (rc != 0)
 		goto out;
 	if (torn) {
-		snprintf(why, why_cap, "checkpoints: cut short after %" PRIu64 " checkpoints", hcount);
+		snprintf(why, why_cap, "checkpoints: cut short after %" PRIu64 " checkpoints",
+		         hcount);
 		rc = VG_ECORRUPT;
 		goto out;
 	}

@@ -14,8 +14,9 @@
 #include <sodium.h>
 
 #include "sys/log.h"
+#include "core/banned.h"
 
-#define BATCH 8192
+#define BATCH     8192
 #define GATHER_NS 250000000 /* 250 ms: big transactions, see the bucketed index in store_sqlite.c */
 
 struct access_log {

@@ -42,7 +42,7 @@ struct access_cfg {
 	const char *journal_dir;
 	const char *key_path;
 	const char *origin;
-	unsigned checkpoint_ms;   /* 0: the journal's default */
+	unsigned checkpoint_ms; /* 0: the journal's default */
 };
 
 /*

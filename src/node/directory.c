@@ -6,12 +6,13 @@
 #include <string.h>
 
 #include <sodium.h>
+#include "core/banned.h"
 
 #define SHARDS 64
-#define WAYS 64
+#define WAYS   64
 
 struct entry {
-	struct pro_info info;   /* info.id 0: empty */
+	struct pro_info info; /* info.id 0: empty */
 	int64_t read_at;
 };
 

@@ -21,9 +21,9 @@ struct pro_info {
 	int64_t id;
 	char rpps[12];
 	char dept[4];
-	int kind;           /* enum pro_kind */
-	int role;           /* enum pro_role */
-	int hours_set;      /* 0: the profession's usual hours */
+	int kind;      /* enum pro_kind */
+	int role;      /* enum pro_role */
+	int hours_set; /* 0: the profession's usual hours */
 	struct hours hours;
 };
 

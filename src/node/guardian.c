@@ -22,11 +22,12 @@
 
 #include "core/civil.h"
 #include "core/guard_table.h"
+#include "core/banned.h"
 
-#define SHARDS 64
+#define SHARDS             64
 #define SHARD_ACCOUNTS_MAX (GUARDIAN_ACCOUNTS_MAX / SHARDS)
-#define PROOF_SLOTS 16384 /* per shard: 1M proofs alive at once in all */
-#define PROBE 32
+#define PROOF_SLOTS        16384 /* per shard: 1M proofs alive at once in all */
+#define PROBE              32
 
 struct proof_slot {
 	uint8_t id[16];
@@ -137,8 +138,7 @@ static struct guard_account *account(struct shard *s, int64_t id, int create)
 	return guard_table_get(&s->table, (uint64_t)id, &a) == 0 ? a : NULL;
 }
 
-struct guard_result guardian_decide(struct guardian *g, int64_t pro_id,
-                                    const struct guard_event *e)
+struct guard_result guardian_decide(struct guardian *g, int64_t pro_id, const struct guard_event *e)
 {
 	struct shard *s = shard_of(g, pro_id);
 	struct guard_result res;

@@ -23,7 +23,7 @@
 #include "core/err.h"
 #include "core/guard.h"
 
-#define GUARDIAN_ALERTS 512
+#define GUARDIAN_ALERTS       512
 #define GUARDIAN_ACCOUNTS_MAX (64 * 65536) /* about 4 million professional accounts */
 
 struct guardian;
@@ -58,7 +58,7 @@ VG_MUST_USE int guardian_proof_once(struct guardian *g, const uint8_t id[16], in
                                     int64_t now_s);
 
 struct guardian_alert {
-	uint64_t id;             /* 1, 2, ... since start */
+	uint64_t id; /* 1, 2, ... since start */
 	int64_t t_ms;
 	int64_t pro_id;
 	char rpps[12];

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "node/throttle.h"
+#include "core/banned.h"
 
 #define STRIPES 64
 

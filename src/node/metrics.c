@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "core/banned.h"
 
 const double METRICS_BOUNDS[METRICS_BUCKETS] = {
 	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
@@ -22,7 +23,8 @@ void metrics_request(struct metrics *m, int route, int status, int64_t dur_ns)
 	while (b < METRICS_BUCKETS && s > METRICS_BOUNDS[b])
 		b++;
 	atomic_fetch_add_explicit(&m->latency[b], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&m->latency_sum_us, (uint64_t)(dur_ns / 1000), memory_order_relaxed);
+	atomic_fetch_add_explicit(&m->latency_sum_us, (uint64_t)(dur_ns / 1000),
+	                          memory_order_relaxed);
 	atomic_fetch_add_explicit(&m->latency_count, 1, memory_order_relaxed);
 }
 
@@ -60,11 +62,13 @@ void metrics_render(const struct metrics *m, const char *const *route_names, str
 			unsigned long long v = LOAD(((struct metrics *)m)->requests[r][c]);
 
 			if (v && route_names[r])
-				line(w, "vigie_http_requests_total{route=\"%s\",code=\"%s\"} %llu\n",
+				line(w,
+				     "vigie_http_requests_total{route=\"%s\",code=\"%s\"} %llu\n",
 				     route_names[r], CLS[c], v);
 		}
-	line(w, "# HELP vigie_http_request_duration_seconds Time from request start to completion.\n"
-	        "# TYPE vigie_http_request_duration_seconds histogram\n");
+	line(w,
+	     "# HELP vigie_http_request_duration_seconds Time from request start to completion.\n"
+	     "# TYPE vigie_http_request_duration_seconds histogram\n");
 	for (int b = 0; b < METRICS_BUCKETS; b++) {
 		cum += LOAD(((struct metrics *)m)->latency[b]);
 		line(w, "vigie_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",

@@ -9,18 +9,19 @@
 #include <stdint.h>
 #include "core/jw.h"
 
-#define METRICS_ROUTES 24   /* enum route */
-#define METRICS_BUCKETS 12  /* latency histogram buckets */
+#define METRICS_ROUTES  24 /* enum route */
+#define METRICS_BUCKETS 12 /* latency histogram buckets */
 
 struct metrics {
-	atomic_uint_fast64_t requests[METRICS_ROUTES][6];  /* by route and status class 0..5 */
-	atomic_uint_fast64_t latency[METRICS_BUCKETS + 1]; /* cumulative-ready: per bucket, +Inf last */
+	atomic_uint_fast64_t requests[METRICS_ROUTES][6]; /* by route and status class 0..5 */
+	atomic_uint_fast64_t
+	        latency[METRICS_BUCKETS + 1]; /* cumulative-ready: per bucket, +Inf last */
 	atomic_uint_fast64_t latency_sum_us;
 	atomic_uint_fast64_t latency_count;
 	atomic_uint_fast64_t logins_ok, logins_failed, logins_throttled;
 	atomic_uint_fast64_t lookups, persons_returned;
 	atomic_uint_fast64_t access_records, access_errors;
-	atomic_uint_fast64_t login_stuffing, login_spread;  /* login defences triggered */
+	atomic_uint_fast64_t login_stuffing, login_spread; /* login defences triggered */
 	atomic_uint_fast64_t guard_suspensions, guard_step_ups_done, guard_reinstated;
 	atomic_uint_fast64_t card_proofs_ok, card_proofs_bad;
 };

@@ -15,6 +15,7 @@
 #include "node/logins.h"
 #include "node/sessions.h"
 #include "node/workers.h"
+#include "core/banned.h"
 
 #define LOGIN_QUEUE 256
 
@@ -124,7 +125,7 @@ void vigie_free(struct vigie *v)
 {
 	if (!v)
 		return;
-	workers_free(v->workers); /* queued logins finish first */
+	workers_free(v->workers);   /* queued logins finish first */
 	access_log_free(v->access); /* everything journaled is indexed */
 	directory_free(v->directory);
 	guardian_free(v->guardian);

@@ -36,17 +36,17 @@
 #define VIGIE_VERSION "0.1.0"
 
 struct vigie_cfg {
-	const char *origin;         /* the journal's origin (NULL: the default) */
-	unsigned checkpoint_ms;     /* journal integration period (0: the default) */
-	int64_t token_ttl;          /* absolute token lifetime, seconds */
-	int64_t token_idle;         /* idle timeout, seconds */
-	unsigned login_parallel;    /* Argon2id verifications at once (64 MiB each) */
-	unsigned login_queue;       /* logins waiting for a worker; more are refused (429) */
-	struct login_policy login;  /* the login defences (core/login_policy.h) */
-	unsigned me_max;            /* accesses listed per /me/accesses page */
-	int journal_nowait;         /* BENCHMARKS ONLY: answers do not wait for their entry */
-	int guard_observe;          /* the guard decides and journals but does not act */
-	int64_t clock_offset_s;     /* the service clock runs this far ahead of the system's
+	const char *origin;        /* the journal's origin (NULL: the default) */
+	unsigned checkpoint_ms;    /* journal integration period (0: the default) */
+	int64_t token_ttl;         /* absolute token lifetime, seconds */
+	int64_t token_idle;        /* idle timeout, seconds */
+	unsigned login_parallel;   /* Argon2id verifications at once (64 MiB each) */
+	unsigned login_queue;      /* logins waiting for a worker; more are refused (429) */
+	struct login_policy login; /* the login defences (core/login_policy.h) */
+	unsigned me_max;           /* accesses listed per /me/accesses page */
+	int journal_nowait;        /* BENCHMARKS ONLY: answers do not wait for their entry */
+	int guard_observe;         /* the guard decides and journals but does not act */
+	int64_t clock_offset_s;    /* the service clock runs this far ahead of the system's
 	                               (tests and demos that need a given hour; 0 in service) */
 };
 
@@ -62,17 +62,17 @@ struct workers;
 
 struct vigie {
 	struct vigie_cfg cfg;
-	struct vault *vault;          /* the data key, in locked memory */
+	struct vault *vault; /* the data key, in locked memory */
 	struct store *store;
-	struct access_log *access;    /* owns the journal */
-	struct sessions *sessions;    /* professionals' and operators' bearer tokens */
-	struct sessions *isessions;   /* insured people's */
-	struct logins *logins;        /* login defences and per-account locks */
-	struct guardian *guardian;    /* the guard's per-account state, proofs, alerts */
-	struct directory *directory;  /* professionals' directory data, cached */
-	struct workers *workers;      /* Argon2id off the event threads */
+	struct access_log *access;   /* owns the journal */
+	struct sessions *sessions;   /* professionals' and operators' bearer tokens */
+	struct sessions *isessions;  /* insured people's */
+	struct logins *logins;       /* login defences and per-account locks */
+	struct guardian *guardian;   /* the guard's per-account state, proofs, alerts */
+	struct directory *directory; /* professionals' directory data, cached */
+	struct workers *workers;     /* Argon2id off the event threads */
 	struct metrics metrics;
-	int64_t started_s;            /* service clock at start */
+	int64_t started_s; /* service clock at start */
 };
 
 /*

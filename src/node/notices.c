@@ -6,6 +6,7 @@
 
 #include "node/node.h"
 #include "sys/log.h"
+#include "core/banned.h"
 
 void notice_add(struct vigie *v, int64_t pro_id, int64_t t_s, const char *kind,
                 const char *detail_json)

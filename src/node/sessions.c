@@ -4,17 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include "core/banned.h"
 
-#define SLOTS 4096            /* cache entries; a miss falls back to the store */
-#define TOUCH_EVERY 60        /* seconds between persisted idle-clock updates */
-#define RECHECK_EVERY 5       /* seconds a cached session is trusted without the store */
-#define STRIPES 16
+#define SLOTS         4096 /* cache entries; a miss falls back to the store */
+#define TOUCH_EVERY   60   /* seconds between persisted idle-clock updates */
+#define RECHECK_EVERY 5    /* seconds a cached session is trusted without the store */
+#define STRIPES       16
 
 struct entry {
 	uint8_t h[VAULT_BIDX];
 	int64_t pro_id, expires, last_used, persisted, checked;
 	int used;
-	char ip[46];         /* the address the session was opened from */
+	char ip[46]; /* the address the session was opened from */
 };
 
 struct sessions {
@@ -104,16 +105,20 @@ int sessions_open(struct sessions *s, int64_t pro_id, const char *ip, int64_t no
 		return rc;
 	k = slot_of(ss.token_hash);
 	pthread_mutex_lock(&s->lock[k % STRIPES]);
-	s->slot[k] = (struct entry){ .pro_id = pro_id, .expires = ss.expires, .last_used = now,
-	                             .persisted = now, .checked = now, .used = 1 };
+	s->slot[k] = (struct entry){ .pro_id = pro_id,
+		                     .expires = ss.expires,
+		                     .last_used = now,
+		                     .persisted = now,
+		                     .checked = now,
+		                     .used = 1 };
 	memcpy(s->slot[k].h, ss.token_hash, VAULT_BIDX);
 	memcpy(s->slot[k].ip, ss.ip, sizeof(ss.ip));
 	pthread_mutex_unlock(&s->lock[k % STRIPES]);
 	return 0;
 }
 
-int sessions_check(struct sessions *s, const char *token, size_t len, int64_t now,
-                   int64_t *pro_id, char ip[46])
+int sessions_check(struct sessions *s, const char *token, size_t len, int64_t now, int64_t *pro_id,
+                   char ip[46])
 {
 	uint8_t h[VAULT_BIDX];
 	struct store_session ss;
@@ -160,7 +165,8 @@ int sessions_check(struct sessions *s, const char *token, size_t len, int64_t no
 		if (rc == VG_EDENIED)
 			VG_IGNORE(store_session_delete(s->st, s->kind, h));
 		else if (persist)
-			VG_IGNORE(store_session_touch(s->st, s->kind, h, now)); /* best effort: idle clock only */
+			VG_IGNORE(store_session_touch(s->st, s->kind, h,
+			                              now)); /* best effort: idle clock only */
 		return rc;
 	}
 	/* Not cached (evicted, issued before a restart) or due for a re-check: ask the store. */
@@ -182,8 +188,12 @@ int sessions_check(struct sessions *s, const char *token, size_t len, int64_t no
 		persisted = now;
 	}
 	pthread_mutex_lock(&s->lock[k % STRIPES]);
-	*e = (struct entry){ .pro_id = ss.pro_id, .expires = ss.expires, .last_used = now,
-	                     .persisted = persisted, .checked = now, .used = 1 };
+	*e = (struct entry){ .pro_id = ss.pro_id,
+		             .expires = ss.expires,
+		             .last_used = now,
+		             .persisted = persisted,
+		             .checked = now,
+		             .used = 1 };
 	memcpy(e->h, h, VAULT_BIDX);
 	memcpy(e->ip, ss.ip, sizeof(ss.ip));
 	pthread_mutex_unlock(&s->lock[k % STRIPES]);

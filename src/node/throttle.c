@@ -4,13 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include "core/banned.h"
 
 #define SLOTS 8192
 #define PROBE 8
 
 struct cell {
-	uint64_t key;  /* SipHash of the address; 0 = empty */
-	int64_t tat;   /* theoretical arrival time (GCRA), unix seconds */
+	uint64_t key; /* SipHash of the address; 0 = empty */
+	int64_t tat;  /* theoretical arrival time (GCRA), unix seconds */
 };
 
 struct throttle {

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include "core/banned.h"
 
 struct job {
 	void (*fn)(void *);

@@ -39,54 +39,54 @@
 
 /* Where a family's names come from. */
 enum popdata_origin {
-	POP_FR = 0,      /* metropolitan France (and German, Belgian, Swiss, British births) */
-	POP_MAGHREB,     /* Algeria, Morocco, Tunisia */
-	POP_IBERIAN,     /* Portugal, Spain */
+	POP_FR = 0,  /* metropolitan France (and German, Belgian, Swiss, British births) */
+	POP_MAGHREB, /* Algeria, Morocco, Tunisia */
+	POP_IBERIAN, /* Portugal, Spain */
 	POP_ITALIAN,
-	POP_EASTERN,     /* Romania, Poland */
+	POP_EASTERN, /* Romania, Poland */
 	POP_TURKISH,
-	POP_AFRICA,      /* sub-Saharan Africa, Madagascar */
-	POP_ASIA,        /* Vietnam, China */
-	POP_REUNION,     /* La Réunion (given names from POP_FR) */
-	POP_ANTILLES,    /* Guadeloupe, Martinique, Guyane (given names from POP_FR) */
-	POP_MAYOTTE,     /* Mayotte, Comoros (given names from POP_MAGHREB) */
+	POP_AFRICA,   /* sub-Saharan Africa, Madagascar */
+	POP_ASIA,     /* Vietnam, China */
+	POP_REUNION,  /* La Réunion (given names from POP_FR) */
+	POP_ANTILLES, /* Guadeloupe, Martinique, Guyane (given names from POP_FR) */
+	POP_MAYOTTE,  /* Mayotte, Comoros (given names from POP_MAGHREB) */
 	POP_N_ORIGINS
 };
 
 struct popdata_town {
-	const char *name;    /* "Bourg-en-Bresse" */
-	const char *postal;  /* "01000"; with n_arr > 0, the first of n_arr codes (75001..75020) */
-	uint16_t kpop;       /* inhabitants, thousands (weight for sampling) */
-	uint8_t n_arr;       /* arrondissements with a postal code each (Paris, Lyon, Marseille) */
+	const char *name;   /* "Bourg-en-Bresse" */
+	const char *postal; /* "01000"; with n_arr > 0, the first of n_arr codes (75001..75020) */
+	uint16_t kpop;      /* inhabitants, thousands (weight for sampling) */
+	uint8_t n_arr;      /* arrondissements with a postal code each (Paris, Lyon, Marseille) */
 };
 
 /* Department i of core/geo.h (its code: geo_dept_code(i); its neighbours: geo_neighbours). */
 struct popdata_dept {
-	const char *name;                  /* "Ain" */
-	uint32_t pop;                      /* inhabitants */
-	uint16_t max_commune;              /* highest commune number used for NIR birth places */
-	const struct popdata_town *towns;  /* towns[0] is the prefecture */
+	const char *name;                 /* "Ain" */
+	uint32_t pop;                     /* inhabitants */
+	uint16_t max_commune;             /* highest commune number used for NIR birth places */
+	const struct popdata_town *towns; /* towns[0] is the prefecture */
 	uint8_t n_towns;
 };
 
 struct popdata_surname {
-	const char *name;   /* upper-case ASCII, may hold a space or a hyphen: "LE GALL" */
-	uint8_t origin;     /* enum popdata_origin */
-	uint16_t w;         /* relative frequency (about: bearers / 1000 for POP_FR) */
+	const char *name; /* upper-case ASCII, may hold a space or a hyphen: "LE GALL" */
+	uint8_t origin;   /* enum popdata_origin */
+	uint16_t w;       /* relative frequency (about: bearers / 1000 for POP_FR) */
 };
 
 struct popdata_given {
-	const char *name;             /* "Hélène", "Jean-Pierre" */
-	char sex;                     /* 'F' or 'M' */
-	uint8_t origin;               /* POP_FR..POP_ASIA (never REUNION, ANTILLES, MAYOTTE) */
-	uint8_t w[POPDATA_N_BANDS];   /* relative frequency in each birth-year band */
+	const char *name;           /* "Hélène", "Jean-Pierre" */
+	char sex;                   /* 'F' or 'M' */
+	uint8_t origin;             /* POP_FR..POP_ASIA (never REUNION, ANTILLES, MAYOTTE) */
+	uint8_t w[POPDATA_N_BANDS]; /* relative frequency in each birth-year band */
 };
 
 struct popdata_country {
-	const char *code;   /* INSEE country code ("352" Algeria): NIR birth place 99xxx */
+	const char *code; /* INSEE country code ("352" Algeria): NIR birth place 99xxx */
 	const char *name;
-	uint16_t w;         /* weight among people born abroad living in France */
-	uint8_t origin;     /* enum popdata_origin of their names */
+	uint16_t w;     /* weight among people born abroad living in France */
+	uint8_t origin; /* enum popdata_origin of their names */
 };
 
 /* The tables, for tests and reports. */

@@ -55,15 +55,16 @@
 #include "crypto/password.h"
 #include "crypto/totp.h"
 #include "sim/popdata.h"
+#include "core/banned.h"
 
-#define SEED_REF_Y 2026          /* reference date: 2026-01-01 */
-#define BATCH 10000              /* people per transaction */
-#define HOUSE_MAX 4              /* an adult and up to three children */
-#define HASH_THREADS 2           /* Argon2id at 64 MiB each */
+#define SEED_REF_Y        2026  /* reference date: 2026-01-01 */
+#define BATCH             10000 /* people per transaction */
+#define HOUSE_MAX         4     /* an adult and up to three children */
+#define HASH_THREADS      2     /* Argon2id at 64 MiB each */
 #define CRYPT_THREADS_MAX 8
-#define PW_LEN 16
-#define N_SAMPLE_CATS 4          /* dependants, C2S, AME, ALD */
-#define HONEY_PER_MILLE 10       /* households that are honeytokens (see seed.h) */
+#define PW_LEN            16
+#define N_SAMPLE_CATS     4  /* dependants, C2S, AME, ALD */
+#define HONEY_PER_MILLE   10 /* households that are honeytokens (see seed.h) */
 
 _Static_assert(HOUSE_MAX <= STORE_MATCH_MAX, "a household must fit in one NIR lookup");
 _Static_assert(BATCH >= HOUSE_MAX, "a batch holds at least one household");
@@ -71,7 +72,10 @@ _Static_assert(BATCH >= HOUSE_MAX, "a batch holds at least one household");
 /* Unambiguous characters: no 0/O, 1/l/I. */
 static const char PW_ALPHABET[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-static const struct { const char *code; unsigned w; } BANKS[] = {
+static const struct {
+	const char *code;
+	unsigned w;
+} BANKS[] = {
 	{ "30004", 18 }, /* BNP Paribas */
 	{ "30003", 14 }, /* Société Générale */
 	{ "30006", 10 }, /* Crédit Agricole */
@@ -281,20 +285,20 @@ static void first_given(const char *given, char *out, size_t cap)
 struct gen {
 	struct rng r;
 	struct u64set nirs;
-	int64_t ref;                 /* day number of SEED_REF */
+	int64_t ref; /* day number of SEED_REF */
 	const struct pro_seed *pros;
-	uint32_t *gp;                /* indices into pros of GPs, grouped by department */
+	uint32_t *gp; /* indices into pros of GPs, grouped by department */
 	uint32_t gp_start[POPDATA_N_DEPTS + 1];
 	uint64_t n_total;
-	int64_t next_id;             /* next insured id, from 1 */
-	uint64_t honey_salt;         /* which households are honeytokens (from the seed) */
+	int64_t next_id;     /* next insured id, from 1 */
+	uint64_t honey_salt; /* which households are honeytokens (from the seed) */
 };
 
 /* What a household shares: residence, origin, contact, household-level rights. */
 struct household {
 	int dept;
 	enum popdata_origin origin;
-	int immigrant;               /* the adult was born abroad */
+	int immigrant; /* the adult was born abroad */
 	uint8_t c2s;
 	char c2s_end[11];
 	uint8_t ame;
@@ -332,8 +336,12 @@ static unsigned parent_per_mille(int age)
 /* Complementary solidarity health (C2S), per mille, for an adult. */
 static unsigned c2s_per_mille(int age, int has_children, int immigrant)
 {
-	unsigned p = age < 25 ? 165 : age < 35 ? 125 : age < 50 ? 105 : age < 65 ? 80 :
-	             age < 75 ? 50 : 40;
+	unsigned p = age < 25   ? 165
+	             : age < 35 ? 125
+	             : age < 50 ? 105
+	             : age < 65 ? 80
+	             : age < 75 ? 50
+	                        : 40;
 
 	if (has_children)
 		p = p * 3 / 2;
@@ -377,8 +385,8 @@ static void given_names(struct gen *g, char sex, int year, enum popdata_origin o
  * Birth place (5 characters: department + commune, or 99 + country) and the
  * NIR's 5 place characters, which differ only for Corsica before 1976 ("20").
  */
-static void birth_place(struct gen *g, int dept, int born_year, const char *country,
-                        char place[8], char nirplace[6])
+static void birth_place(struct gen *g, int dept, int born_year, const char *country, char place[8],
+                        char nirplace[6])
 {
 	const struct popdata_dept *d;
 	const char *code = geo_dept_code(dept);
@@ -399,7 +407,7 @@ static void birth_place(struct gen *g, int dept, int born_year, const char *coun
 	} else {
 		/* Paris births carry their arrondissement, 101-120. */
 		c = strcmp(code, "75") == 0 ? 101 + (unsigned)rng_below(&g->r, 20)
-		                               : 1 + (unsigned)rng_below(&g->r, d->max_commune);
+		                            : 1 + (unsigned)rng_below(&g->r, d->max_commune);
 		memcpy(place, code, 2);
 		put_digits(place + 2, c, 3);
 	}
@@ -459,15 +467,15 @@ static int64_t birth_day(struct gen *g, int age, int *year, int *month)
 {
 	int y = SEED_REF_Y - 1 - age, d;
 	int64_t first = days_from_civil(y, 1, 1);
-	int64_t day = first + (int64_t)rng_below(&g->r, (uint64_t)(days_from_civil(y + 1, 1, 1) -
-	                                                            first));
+	int64_t day =
+	        first + (int64_t)rng_below(&g->r, (uint64_t)(days_from_civil(y + 1, 1, 1) - first));
 
 	civil_from_days(day, year, month, &d);
 	return day;
 }
 
-static void make_email(struct gen *g, const char *given, const char *family, int64_t id,
-                       char *out, size_t cap)
+static void make_email(struct gen *g, const char *given, const char *family, int64_t id, char *out,
+                       size_t cap)
 {
 	static const char *const DOMAINS[] = { "example.org", "example.net", "example.com" };
 	char g1[64], fg[24], ff[32];
@@ -703,7 +711,7 @@ static int gen_household(struct gen *g, struct person *out, size_t room, size_t 
 		int cage;
 		char csex = chance(&g->r, 488) ? 'F' : 'M';
 		const struct popdata_country *cabroad =
-			abroad && chance(&g->r, 300) ? abroad : NULL;
+		        abroad && chance(&g->r, 300) ? abroad : NULL;
 		struct person *ch = &out[*n];
 
 		if (hi < lo)
@@ -936,7 +944,7 @@ struct account_seed {
 
 struct sampler {
 	FILE *f;
-	FILE *honey;         /* honeytokens.tsv: the honeytoken NIRs, for operators and tests */
+	FILE *honey; /* honeytokens.tsv: the honeytoken NIRs, for operators and tests */
 	struct account_seed acc[ACCOUNTS_MAX];
 	uint32_t n_acc, want_acc;
 	uint64_t n_total;
@@ -1017,8 +1025,11 @@ static int pro_kind(struct rng *r)
 {
 	unsigned x = (unsigned)rng_below(r, 100);
 
-	return x < 35 ? PRO_PHARMACIST : x < 75 ? PRO_GP : x < 90 ? PRO_SPECIALIST :
-	       x < 95 ? PRO_LAB : PRO_HOSPITAL;
+	return x < 35   ? PRO_PHARMACIST
+	       : x < 75 ? PRO_GP
+	       : x < 90 ? PRO_SPECIALIST
+	       : x < 95 ? PRO_LAB
+	                : PRO_HOSPITAL;
 }
 
 /* "HH:MM" of half hour k. */
@@ -1055,13 +1066,14 @@ static void gen_hours(struct rng *r, int kind, struct hours *h)
 		hhmm(open, a);
 		hhmm(close, b);
 		if (chance(r, 330))
-			snprintf(spec, sizeof(spec), "Mo-Fr %s-12:30,14:00-%s; Sa %s-12:30,14:00-19:00",
-			         a, b, a);
+			snprintf(spec, sizeof(spec),
+			         "Mo-Fr %s-12:30,14:00-%s; Sa %s-12:30,14:00-19:00", a, b, a);
 		else
 			snprintf(spec, sizeof(spec), "Mo-Fr %s-%s; Sa %s-%s", a, b, a,
 			         chance(r, 500) ? "19:00" : "12:30");
 		if (chance(r, 80))
-			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "; Su 09:00-12:30");
+			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec),
+			         "; Su 09:00-12:30");
 		hours_set_rota(h, (int64_t)rng_below(r, 28), 7 + (unsigned)rng_below(r, 22));
 		break;
 	case PRO_GP:
@@ -1077,15 +1089,14 @@ static void gen_hours(struct rng *r, int kind, struct hours *h)
 		else
 			snprintf(spec, sizeof(spec), "Mo-Fr %s-%s", a, b);
 		if (chance(r, kind == PRO_GP ? 400 : 150))
-			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "; Sa 09:00-12:00");
+			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec),
+			         "; Sa 09:00-12:00");
 		break;
 	case PRO_LAB:
 		snprintf(spec, sizeof(spec), "Mo-Fr 07:00-%s; Sa 07:30-12:00",
 		         chance(r, 500) ? "18:00" : "19:00");
 		break;
-	default:
-		snprintf(spec, sizeof(spec), "24/7");
-		break;
+	default: snprintf(spec, sizeof(spec), "24/7"); break;
 	}
 	if (hours_parse(spec, strlen(spec), h, &why) != 0)
 		abort(); /* built above from valid pieces */
@@ -1107,8 +1118,8 @@ static int gen_pros(uint64_t seed, const struct vault *v, struct pro_seed *pros,
 	for (uint32_t i = 0; i < n; i++) {
 		struct store_pro *p = &pros[i].p;
 		/* At least one per department when there are enough, then by population. */
-		int dept = n >= POPDATA_N_DEPTS && i < POPDATA_N_DEPTS ? (int)i
-		                                                       : popdata_pick_dept(r);
+		int dept =
+		        n >= POPDATA_N_DEPTS && i < POPDATA_N_DEPTS ? (int)i : popdata_pick_dept(r);
 		int age = 28 + (int)rng_below(r, 40);
 		char sex = chance(r, 550) ? 'F' : 'M';
 		enum popdata_origin o = popdata_pick_origin(r, dept);
@@ -1147,7 +1158,7 @@ static int gen_pros(uint64_t seed, const struct vault *v, struct pro_seed *pros,
 			continue; /* seed_generate: directory data only */
 		for (int k = 0; k < PW_LEN; k++)
 			pros[i].password[k] =
-				PW_ALPHABET[randombytes_uniform(sizeof(PW_ALPHABET) - 1)];
+			        PW_ALPHABET[randombytes_uniform(sizeof(PW_ALPHABET) - 1)];
 		pros[i].password[PW_LEN] = '\0';
 		randombytes_buf(pros[i].totp, TOTP_SECRET_LEN);
 		if ((rc = vault_seal(v, "pro", "totp", p->id, pros[i].totp, TOTP_SECRET_LEN,
@@ -1283,7 +1294,8 @@ static int write_pros_tsv(const char *path, const struct pro_seed *pros, uint32_
 	if (!f)
 		return VG_EIO;
 	fputs("rpps\tpassword\ttotp_secret\tkind\tfamily\tgiven\tdept\tcity\thours\t"
-	      "on_call_every\ton_call_night\n", f);
+	      "on_call_every\ton_call_night\n",
+	      f);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct store_pro *p = &pros[i].p;
 		char hours[HOURS_TEXT_MAX], night[11] = "-";
@@ -1300,8 +1312,8 @@ static int write_pros_tsv(const char *path, const struct pro_seed *pros, uint32_
 		}
 		totp_base32(pros[i].totp, b32);
 		fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%u\t%s\n", p->rpps,
-		        pros[i].password, b32, access_profession_name(p->kind), p->family, p->given, p->dept,
-		        p->city, hours, (unsigned)p->hours.rota_every, night);
+		        pros[i].password, b32, access_profession_name(p->kind), p->family, p->given,
+		        p->dept, p->city, hours, (unsigned)p->hours.rota_every, night);
 	}
 	sodium_memzero(b32, sizeof(b32));
 	return close_file(f);
@@ -1465,7 +1477,8 @@ static int seed_accounts(struct store *st, const struct vault *v, const struct s
 		if (rc == 0)
 			rc = store_account_put(st, &acct);
 		if (rc == 0)
-			fprintf(f, "%s\t%s\t%s\t%s\t%s\n", a->nir, a->email, pw, a->family, a->given);
+			fprintf(f, "%s\t%s\t%s\t%s\t%s\n", a->nir, a->email, pw, a->family,
+			        a->given);
 		sodium_memzero(pw, sizeof(pw));
 		sodium_memzero(&acct, sizeof(acct));
 	}
@@ -1639,7 +1652,8 @@ int seed_generate(const struct seed_opts *o, const struct seed_sink *sink)
 
 		rc = gen_household(&g, house, room, &k);
 		for (size_t i = 0; i < k && rc == 0 && sink->person; i++)
-			rc = sink->person(sink->ctx, house[i].id, &house[i].ident, &house[i].rights);
+			rc = sink->person(sink->ctx, house[i].id, &house[i].ident,
+			                  &house[i].rights);
 	}
 out:
 	sodium_memzero(house, sizeof(house));

@@ -17,10 +17,10 @@ struct seed_opts {
 	uint64_t n_insured;
 	uint32_t n_pros;
 	uint64_t seed;
-	uint32_t sample;     /* rows of insured-sample.tsv (default 500) */
-	uint32_t accounts;   /* demo online accounts for sampled insured (default 10, at most 100) */
-	const char *dir;     /* where pros.tsv, insured-sample.tsv and cards.key go */
-	int progress;        /* 1: a progress bar on stderr */
+	uint32_t sample;   /* rows of insured-sample.tsv (default 500) */
+	uint32_t accounts; /* demo online accounts for sampled insured (default 10, at most 100) */
+	const char *dir;   /* where pros.tsv, insured-sample.tsv and cards.key go */
+	int progress;      /* 1: a progress bar on stderr */
 };
 
 /*

@@ -47,16 +47,16 @@
 #include "core/login_policy.h"
 #include "core/nir.h"
 #include "core/rng.h"
-#include "node/throttle.h"
 #include "sim/popdata.h"
 #include "sim/seed.h"
 #include "store/store.h"
+#include "core/banned.h"
 
-#define N_ATTACKS 8
+#define N_ATTACKS     8
 #define SLOW_ACCOUNTS 20
 #define MAX_ATTACKERS (7 + SLOW_ACCOUNTS)
-#define RECENT 64
-#define TL_MAX 256
+#define RECENT        64
+#define TL_MAX        256
 
 struct sperson {
 	char nir[16];
@@ -87,16 +87,16 @@ struct ev {
 enum mode { M_SEQ, M_RAND, M_LIST, M_REPLAY };
 
 struct attacker {
-	int attack;              /* index in ATTACKS */
+	int attack; /* index in ATTACKS */
 	uint32_t pro;
 	enum mode mode;
-	uint32_t *list;          /* person indices (M_LIST, M_REPLAY) */
+	uint32_t *list; /* person indices (M_LIST, M_REPLAY) */
 	size_t n, pos;
-	char seq_base[11];       /* M_SEQ: first 10 characters */
+	char seq_base[11]; /* M_SEQ: first 10 characters */
 	unsigned seq_order;
-	double gap_s;            /* mean gap between lookups */
-	int human;               /* exponential gaps, opening hours only */
-	int moved;               /* the owner's token from another address */
+	double gap_s; /* mean gap between lookups */
+	int human;    /* exponential gaps, opening hours only */
+	int moved;    /* the owner's token from another address */
 	int64_t start_ms, next_ms;
 	int stopped;
 	char ip[24];
@@ -111,9 +111,13 @@ struct attacker {
 };
 
 static const char *const ATTACK_NAME[N_ATTACKS] = {
-	"sequential NIR enumeration", "random NIRs with valid keys", "leaked list, fast",
-	"leaked list, slow, own department, opening hours", "the same across 20 accounts",
-	"stolen token used from a new address", "captured card proof replayed",
+	"sequential NIR enumeration",
+	"random NIRs with valid keys",
+	"leaked list, fast",
+	"leaked list, slow, own department, opening hours",
+	"the same across 20 accounts",
+	"stolen token used from a new address",
+	"captured card proof replayed",
 	"credential stuffing against logins",
 };
 
@@ -127,9 +131,9 @@ struct sim {
 	struct spro *pros;
 	uint32_t npros, cap_pros;
 	uint32_t *by_dept[POPDATA_N_DEPTS], n_dept[POPDATA_N_DEPTS], cap_dept[POPDATA_N_DEPTS];
-	uint32_t *nir_tab;       /* open addressing: person index + 1 */
+	uint32_t *nir_tab; /* open addressing: person index + 1 */
 	uint64_t nir_cap;
-	int64_t t0_ms;           /* 2026-01-05 00:00 local */
+	int64_t t0_ms; /* 2026-01-05 00:00 local */
 	struct rng r;
 	/* Legitimate traffic. */
 	uint64_t legit_lookups[PRO_KINDS], legit_step_ups[PRO_KINDS];
@@ -214,7 +218,8 @@ static int on_person(void *ctx, int64_t id, const struct insured_ident *ident,
 			s->cap_dept[d] = cap;
 		}
 		s->by_dept[d][s->n_dept[d]++] = (uint32_t)s->npeople;
-		for (uint64_t i = nir_hash(p->nir) & (s->nir_cap - 1);; i = (i + 1) & (s->nir_cap - 1))
+		for (uint64_t i = nir_hash(p->nir) & (s->nir_cap - 1);;
+		     i = (i + 1) & (s->nir_cap - 1))
 			if (!s->nir_tab[i]) {
 				s->nir_tab[i] = (uint32_t)s->npeople + 1;
 				break;
@@ -255,7 +260,9 @@ static int patientele(struct sim *s)
 			return VG_ENOMEM;
 		for (uint32_t k = 0; k < n; k++) {
 			unsigned x = (unsigned)rng_below(&s->r, 100);
-			int d = x < 80 ? p->dept : x < 97 ? popdata_pick_neighbour(&s->r, p->dept) : -1;
+			int d = x < 80   ? p->dept
+			        : x < 97 ? popdata_pick_neighbour(&s->r, p->dept)
+			                 : -1;
 
 			p->pat[k] = pick_in(s, &s->r, d);
 		}
@@ -270,19 +277,26 @@ static int patientele(struct sim *s)
 struct outcome {
 	struct guard_result g;
 	struct gate_verdict v;
-	enum guard_decision d;   /* what the professional got: allow, minimise or the refusal */
+	enum guard_decision d; /* what the professional got: allow, minimise or the refusal */
 };
 
 /* One lookup of nir (15 characters) by pro, through the same gate as the server's; who it found. */
-static struct outcome lookup(struct sim *s, struct spro *p, const char *nir,
-                             enum gate_proof proof, int moved, const char *ip, const char *ua,
-                             int64_t t_ms, int64_t *who)
+static struct outcome lookup(struct sim *s, struct spro *p, const char *nir, enum gate_proof proof,
+                             int moved, const char *ip, const char *ua, int64_t t_ms, int64_t *who)
 {
 	struct nir n;
 	struct gate_lookup l = {
-		.t_ms = t_ms, .utc_offset_min = civil_paris_offset_min(t_ms / 1000),
-		.profession = p->kind, .hours = &p->hours, .nir = nir, .nir_len = NIR_LEN,
-		.near = -1, .proof = proof, .ip = ip, .ua = ua, .token_moved = moved,
+		.t_ms = t_ms,
+		.utc_offset_min = civil_paris_offset_min(t_ms / 1000),
+		.profession = p->kind,
+		.hours = &p->hours,
+		.nir = nir,
+		.nir_len = NIR_LEN,
+		.near = -1,
+		.proof = proof,
+		.ip = ip,
+		.ua = ua,
+		.token_moved = moved,
 	};
 	struct guard_event e;
 	struct outcome o;
@@ -298,8 +312,9 @@ static struct outcome lookup(struct sim *s, struct spro *p, const char *nir,
 	gate_event(&l, &e);
 	o.g = guard_decide(&s->cfg, p->g, &e);
 	o.v = gate_verdict(proof, &o.g, false);
-	o.d = o.v.answer == GATE_FULL ? GUARD_ALLOW
-	      : o.v.answer == GATE_MINIMISE ? GUARD_MINIMISE : o.v.refusal;
+	o.d = o.v.answer == GATE_FULL       ? GUARD_ALLOW
+	      : o.v.answer == GATE_MINIMISE ? GUARD_MINIMISE
+	                                    : o.v.refusal;
 	return o;
 }
 
@@ -309,7 +324,10 @@ static int cmp_ev(const void *a, const void *b)
 {
 	const struct ev *x = a, *y = b;
 
-	return x->t_ms < y->t_ms ? -1 : x->t_ms > y->t_ms ? 1 : x->pro < y->pro ? -1 : x->pro > y->pro;
+	return x->t_ms < y->t_ms   ? -1
+	       : x->t_ms > y->t_ms ? 1
+	       : x->pro < y->pro   ? -1
+	                           : x->pro > y->pro;
 }
 
 /* Unix ms of local time local_ms (ms since the local midnight of sim day d), Europe/Paris. */
@@ -346,7 +364,9 @@ static struct ev *legit_day(struct sim *s, int d, size_t *n)
 		uint32_t visits, night;
 		int broken;
 
-		night = hours_on_call_night(&p->hours, local_day) ? 2 + (uint32_t)rng_below(&s->r, 6) : 0;
+		night = hours_on_call_night(&p->hours, local_day)
+		                ? 2 + (uint32_t)rng_below(&s->r, 6)
+		                : 0;
 		if (!mask && !night)
 			continue;
 		visits = mask ? (uint32_t)(DAILY[kind] * (0.7 + 0.6 * rng_unit(&s->r))) : 0;
@@ -366,11 +386,13 @@ static struct ev *legit_day(struct sim *s, int d, size_t *n)
 		for (uint32_t v = 0; v < visits; v++) {
 			struct ev *e = &evs[k++];
 			/* The rota night's visits last, from 19:00 to 09:00 the next morning. */
-			int64_t local = v + night >= visits
-			                        ? (int64_t)((HOURS_NIGHT_FROM + rng_unit(&s->r) *
-			                                     (24 - HOURS_NIGHT_FROM + HOURS_NIGHT_TO)) *
-			                                    3600000.0)
-			                        : open_moment(&s->r, mask);
+			int64_t local =
+			        v + night >= visits
+			                ? (int64_t)((HOURS_NIGHT_FROM +
+			                             rng_unit(&s->r) * (24 - HOURS_NIGHT_FROM +
+			                                                HOURS_NIGHT_TO)) *
+			                            3600000.0)
+			                : open_moment(&s->r, mask);
 			unsigned x = (unsigned)rng_below(&s->r, 100);
 
 			e->t_ms = at_local(s, d, local);
@@ -378,8 +400,8 @@ static struct ev *legit_day(struct sim *s, int d, size_t *n)
 			if (x < 2)
 				e->person = pick_in(s, &s->r, -1); /* travelling */
 			else if (x < 42 && p->nrecent)
-				e->person = p->recent[rng_below(&s->r, p->nrecent < RECENT ? p->nrecent
-				                                                             : RECENT)];
+				e->person = p->recent[rng_below(
+				        &s->r, p->nrecent < RECENT ? p->nrecent : RECENT)];
 			else
 				e->person = p->pat[rng_below(&s->r, p->npat)];
 			p->recent[p->nrecent++ % RECENT] = e->person;
@@ -525,7 +547,8 @@ static int plan_attacks(struct sim *s)
 		const char *base = s->people[pick_in(s, &r, s->pros[pro].dept)].nir;
 
 		memcpy(a->seq_base, base, 10);
-		a->seq_order = (unsigned)((base[10] - '0') * 100 + (base[11] - '0') * 10 + base[12] - '0');
+		a->seq_order =
+		        (unsigned)((base[10] - '0') * 100 + (base[11] - '0') * 10 + base[12] - '0');
 	}
 	/* 2. Random NIRs with valid keys, one a second. */
 	add_attacker(s, 1, pick_pharmacist(s, &cur), M_RAND, 1.0, 0, 3, 14.0, NULL, 3000);
@@ -591,16 +614,14 @@ static void next_nir(struct sim *s, struct attacker *a, char nir[16])
 		int d = popdata_pick_dept(&a->r);
 		const char *code = geo_dept_code(d);
 
-		snprintf(s13, sizeof(s13), "%u%02u%02u%.2s%03u%03u", 1 + (unsigned)rng_below(&a->r, 2),
-		         (unsigned)rng_below(&a->r, 100), 1 + (unsigned)rng_below(&a->r, 12),
-		         strlen(code) == 2 ? code : "75", 1 + (unsigned)rng_below(&a->r, 400),
-		         1 + (unsigned)rng_below(&a->r, 999));
+		snprintf(s13, sizeof(s13), "%u%02u%02u%.2s%03u%03u",
+		         1 + (unsigned)rng_below(&a->r, 2), (unsigned)rng_below(&a->r, 100),
+		         1 + (unsigned)rng_below(&a->r, 12), strlen(code) == 2 ? code : "75",
+		         1 + (unsigned)rng_below(&a->r, 400), 1 + (unsigned)rng_below(&a->r, 999));
 		set_key(s13, nir);
 		break;
 	}
-	default:
-		memcpy(nir, s->people[a->list[a->pos]].nir, 16);
-		break;
+	default: memcpy(nir, s->people[a->list[a->pos]].nir, 16); break;
 	}
 	(void)s;
 }
@@ -635,8 +656,8 @@ static void timeline(struct attacker *a, int64_t t)
 	else
 		memmove(a->tl_t + TL_MAX / 2, a->tl_t + TL_MAX / 2 + 1,
 		        (TL_MAX / 2 - 1) * sizeof(a->tl_t[0])),
-		memmove(a->tl_x + TL_MAX / 2, a->tl_x + TL_MAX / 2 + 1,
-		        (TL_MAX / 2 - 1) * sizeof(a->tl_x[0]));
+		        memmove(a->tl_x + TL_MAX / 2, a->tl_x + TL_MAX / 2 + 1,
+		                (TL_MAX / 2 - 1) * sizeof(a->tl_x[0]));
 	a->tl_t[a->tl_n - 1] = t;
 	a->tl_x[a->tl_n - 1] = x;
 }
@@ -666,7 +687,8 @@ static void attacker_step(struct sim *s, struct attacker *a)
 		a->step_ups++;
 		if (a->first_step_up_ms < 0)
 			a->first_step_up_ms = t;
-		guard_step_up_done(&s->cfg, p->g, t + 2000, civil_paris_offset_min((t + 2000) / 1000));
+		guard_step_up_done(&s->cfg, p->g, t + 2000,
+		                   civil_paris_offset_min((t + 2000) / 1000));
 		t += 2000;
 		o = lookup(s, p, nir, proof, a->moved, ip, a->moved ? "LGC/5.2" : "Mozilla/5.0", t,
 		           &who);
@@ -809,11 +831,13 @@ static void write_json(const struct sim *s, FILE *f, const struct attack_sum *su
 {
 	uint64_t L = sum6(s->legit_lookups), SU = sum6(s->legit_step_ups);
 
-	fprintf(f, "{\n  \"population\": {\"insured\": %llu, \"professionals\": %u, \"seed\": %llu, "
+	fprintf(f,
+	        "{\n  \"population\": {\"insured\": %llu, \"professionals\": %u, \"seed\": %llu, "
 	        "\"days\": %u, \"start\": \"2026-01-05\", \"time_zone\": \"Europe/Paris\"},\n",
 	        (unsigned long long)s->o->n_insured, s->npros, (unsigned long long)s->o->seed,
 	        s->o->days);
-	fprintf(f, "  \"legit\": {\"lookups\": %llu, \"card_share\": %.4f, \"step_ups\": %llu, "
+	fprintf(f,
+	        "  \"legit\": {\"lookups\": %llu, \"card_share\": %.4f, \"step_ups\": %llu, "
 	        "\"step_ups_per_1000\": %.3f, \"minimised_per_1000\": %.3f, \"throttles\": %llu, "
 	        "\"denials\": %llu, \"suspensions\": %llu, \"owner_lookups_refused\": %llu,\n"
 	        "    \"by_profession\": {",
@@ -824,14 +848,17 @@ static void write_json(const struct sim *s, FILE *f, const struct attack_sum *su
 	        (unsigned long long)s->legit_susp, (unsigned long long)s->owner_blocked);
 	for (int k = 1; k < PRO_KINDS; k++)
 		fprintf(f, "%s\"%s\": {\"lookups\": %llu, \"step_ups_per_1000\": %.3f}",
-		        k > 1 ? ", " : "", access_profession_name(k), (unsigned long long)s->legit_lookups[k],
+		        k > 1 ? ", " : "", access_profession_name(k),
+		        (unsigned long long)s->legit_lookups[k],
 		        s->legit_lookups[k] ? 1000.0 * (double)s->legit_step_ups[k] /
-		                                      (double)s->legit_lookups[k] : 0);
+		                                      (double)s->legit_lookups[k]
+		                            : 0);
 	fprintf(f, "}},\n  \"attacks\": [\n");
 	for (int i = 0; i < N_ATTACKS - 1; i++) {
 		const struct attack_sum *a = &sum[i];
 
-		fprintf(f, "    {\"name\": \"%s\", \"accounts\": %u, \"lookups\": %u, "
+		fprintf(f,
+		        "    {\"name\": \"%s\", \"accounts\": %u, \"lookups\": %u, "
 		        "\"exposed_total\": %u, \"exposed_full\": %u, \"exposed_minimised\": %u, "
 		        "\"exposed_median_per_account\": %u, \"exposed_max_per_account\": %u, "
 		        "\"per_account\": [",
@@ -839,20 +866,23 @@ static void write_json(const struct sim *s, FILE *f, const struct attack_sum *su
 		        a->median, a->max);
 		for (uint32_t k = 0; k < a->accounts && k < SLOW_ACCOUNTS; k++)
 			fprintf(f, "%s%u", k ? ", " : "", a->per[k]);
-		fprintf(f, "], \"step_ups\": %u, \"first_step_up_min\": %.2f, "
+		fprintf(f,
+		        "], \"step_ups\": %u, \"first_step_up_min\": %.2f, "
 		        "\"suspended_accounts\": %u, \"suspended_after_min\": %.2f, \"decisions\": {",
 		        a->step_ups, a->first_step_up_min, a->suspended, a->suspended_min);
 		for (int d = 0; d < GUARD_DECISIONS; d++)
-			fprintf(f, "%s\"%s\": %u", d ? ", " : "", guard_decision_name((enum guard_decision)d),
-			        a->dec[d]);
+			fprintf(f, "%s\"%s\": %u", d ? ", " : "",
+			        guard_decision_name((enum guard_decision)d), a->dec[d]);
 		fprintf(f, "}},\n");
 	}
-	fprintf(f, "    {\"name\": \"%s\", \"accounts\": 0, \"exposed_total\": 0, "
+	fprintf(f,
+	        "    {\"name\": \"%s\", \"accounts\": 0, \"exposed_total\": 0, "
 	        "\"one_address\": {\"attempts\": %u, \"password_checks\": %u}, "
 	        "\"many_addresses_one_account\": {\"attempts\": %u, \"password_checks\": %u}}\n  ],\n",
 	        ATTACK_NAME[7], s->stuff_attempts, s->stuff_checked, s->spread_attempts,
 	        s->spread_checked);
-	fprintf(f, "  \"targets\": {\"median_exposure_per_account\": {\"value\": %u, \"target\": 20, "
+	fprintf(f,
+	        "  \"targets\": {\"median_exposure_per_account\": {\"value\": %u, \"target\": 20, "
 	        "\"met\": %s}, \"max_exposure_per_account\": {\"value\": %u, \"target\": 100, "
 	        "\"met\": %s}, \"legit_suspensions\": {\"value\": %llu, \"target\": 0, \"met\": %s}, "
 	        "\"legit_step_ups_per_1000\": {\"value\": %.3f, \"target\": 5, \"met\": %s}}\n}\n",
@@ -867,8 +897,9 @@ static void write_table(const struct sim *s, FILE *f, const struct attack_sum *s
 	char a[32], b[32];
 	uint64_t L = sum6(s->legit_lookups), SU = sum6(s->legit_step_ups);
 
-	fprintf(f, md ? "| attack | accounts | lookups | exposed (full+minimised) | per account median / max | first step-up | suspended after | suspended |\n|---|---|---|---|---|---|---|---|\n"
-	              : "%-48s %4s %7s %9s %11s %12s %12s %5s\n",
+	fprintf(f,
+	        md ? "| attack | accounts | lookups | exposed (full+minimised) | per account median / max | first step-up | suspended after | suspended |\n|---|---|---|---|---|---|---|---|\n"
+	           : "%-48s %4s %7s %9s %11s %12s %12s %5s\n",
 	        "attack", "acc", "lookups", "exposed", "median/max", "1st step-up", "suspended",
 	        "susp");
 	for (int i = 0; i < N_ATTACKS - 1; i++) {
@@ -878,29 +909,33 @@ static void write_table(const struct sim *s, FILE *f, const struct attack_sum *s
 		fmt_min(b, sizeof(b), x->suspended_min);
 		if (md)
 			fprintf(f, "| %s | %u | %u | %u (%u+%u) | %u / %u | %s | %s | %u/%u |\n",
-			        ATTACK_NAME[i], x->accounts, x->lookups, x->total, x->full, x->minimised,
-			        x->median, x->max, a, b, x->suspended, x->accounts);
+			        ATTACK_NAME[i], x->accounts, x->lookups, x->total, x->full,
+			        x->minimised, x->median, x->max, a, b, x->suspended, x->accounts);
 		else
-			fprintf(f, "%-48s %4u %7u %9u %5u / %-4u %12s %12s %2u/%u\n", ATTACK_NAME[i],
-			        x->accounts, x->lookups, x->total, x->median, x->max, a, b, x->suspended,
-			        x->accounts);
+			fprintf(f, "%-48s %4u %7u %9u %5u / %-4u %12s %12s %2u/%u\n",
+			        ATTACK_NAME[i], x->accounts, x->lookups, x->total, x->median,
+			        x->max, a, b, x->suspended, x->accounts);
 	}
-	fprintf(f, md ? "| %s | - | %u attempts from one address (%u reached a password check), %u from 1,000 addresses on one account (%u checked) | 0 (no TOTP) | - | - | - | - |\n"
-	              : "%-48s %u attempts from one address: %u checked; %u from 1000 addresses: %u checked\n",
+	fprintf(f,
+	        md ? "| %s | - | %u attempts from one address (%u reached a password check), %u from 1,000 addresses on one account (%u checked) | 0 (no TOTP) | - | - | - | - |\n"
+	           : "%-48s %u attempts from one address: %u checked; %u from 1000 addresses: %u checked\n",
 	        ATTACK_NAME[7], s->stuff_attempts, s->stuff_checked, s->spread_attempts,
 	        s->spread_checked);
 	if (!md)
-		fprintf(f, "legitimate: %llu lookups (%.1f %% with a card), %llu step-ups (%.2f per 1,000), "
+		fprintf(f,
+		        "legitimate: %llu lookups (%.1f %% with a card), %llu step-ups (%.2f per 1,000), "
 		        "%llu suspensions, %llu throttles, %llu denials\n",
-		        (unsigned long long)L, L ? 100.0 * (double)sum6(s->legit_card) / (double)L : 0,
+		        (unsigned long long)L,
+		        L ? 100.0 * (double)sum6(s->legit_card) / (double)L : 0,
 		        (unsigned long long)SU, L ? 1000.0 * (double)SU / (double)L : 0,
 		        (unsigned long long)s->legit_susp, (unsigned long long)s->legit_throttle,
 		        (unsigned long long)s->legit_deny);
 	if (!md && s->legit_susp) {
-		fprintf(f, "legitimate suspensions by profession (pharmacist, GP, specialist, lab, "
-		        "hospital): %u %u %u %u %u; reasons:", s->legit_susp_kind[1],
-		        s->legit_susp_kind[2], s->legit_susp_kind[3], s->legit_susp_kind[4],
-		        s->legit_susp_kind[5]);
+		fprintf(f,
+		        "legitimate suspensions by profession (pharmacist, GP, specialist, lab, "
+		        "hospital): %u %u %u %u %u; reasons:",
+		        s->legit_susp_kind[1], s->legit_susp_kind[2], s->legit_susp_kind[3],
+		        s->legit_susp_kind[4], s->legit_susp_kind[5]);
 		for (unsigned i = 0; i < GUARD_REASONS; i++)
 			if (s->legit_susp_reasons & (1u << i))
 				fprintf(f, " %s", guard_reason_name(i));
@@ -914,14 +949,18 @@ static void svg_bars(FILE *f, const struct attack_sum *sum)
 
 	for (int i = 0; i < N_ATTACKS - 1; i++)
 		top = sum[i].max > top ? sum[i].max : top;
-	fprintf(f, "<svg width=\"760\" height=\"300\" role=\"img\" aria-label=\"records exposed per "
+	fprintf(f,
+	        "<svg width=\"760\" height=\"300\" role=\"img\" aria-label=\"records exposed per "
 	        "account\"><line x1=\"300\" y1=\"10\" x2=\"300\" y2=\"290\" stroke=\"#444\"/>\n");
 	for (int i = 0; i < N_ATTACKS - 1; i++) {
-		double y = 14 + i * 38, wmax = 420 * sum[i].max / top, wmed = 420 * sum[i].median / top;
+		double y = 14 + i * 38, wmax = 420 * sum[i].max / top,
+		       wmed = 420 * sum[i].median / top;
 
-		fprintf(f, "<text x=\"295\" y=\"%.0f\" text-anchor=\"end\" font-size=\"12\">%s</text>\n",
+		fprintf(f,
+		        "<text x=\"295\" y=\"%.0f\" text-anchor=\"end\" font-size=\"12\">%s</text>\n",
 		        y + 14, ATTACK_NAME[i]);
-		fprintf(f, "<rect x=\"300\" y=\"%.0f\" width=\"%.1f\" height=\"14\" fill=\"#e8a\"/>"
+		fprintf(f,
+		        "<rect x=\"300\" y=\"%.0f\" width=\"%.1f\" height=\"14\" fill=\"#e8a\"/>"
 		        "<rect x=\"300\" y=\"%.0f\" width=\"%.1f\" height=\"14\" fill=\"#c24\"/>"
 		        "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\">median %u, max %u</text>\n",
 		        y + 4, wmax, y + 4, wmed, 305 + wmax, y + 15, sum[i].median, sum[i].max);
@@ -931,18 +970,20 @@ static void svg_bars(FILE *f, const struct attack_sum *sum)
 
 static void svg_timeline(FILE *f, const struct sim *s)
 {
-	static const char *const COL[N_ATTACKS] = { "#c24", "#24c", "#2a4", "#a60", "#808",
-	                                            "#088", "#555", "#000" };
+	static const char *const COL[N_ATTACKS] = { "#c24", "#24c", "#2a4", "#a60",
+		                                    "#808", "#088", "#555", "#000" };
 	double top = 1, span = (double)s->o->days * 86400000.0;
 
 	for (int i = 0; i < s->natt; i++)
 		for (uint32_t k = 0; k < s->att[i].tl_n; k++)
 			top = s->att[i].tl_x[k] > top ? s->att[i].tl_x[k] : top;
-	fprintf(f, "<svg width=\"760\" height=\"260\" role=\"img\" aria-label=\"cumulative exposure "
+	fprintf(f,
+	        "<svg width=\"760\" height=\"260\" role=\"img\" aria-label=\"cumulative exposure "
 	        "over the 30 days\"><rect x=\"40\" y=\"10\" width=\"700\" height=\"220\" fill=\"none\" "
 	        "stroke=\"#444\"/><text x=\"40\" y=\"250\" font-size=\"11\">day 0</text><text "
 	        "x=\"700\" y=\"250\" font-size=\"11\">day %u</text><text x=\"5\" y=\"20\" "
-	        "font-size=\"11\">%.0f</text>\n", s->o->days, top);
+	        "font-size=\"11\">%.0f</text>\n",
+	        s->o->days, top);
 	for (int i = 0; i < s->natt; i++) {
 		const struct attacker *a = &s->att[i];
 
@@ -974,21 +1015,24 @@ static void svg_stepups(FILE *f, const struct sim *s)
 	for (int k = 0; k < 8; k++)
 		top = hist[k] > top ? hist[k] : top;
 	fprintf(f, "<svg width=\"760\" height=\"200\" role=\"img\" aria-label=\"step-ups per "
-	        "legitimate professional\">\n");
+	           "legitimate professional\">\n");
 	for (int k = 0; k < 8; k++) {
 		double h = 150.0 * hist[k] / top;
 
-		fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"60\" height=\"%.1f\" fill=\"#24c\"/>"
+		fprintf(f,
+		        "<rect x=\"%d\" y=\"%.1f\" width=\"60\" height=\"%.1f\" fill=\"#24c\"/>"
 		        "<text x=\"%d\" y=\"190\" font-size=\"11\">%s</text><text x=\"%d\" y=\"%.1f\" "
-		        "font-size=\"11\">%u</text>\n", 40 + k * 85, 170 - h, h, 55 + k * 85, LAB[k],
-		        45 + k * 85, 165 - h, hist[k]);
+		        "font-size=\"11\">%u</text>\n",
+		        40 + k * 85, 170 - h, h, 55 + k * 85, LAB[k], 45 + k * 85, 165 - h,
+		        hist[k]);
 	}
 	fprintf(f, "</svg>\n");
 }
 
 static void write_html(const struct sim *s, FILE *f, const struct attack_sum *sum)
 {
-	fprintf(f, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vigie "
+	fprintf(f,
+	        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vigie "
 	        "sim: the guard against stolen accounts</title><style>body{font-family:sans-serif;"
 	        "max-width:900px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px "
 	        "solid #ccc;padding:4px 8px;font-size:13px}</style></head><body>\n"
@@ -1102,8 +1146,10 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 			write_html(s, html, sum);
 		if (table) {
 			write_table(s, table, sum, 0);
-			fprintf(table, "median exposure per stolen account %u (target <= 20), max %u "
-			        "(target <= 100)\n\nmarkdown:\n", median_all, max_acc);
+			fprintf(table,
+			        "median exposure per stolen account %u (target <= 20), max %u "
+			        "(target <= 100)\n\nmarkdown:\n",
+			        median_all, max_acc);
 			write_table(s, table, sum, 1);
 		}
 	}

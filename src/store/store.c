@@ -1,2 +1,3 @@
 /* store.c - backend-independent helpers live here as they appear; the interface is store.h. */
 #include "store/store.h"
+#include "core/banned.h"

@@ -25,53 +25,51 @@
 #include "crypto/vault.h"
 
 #define STORE_SEALED_MAX (RECORD_PACK_MAX + VAULT_OVERHEAD)
-#define STORE_MATCH_MAX 8 /* most people one NIR can match (insured + dependants) */
+#define STORE_MATCH_MAX  8 /* most people one NIR can match (insured + dependants) */
 
 /* An insured person as stored: blind index, public pseudonym, sealed groups. */
 struct store_insured {
 	int64_t id;
 	uint8_t nir_bidx[VAULT_BIDX];
-	uint8_t pid[VAULT_BIDX];        /* pseudonymous id shown in FHIR (hex) */
+	uint8_t pid[VAULT_BIDX]; /* pseudonymous id shown in FHIR (hex) */
 	uint8_t ident[STORE_SEALED_MAX];
 	size_t ident_len;
 	uint8_t contact[STORE_SEALED_MAX];
 	size_t contact_len;
 	uint8_t rights[STORE_SEALED_MAX];
 	size_t rights_len;
-	uint8_t card_pk[32];            /* Ed25519 public key of the patient's card */
+	uint8_t card_pk[32]; /* Ed25519 public key of the patient's card */
 };
-
 
 /* A professional and their account. RPPS directory data is public; the TOTP secret is sealed. */
 struct store_pro {
 	int64_t id;
 	char rpps[12];
-	int kind;                /* enum pro_kind */
+	int kind; /* enum pro_kind */
 	char family[64];
 	char given[64];
-	char dept[4];            /* practice department */
+	char dept[4]; /* practice department */
 	char city[64];
-	char pwhash[128];        /* Argon2id string (crypto_pwhash_str) */
+	char pwhash[128]; /* Argon2id string (crypto_pwhash_str) */
 	uint8_t totp_sealed[64 + VAULT_OVERHEAD];
 	size_t totp_sealed_len;
-	int64_t totp_last_step;  /* last accepted TOTP counter: a code is accepted once */
-	int32_t failed;          /* consecutive failed logins */
-	int64_t locked_until;    /* unix seconds; 0 = not locked */
-	int32_t suspended;       /* 1: no login until an operator reinstates */
-	int32_t role;            /* enum pro_role */
-	int hours_set;           /* 0: hours unknown, judged by the profession's usual ones */
-	struct hours hours;      /* opening hours and on-call rota (core/hours.h) */
+	int64_t totp_last_step; /* last accepted TOTP counter: a code is accepted once */
+	int32_t failed;         /* consecutive failed logins */
+	int64_t locked_until;   /* unix seconds; 0 = not locked */
+	int32_t suspended;      /* 1: no login until an operator reinstates */
+	int32_t role;           /* enum pro_role */
+	int hours_set;          /* 0: hours unknown, judged by the profession's usual ones */
+	struct hours hours;     /* opening hours and on-call rota (core/hours.h) */
 };
-
 
 /* Something a professional must be told (the e-mail issue sends them). */
 #define NOTICE_DETAIL_MAX 512
 struct store_notice {
 	int64_t id;
 	int64_t pro_id;
-	int64_t t;                          /* unix seconds */
-	char kind[24];                      /* "new_client", "suspended", "reinstated" */
-	uint8_t detail[NOTICE_DETAIL_MAX];  /* vault-sealed JSON ("notice", "detail", pro_id) */
+	int64_t t;                         /* unix seconds */
+	char kind[24];                     /* "new_client", "suspended", "reinstated" */
+	uint8_t detail[NOTICE_DETAIL_MAX]; /* vault-sealed JSON ("notice", "detail", pro_id) */
 	size_t detail_len;
 };
 
@@ -80,12 +78,12 @@ enum session_kind { SESSION_PRO = 0, SESSION_INSURED = 1 };
 
 struct store_session {
 	uint8_t token_hash[VAULT_BIDX];
-	int kind;            /* enum session_kind */
-	int64_t pro_id;      /* the subject: pro id, or insured account id */
-	int64_t created;     /* unix seconds */
+	int kind;        /* enum session_kind */
+	int64_t pro_id;  /* the subject: pro id, or insured account id */
+	int64_t created; /* unix seconds */
 	int64_t last_used;
-	int64_t expires;     /* absolute expiry */
-	char ip[46];         /* address the session was opened from */
+	int64_t expires; /* absolute expiry */
+	char ip[46];     /* address the session was opened from */
 };
 
 /*
@@ -148,8 +146,8 @@ struct store_ops {
 	int (*access_put)(struct store *s, const struct access_rec *recs, size_t n);
 	int (*access_count)(struct store *s, int64_t *n);
 	int (*access_last)(struct store *s, int64_t *idx);
-	int (*access_by_patient)(struct store *s, const uint8_t patient[VAULT_BIDX],
-	                         int64_t before, struct access_rec *out, size_t cap, size_t *n);
+	int (*access_by_patient)(struct store *s, const uint8_t patient[VAULT_BIDX], int64_t before,
+	                         struct access_rec *out, size_t cap, size_t *n);
 	int (*backup)(struct store *s, const char *path);
 };
 
@@ -163,19 +161,39 @@ struct store {
  */
 VG_MUST_USE int store_sqlite_open(const char *path, struct store **out);
 
+/* clang-format off: one-line wrappers, one a line */
 /* Wrappers: see struct store_ops. */
-static inline void store_close(struct store *s) { if (s) s->ops->close(s); }
-VG_MUST_USE static inline int store_begin(struct store *s) { return s->ops->begin(s); }
-VG_MUST_USE static inline int store_commit(struct store *s) { return s->ops->commit(s); }
-VG_MUST_USE static inline int store_rollback(struct store *s) { return s->ops->rollback(s); }
+static inline void store_close(struct store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+VG_MUST_USE static inline int store_begin(struct store *s)
+{
+	return s->ops->begin(s);
+}
+VG_MUST_USE static inline int store_commit(struct store *s)
+{
+	return s->ops->commit(s);
+}
+VG_MUST_USE static inline int store_rollback(struct store *s)
+{
+	return s->ops->rollback(s);
+}
 /* Copy the value of key (NUL-terminated) into val; VG_ENOTFOUND, VG_ETOOBIG. */
 VG_MUST_USE static inline int store_meta_get(struct store *s, const char *k, char *v, size_t cap)
-{ return s->ops->meta_get(s, k, v, cap); }
+{
+	return s->ops->meta_get(s, k, v, cap);
+}
 VG_MUST_USE static inline int store_meta_set(struct store *s, const char *k, const char *v)
-{ return s->ops->meta_set(s, k, v); }
+{
+	return s->ops->meta_set(s, k, v);
+}
 /* Insert an insured row with its given id; VG_EEXIST if the id is taken. */
 VG_MUST_USE static inline int store_insured_put(struct store *s, const struct store_insured *r)
-{ return s->ops->insured_put(s, r); }
+{
+	return s->ops->insured_put(s, r);
+}
 /*
  * Every row with this NIR blind index, up to cap, in id order; *n is set (0 is
  * not an error). Reads a snapshot at most 100 ms old (rows are written by
@@ -183,101 +201,156 @@ VG_MUST_USE static inline int store_insured_put(struct store *s, const struct st
  */
 VG_MUST_USE static inline int store_insured_find(struct store *s, const uint8_t b[VAULT_BIDX],
                                                  struct store_insured *out, size_t cap, size_t *n)
-{ return s->ops->insured_find(s, b, out, cap, n); }
+{
+	return s->ops->insured_find(s, b, out, cap, n);
+}
 VG_MUST_USE static inline int store_insured_count(struct store *s, int64_t *n)
-{ return s->ops->insured_count(s, n); }
+{
+	return s->ops->insured_count(s, n);
+}
 /* Insert a professional; p->id is set to the new id. VG_EEXIST if the RPPS exists. */
 VG_MUST_USE static inline int store_pro_put(struct store *s, struct store_pro *p)
-{ return s->ops->pro_put(s, p); }
+{
+	return s->ops->pro_put(s, p);
+}
 VG_MUST_USE static inline int store_pro_get(struct store *s, const char *rpps, struct store_pro *o)
-{ return s->ops->pro_get(s, rpps, o); }
+{
+	return s->ops->pro_get(s, rpps, o);
+}
 VG_MUST_USE static inline int store_pro_get_id(struct store *s, int64_t id, struct store_pro *o)
-{ return s->ops->pro_get_id(s, id, o); }
+{
+	return s->ops->pro_get_id(s, id, o);
+}
 VG_MUST_USE static inline int store_pro_set_auth(struct store *s, int64_t id, int32_t failed,
                                                  int64_t locked_until, int64_t totp_last_step)
-{ return s->ops->pro_set_auth(s, id, failed, locked_until, totp_last_step); }
+{
+	return s->ops->pro_set_auth(s, id, failed, locked_until, totp_last_step);
+}
 VG_MUST_USE static inline int store_pro_count(struct store *s, int64_t *n)
-{ return s->ops->pro_count(s, n); }
+{
+	return s->ops->pro_count(s, n);
+}
 /* Suspend (1) or reinstate (0) a professional's account. */
 VG_MUST_USE static inline int store_pro_set_suspended(struct store *s, int64_t id, int32_t on)
-{ return s->ops->pro_set_suspended(s, id, on); }
+{
+	return s->ops->pro_set_suspended(s, id, on);
+}
 /* The suspended accounts, by id, at most cap; *n is set. */
 VG_MUST_USE static inline int store_pro_suspended(struct store *s, struct store_pro *out,
                                                   size_t cap, size_t *n)
-{ return s->ops->pro_suspended(s, out, cap, n); }
+{
+	return s->ops->pro_suspended(s, out, cap, n);
+}
 /*
  * Set a professional's opening hours (hours_set 0: the profession's usual
  * ones) and rota (h->rota_*). VG_ENOTFOUND when there is no such id.
  */
 VG_MUST_USE static inline int store_pro_set_hours(struct store *s, int64_t id, int hours_set,
                                                   const struct hours *h)
-{ return s->ops->pro_set_hours(s, id, hours_set, h); }
+{
+	return s->ops->pro_set_hours(s, id, hours_set, h);
+}
 /* Remember that pro_id used client (a keyed hash); *is_new is 1 the first time. */
 VG_MUST_USE static inline int store_client_seen(struct store *s, int64_t pro_id,
-                                                const uint8_t c[VAULT_BIDX], int64_t t,
-                                                int *is_new)
-{ return s->ops->client_seen(s, pro_id, c, t, is_new); }
+                                                const uint8_t c[VAULT_BIDX], int64_t t, int *is_new)
+{
+	return s->ops->client_seen(s, pro_id, c, t, is_new);
+}
 VG_MUST_USE static inline int store_notice_put(struct store *s, const struct store_notice *x)
-{ return s->ops->notice_put(s, x); }
+{
+	return s->ops->notice_put(s, x);
+}
 /* A professional's notices with id < before (INT64_MAX: newest), newest first, at most cap. */
 VG_MUST_USE static inline int store_notice_list(struct store *s, int64_t pro_id, int64_t before,
-                                                struct store_notice *out, size_t cap,
-                                                size_t *n)
-{ return s->ops->notice_list(s, pro_id, before, out, cap, n); }
+                                                struct store_notice *out, size_t cap, size_t *n)
+{
+	return s->ops->notice_list(s, pro_id, before, out, cap, n);
+}
 /* End every session of one subject (revocation on suspension). */
 VG_MUST_USE static inline int store_session_delete_subject(struct store *s, int kind,
                                                            int64_t subject)
-{ return s->ops->session_delete_subject(s, kind, subject); }
+{
+	return s->ops->session_delete_subject(s, kind, subject);
+}
 VG_MUST_USE static inline int store_session_put(struct store *s, const struct store_session *x)
-{ return s->ops->session_put(s, x); }
+{
+	return s->ops->session_put(s, x);
+}
 /* Sessions of one kind (enum session_kind); put takes it from x->kind. */
 VG_MUST_USE static inline int store_session_get(struct store *s, int kind,
                                                 const uint8_t h[VAULT_BIDX],
                                                 struct store_session *o)
-{ return s->ops->session_get(s, kind, h, o); }
+{
+	return s->ops->session_get(s, kind, h, o);
+}
 VG_MUST_USE static inline int store_session_touch(struct store *s, int kind,
                                                   const uint8_t h[VAULT_BIDX], int64_t t)
-{ return s->ops->session_touch(s, kind, h, t); }
+{
+	return s->ops->session_touch(s, kind, h, t);
+}
 VG_MUST_USE static inline int store_session_delete(struct store *s, int kind,
                                                    const uint8_t h[VAULT_BIDX])
-{ return s->ops->session_delete(s, kind, h); }
+{
+	return s->ops->session_delete(s, kind, h);
+}
 /* Delete sessions (both kinds) past their absolute expiry or idle for more than idle seconds. */
 VG_MUST_USE static inline int store_session_purge(struct store *s, int64_t now, int64_t idle)
-{ return s->ops->session_purge(s, now, idle); }
+{
+	return s->ops->session_purge(s, now, idle);
+}
 /* Insert an insured account; VG_EEXIST if its id or e-mail index is taken. */
 VG_MUST_USE static inline int store_account_put(struct store *s, const struct store_account *a)
-{ return s->ops->account_put(s, a); }
+{
+	return s->ops->account_put(s, a);
+}
 /* Accounts with this NIR (by_email 0) or e-mail (by_email 1) blind index, up to cap. */
 VG_MUST_USE static inline int store_account_find(struct store *s, int by_email,
                                                  const uint8_t b[VAULT_BIDX],
-                                                 struct store_account *out, size_t cap,
-                                                 size_t *n)
-{ return s->ops->account_find(s, by_email, b, out, cap, n); }
+                                                 struct store_account *out, size_t cap, size_t *n)
+{
+	return s->ops->account_find(s, by_email, b, out, cap, n);
+}
 VG_MUST_USE static inline int store_account_get(struct store *s, int64_t id,
                                                 struct store_account *o)
-{ return s->ops->account_get(s, id, o); }
+{
+	return s->ops->account_get(s, id, o);
+}
 VG_MUST_USE static inline int store_account_set_auth(struct store *s, int64_t id, int32_t failed,
                                                      int64_t locked_until)
-{ return s->ops->account_set_auth(s, id, failed, locked_until); }
+{
+	return s->ops->account_set_auth(s, id, failed, locked_until);
+}
 /* Append n access records in one transaction; an idx already stored is left as it is. */
-VG_MUST_USE static inline int store_access_put(struct store *s, const struct access_rec *r, size_t n)
-{ return s->ops->access_put(s, r, n); }
+VG_MUST_USE static inline int store_access_put(struct store *s, const struct access_rec *r,
+                                               size_t n)
+{
+	return s->ops->access_put(s, r, n);
+}
 VG_MUST_USE static inline int store_access_count(struct store *s, int64_t *n)
-{ return s->ops->access_count(s, n); }
+{
+	return s->ops->access_count(s, n);
+}
 /* The highest journal index stored, or -1 when none. */
 VG_MUST_USE static inline int store_access_last(struct store *s, int64_t *idx)
-{ return s->ops->access_last(s, idx); }
+{
+	return s->ops->access_last(s, idx);
+}
 /*
  * A patient's accesses, newest first, with idx < before (INT64_MAX: from the
  * newest), at most cap into out; *n is set.
  */
-VG_MUST_USE static inline int store_access_by_patient(struct store *s,
-                                                      const uint8_t p[VAULT_BIDX],
+VG_MUST_USE static inline int store_access_by_patient(struct store *s, const uint8_t p[VAULT_BIDX],
                                                       int64_t before, struct access_rec *out,
                                                       size_t cap, size_t *n)
-{ return s->ops->access_by_patient(s, p, before, out, cap, n); }
+{
+	return s->ops->access_by_patient(s, p, before, out, cap, n);
+}
 /* A consistent online copy of the data to path and of the access records to path + "-access". */
 VG_MUST_USE static inline int store_backup(struct store *s, const char *path)
-{ return s->ops->backup(s, path); }
+{
+	return s->ops->backup(s, path);
+}
+
+/* clang-format on */
 
 #endif

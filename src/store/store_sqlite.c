@@ -15,19 +15,57 @@
 #include <string.h>
 #include <time.h>
 #include <sqlite3.h>
+#include "core/banned.h"
 
 enum stmt_id {
-	S_BEGIN, S_BEGIN_DEFERRED, S_COMMIT, S_ROLLBACK, S_META_GET, S_META_SET, S_INS_PUT, S_INS_FIND, S_INS_COUNT,
-	S_PRO_PUT, S_PRO_GET, S_PRO_GET_ID, S_PRO_AUTH, S_PRO_COUNT, S_SES_PUT, S_SES_GET,
-	S_SES_TOUCH, S_SES_DEL, S_SES_PURGE, S_ACC_PUT, S_ACC_COUNT, S_ACC_LAST, S_ACC_PATIENT,
-	S_ISES_PUT, S_ISES_GET, S_ISES_TOUCH, S_ISES_DEL, S_ISES_PURGE, S_ACCT_PUT, S_ACCT_NIR,
-	S_ACCT_EMAIL, S_ACCT_GET, S_ACCT_AUTH, S_PRO_SUSPEND, S_PRO_SUSPENDED, S_SES_DEL_SUBJ,
-	S_ISES_DEL_SUBJ, S_CLIENT_SEEN, S_NOTICE_PUT, S_NOTICE_LIST, S_PRO_HOURS, S_N
+	S_BEGIN,
+	S_BEGIN_DEFERRED,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_META_GET,
+	S_META_SET,
+	S_INS_PUT,
+	S_INS_FIND,
+	S_INS_COUNT,
+	S_PRO_PUT,
+	S_PRO_GET,
+	S_PRO_GET_ID,
+	S_PRO_AUTH,
+	S_PRO_COUNT,
+	S_SES_PUT,
+	S_SES_GET,
+	S_SES_TOUCH,
+	S_SES_DEL,
+	S_SES_PURGE,
+	S_ACC_PUT,
+	S_ACC_COUNT,
+	S_ACC_LAST,
+	S_ACC_PATIENT,
+	S_ISES_PUT,
+	S_ISES_GET,
+	S_ISES_TOUCH,
+	S_ISES_DEL,
+	S_ISES_PURGE,
+	S_ACCT_PUT,
+	S_ACCT_NIR,
+	S_ACCT_EMAIL,
+	S_ACCT_GET,
+	S_ACCT_AUTH,
+	S_PRO_SUSPEND,
+	S_PRO_SUSPENDED,
+	S_SES_DEL_SUBJ,
+	S_ISES_DEL_SUBJ,
+	S_CLIENT_SEEN,
+	S_NOTICE_PUT,
+	S_NOTICE_LIST,
+	S_PRO_HOURS,
+	S_N
 };
 
 /* The pro columns in the order pro_row reads them. */
-#define PRO_COLS "id, rpps, kind, family, given, dept, city, pwhash, totp, totp_last_step, " \
-                 "failed, locked_until, suspended, role, hours, rota_every, rota_phase"
+#define PRO_COLS                                                                                   \
+	"id, rpps, kind, family, given, dept, city, pwhash, totp, totp_last_step, "                \
+	"failed, locked_until, suspended, role, hours, rota_every, rota_phase"
 
 #define ACCT_COLS "id, nir_bidx, email_bidx, patient, pwhash, failed, locked_until"
 
@@ -44,8 +82,9 @@ static const char *const SQL[S_N] = {
 	[S_INS_FIND] = "SELECT id, pid, ident, rights, card_pk FROM insured "
 	               "WHERE nir_bidx = ?1 ORDER BY id LIMIT ?2",
 	[S_INS_COUNT] = "SELECT count(*) FROM insured",
-	[S_PRO_PUT] = "INSERT INTO pro(" PRO_COLS ") "
-	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	[S_PRO_PUT] =
+	        "INSERT INTO pro(" PRO_COLS ") "
+	        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
 	[S_PRO_GET] = "SELECT " PRO_COLS " FROM pro WHERE rpps = ?1",
 	[S_PRO_GET_ID] = "SELECT " PRO_COLS " FROM pro WHERE id = ?1",
 	[S_PRO_AUTH] = "UPDATE pro SET failed = ?2, locked_until = ?3, "
@@ -58,12 +97,14 @@ static const char *const SQL[S_N] = {
 	[S_SES_TOUCH] = "UPDATE session SET last_used = ?2 WHERE token_hash = ?1",
 	[S_SES_DEL] = "DELETE FROM session WHERE token_hash = ?1",
 	[S_SES_PURGE] = "DELETE FROM session WHERE expires <= ?1 OR last_used <= ?1 - ?2",
-	[S_ACC_PUT] = "INSERT OR IGNORE INTO acc.journal(idx, t_ms, pro_id, rpps, patient, ip, route, "
-	              "status, n_results, fields, decision, salt, record, pbucket) "
-	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[S_ACC_PUT] =
+	        "INSERT OR IGNORE INTO acc.journal(idx, t_ms, pro_id, rpps, patient, ip, route, "
+	        "status, n_results, fields, decision, salt, record, pbucket) "
+	        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[S_ACC_COUNT] = "SELECT count(*) FROM acc.journal",
-	[S_ISES_PUT] = "INSERT INTO isession(token_hash, account_id, created, last_used, expires, ip) "
-	               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_ISES_PUT] =
+	        "INSERT INTO isession(token_hash, account_id, created, last_used, expires, ip) "
+	        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_ISES_GET] = "SELECT account_id, created, last_used, expires, ip FROM isession "
 	               "WHERE token_hash = ?1",
 	[S_ISES_TOUCH] = "UPDATE isession SET last_used = ?2 WHERE token_hash = ?1",
@@ -71,12 +112,14 @@ static const char *const SQL[S_N] = {
 	[S_ISES_PURGE] = "DELETE FROM isession WHERE expires <= ?1 OR last_used <= ?1 - ?2",
 	[S_ACCT_PUT] = "INSERT INTO account(" ACCT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_ACCT_NIR] = "SELECT " ACCT_COLS " FROM account WHERE nir_bidx = ?1 ORDER BY id LIMIT ?2",
-	[S_ACCT_EMAIL] = "SELECT " ACCT_COLS " FROM account WHERE email_bidx = ?1 ORDER BY id LIMIT ?2",
+	[S_ACCT_EMAIL] =
+	        "SELECT " ACCT_COLS " FROM account WHERE email_bidx = ?1 ORDER BY id LIMIT ?2",
 	[S_ACCT_GET] = "SELECT " ACCT_COLS " FROM account WHERE id = ?1",
 	[S_ACCT_AUTH] = "UPDATE account SET failed = ?2, locked_until = ?3 WHERE id = ?1",
 	[S_PRO_SUSPEND] = "UPDATE pro SET suspended = ?2 WHERE id = ?1",
 	[S_PRO_HOURS] = "UPDATE pro SET hours = ?2, rota_every = ?3, rota_phase = ?4 WHERE id = ?1",
-	[S_PRO_SUSPENDED] = "SELECT " PRO_COLS " FROM pro WHERE suspended != 0 ORDER BY id LIMIT ?1",
+	[S_PRO_SUSPENDED] =
+	        "SELECT " PRO_COLS " FROM pro WHERE suspended != 0 ORDER BY id LIMIT ?1",
 	[S_SES_DEL_SUBJ] = "DELETE FROM session WHERE pro_id = ?1",
 	[S_ISES_DEL_SUBJ] = "DELETE FROM isession WHERE account_id = ?1",
 	[S_CLIENT_SEEN] = "INSERT OR IGNORE INTO pro_client(pro_id, client, first_seen) "
@@ -85,47 +128,48 @@ static const char *const SQL[S_N] = {
 	[S_NOTICE_LIST] = "SELECT id, t, kind, detail FROM notice WHERE pro_id = ?1 AND id < ?2 "
 	                  "ORDER BY id DESC LIMIT ?3",
 	[S_ACC_LAST] = "SELECT coalesce(max(idx), -1) FROM acc.journal",
-	[S_ACC_PATIENT] = "SELECT idx, t_ms, pro_id, rpps, ip, route, status, n_results, fields, "
-	                  "decision, salt, record FROM acc.journal "
-	                  "WHERE pbucket = ?4 AND patient = ?1 AND idx < ?2 ORDER BY idx DESC LIMIT ?3",
+	[S_ACC_PATIENT] =
+	        "SELECT idx, t_ms, pro_id, rpps, ip, route, status, n_results, fields, "
+	        "decision, salt, record FROM acc.journal "
+	        "WHERE pbucket = ?4 AND patient = ?1 AND idx < ?2 ORDER BY idx DESC LIMIT ?3",
 };
 
 static const char SCHEMA[] =
-	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS insured("
-	" id INTEGER PRIMARY KEY, nir_bidx BLOB NOT NULL, pid BLOB NOT NULL UNIQUE,"
-	" ident BLOB NOT NULL, contact BLOB NOT NULL, rights BLOB NOT NULL, card_pk BLOB NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS insured_nir ON insured(nir_bidx);"
-	"CREATE TABLE IF NOT EXISTS pro("
-	" id INTEGER PRIMARY KEY, rpps TEXT NOT NULL UNIQUE, kind INTEGER NOT NULL,"
-	" family TEXT NOT NULL, given TEXT NOT NULL, dept TEXT NOT NULL, city TEXT NOT NULL,"
-	" pwhash TEXT NOT NULL, totp BLOB NOT NULL, totp_last_step INTEGER NOT NULL DEFAULT 0,"
-	" failed INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,"
-	" suspended INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE IF NOT EXISTS session("
-	" token_hash BLOB PRIMARY KEY, pro_id INTEGER NOT NULL REFERENCES pro(id),"
-	" created INTEGER NOT NULL, last_used INTEGER NOT NULL, expires INTEGER NOT NULL,"
-	" ip TEXT NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS account("
-	" id INTEGER PRIMARY KEY REFERENCES insured(id), nir_bidx BLOB NOT NULL,"
-	" email_bidx BLOB NOT NULL UNIQUE, patient BLOB NOT NULL, pwhash TEXT NOT NULL,"
-	" failed INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0);"
-	"CREATE INDEX IF NOT EXISTS account_nir ON account(nir_bidx);"
-	"CREATE TABLE IF NOT EXISTS isession("
-	" token_hash BLOB PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id),"
-	" created INTEGER NOT NULL, last_used INTEGER NOT NULL, expires INTEGER NOT NULL,"
-	" ip TEXT NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS session_subject ON session(pro_id);"
-	"CREATE INDEX IF NOT EXISTS isession_subject ON isession(account_id);"
-	/* Clients (keyed hash of address and user agent) a professional logged in from. */
-	"CREATE TABLE IF NOT EXISTS pro_client("
-	" pro_id INTEGER NOT NULL REFERENCES pro(id), client BLOB NOT NULL,"
-	" first_seen INTEGER NOT NULL, PRIMARY KEY(pro_id, client)) WITHOUT ROWID;"
-	/* Notifications owed to a professional (new-client logins...); detail is sealed. */
-	"CREATE TABLE IF NOT EXISTS notice("
-	" id INTEGER PRIMARY KEY, pro_id INTEGER NOT NULL REFERENCES pro(id),"
-	" t INTEGER NOT NULL, kind TEXT NOT NULL, detail BLOB NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS notice_pro ON notice(pro_id, id);";
+        "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS insured("
+        " id INTEGER PRIMARY KEY, nir_bidx BLOB NOT NULL, pid BLOB NOT NULL UNIQUE,"
+        " ident BLOB NOT NULL, contact BLOB NOT NULL, rights BLOB NOT NULL, card_pk BLOB NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS insured_nir ON insured(nir_bidx);"
+        "CREATE TABLE IF NOT EXISTS pro("
+        " id INTEGER PRIMARY KEY, rpps TEXT NOT NULL UNIQUE, kind INTEGER NOT NULL,"
+        " family TEXT NOT NULL, given TEXT NOT NULL, dept TEXT NOT NULL, city TEXT NOT NULL,"
+        " pwhash TEXT NOT NULL, totp BLOB NOT NULL, totp_last_step INTEGER NOT NULL DEFAULT 0,"
+        " failed INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,"
+        " suspended INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE IF NOT EXISTS session("
+        " token_hash BLOB PRIMARY KEY, pro_id INTEGER NOT NULL REFERENCES pro(id),"
+        " created INTEGER NOT NULL, last_used INTEGER NOT NULL, expires INTEGER NOT NULL,"
+        " ip TEXT NOT NULL) WITHOUT ROWID;"
+        "CREATE TABLE IF NOT EXISTS account("
+        " id INTEGER PRIMARY KEY REFERENCES insured(id), nir_bidx BLOB NOT NULL,"
+        " email_bidx BLOB NOT NULL UNIQUE, patient BLOB NOT NULL, pwhash TEXT NOT NULL,"
+        " failed INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0);"
+        "CREATE INDEX IF NOT EXISTS account_nir ON account(nir_bidx);"
+        "CREATE TABLE IF NOT EXISTS isession("
+        " token_hash BLOB PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id),"
+        " created INTEGER NOT NULL, last_used INTEGER NOT NULL, expires INTEGER NOT NULL,"
+        " ip TEXT NOT NULL) WITHOUT ROWID;"
+        "CREATE INDEX IF NOT EXISTS session_subject ON session(pro_id);"
+        "CREATE INDEX IF NOT EXISTS isession_subject ON isession(account_id);"
+        /* Clients (keyed hash of address and user agent) a professional logged in from. */
+        "CREATE TABLE IF NOT EXISTS pro_client("
+        " pro_id INTEGER NOT NULL REFERENCES pro(id), client BLOB NOT NULL,"
+        " first_seen INTEGER NOT NULL, PRIMARY KEY(pro_id, client)) WITHOUT ROWID;"
+        /* Notifications owed to a professional (new-client logins...); detail is sealed. */
+        "CREATE TABLE IF NOT EXISTS notice("
+        " id INTEGER PRIMARY KEY, pro_id INTEGER NOT NULL REFERENCES pro(id),"
+        " t INTEGER NOT NULL, kind TEXT NOT NULL, detail BLOB NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS notice_pro ON notice(pro_id, id);";
 
 /*
  * Access records live in their own file, attached as "acc": their steady
@@ -133,14 +177,14 @@ static const char SCHEMA[] =
  * of the personal data, and the audit trail is kept apart from the data.
  */
 static const char ACC_SCHEMA[] =
-	"CREATE TABLE IF NOT EXISTS acc.journal("
-	" idx INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL, pro_id INTEGER NOT NULL,"
-	" rpps TEXT NOT NULL, patient BLOB NOT NULL, ip TEXT NOT NULL, route TEXT NOT NULL,"
-	" status INTEGER NOT NULL, n_results INTEGER NOT NULL, fields TEXT NOT NULL,"
-	" decision TEXT NOT NULL, salt BLOB NOT NULL, record TEXT NOT NULL,"
-	" pbucket INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS acc.journal_pro ON journal(pro_id, t_ms);"
-	"CREATE INDEX IF NOT EXISTS acc.journal_person ON journal(pbucket, idx, patient);";
+        "CREATE TABLE IF NOT EXISTS acc.journal("
+        " idx INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL, pro_id INTEGER NOT NULL,"
+        " rpps TEXT NOT NULL, patient BLOB NOT NULL, ip TEXT NOT NULL, route TEXT NOT NULL,"
+        " status INTEGER NOT NULL, n_results INTEGER NOT NULL, fields TEXT NOT NULL,"
+        " decision TEXT NOT NULL, salt BLOB NOT NULL, record TEXT NOT NULL,"
+        " pbucket INTEGER NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS acc.journal_pro ON journal(pro_id, t_ms);"
+        "CREATE INDEX IF NOT EXISTS acc.journal_person ON journal(pbucket, idx, patient);";
 /*
  * The rows are an index of the journal (journal/), keyed by entry index, and
  * written after the entries are durable, off the requests' path; the
@@ -210,8 +254,9 @@ static void conn_free(struct conn *c)
 
 static int lookup_open(const char *path, struct lookup_conn *l)
 {
-	if (sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX |
-	                    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK ||
+	if (sqlite3_open_v2(path, &l->db,
+	                    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+	                    NULL) != SQLITE_OK ||
 	    sqlite3_exec(l->db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;", NULL,
 	                 NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(l->db, SQL[S_INS_FIND], -1, SQLITE_PREPARE_PERSISTENT, &l->find,
@@ -323,10 +368,12 @@ static int add_column(sqlite3 *db, const char *col, const char *alter)
  */
 static int pro_migrate(sqlite3 *db)
 {
-	int rc = add_column(db, "role", "ALTER TABLE pro ADD COLUMN role INTEGER NOT NULL DEFAULT 0");
+	int rc = add_column(db, "role",
+	                    "ALTER TABLE pro ADD COLUMN role INTEGER NOT NULL DEFAULT 0");
 
 	if (rc == 0)
-		rc = add_column(db, "hours", "ALTER TABLE pro ADD COLUMN hours TEXT NOT NULL DEFAULT ''");
+		rc = add_column(db, "hours",
+		                "ALTER TABLE pro ADD COLUMN hours TEXT NOT NULL DEFAULT ''");
 	if (rc == 0)
 		rc = add_column(db, "rota_every",
 		                "ALTER TABLE pro ADD COLUMN rota_every INTEGER NOT NULL DEFAULT 0");
@@ -345,11 +392,14 @@ static int conn_open(const char *path, const char *acc_path, struct conn **out)
 	*out = NULL;
 	if (!c)
 		return VG_ENOMEM;
-	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &c->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+	                            SQLITE_OPEN_NOFOLLOW,
+	                    NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_busy_timeout(c->db, 10000);
-	if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	if (sqlite3_exec(c->db,
+	                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 	                 "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
 	                 "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;",
 	                 NULL, NULL, NULL) != SQLITE_OK)
@@ -362,7 +412,8 @@ static int conn_open(const char *path, const char *acc_path, struct conn **out)
 		goto out;
 	if (acc_migrate(c->db) != 0)
 		goto out;
-	if (sqlite3_exec(c->db, "PRAGMA acc.journal_mode=WAL; PRAGMA acc.synchronous=NORMAL;"
+	if (sqlite3_exec(c->db,
+	                 "PRAGMA acc.journal_mode=WAL; PRAGMA acc.synchronous=NORMAL;"
 	                 "PRAGMA acc.cache_size=-65536; PRAGMA acc.mmap_size=1073741824;",
 	                 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, ACC_SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
@@ -414,11 +465,15 @@ static sqlite3_stmt *stmt(struct store *s, enum stmt_id i)
 static int map_rc(int rc)
 {
 	switch (rc) {
-	case SQLITE_OK: case SQLITE_DONE: case SQLITE_ROW: return 0;
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW: return 0;
 	case SQLITE_CONSTRAINT: return VG_EEXIST;
-	case SQLITE_BUSY: case SQLITE_LOCKED: return VG_EBUSY;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return VG_EBUSY;
 	case SQLITE_NOMEM: return VG_ENOMEM;
-	case SQLITE_CORRUPT: case SQLITE_NOTADB: return VG_ECORRUPT;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB: return VG_ECORRUPT;
 	default: return VG_EIO;
 	}
 }
@@ -439,9 +494,18 @@ static int exec_simple(struct store *s, enum stmt_id i)
 	return q ? run(q) : VG_EIO;
 }
 
-static int sq_begin(struct store *s) { return exec_simple(s, S_BEGIN); }
-static int sq_commit(struct store *s) { return exec_simple(s, S_COMMIT); }
-static int sq_rollback(struct store *s) { return exec_simple(s, S_ROLLBACK); }
+static int sq_begin(struct store *s)
+{
+	return exec_simple(s, S_BEGIN);
+}
+static int sq_commit(struct store *s)
+{
+	return exec_simple(s, S_COMMIT);
+}
+static int sq_rollback(struct store *s)
+{
+	return exec_simple(s, S_ROLLBACK);
+}
 
 static int count(struct store *s, enum stmt_id i, int64_t *n)
 {
@@ -570,10 +634,22 @@ static int sq_insured_find(struct store *s, const uint8_t b[VAULT_BIDX], struct 
 	return rc;
 }
 
-static int sq_insured_count(struct store *s, int64_t *n) { return count(s, S_INS_COUNT, n); }
-static int sq_pro_count(struct store *s, int64_t *n) { return count(s, S_PRO_COUNT, n); }
-static int sq_access_count(struct store *s, int64_t *n) { return count(s, S_ACC_COUNT, n); }
-static int sq_access_last(struct store *s, int64_t *idx) { return count(s, S_ACC_LAST, idx); }
+static int sq_insured_count(struct store *s, int64_t *n)
+{
+	return count(s, S_INS_COUNT, n);
+}
+static int sq_pro_count(struct store *s, int64_t *n)
+{
+	return count(s, S_PRO_COUNT, n);
+}
+static int sq_access_count(struct store *s, int64_t *n)
+{
+	return count(s, S_ACC_COUNT, n);
+}
+static int sq_access_last(struct store *s, int64_t *idx)
+{
+	return count(s, S_ACC_LAST, idx);
+}
 
 static void text_col(sqlite3_stmt *q, int col, char *out, size_t cap)
 {
@@ -588,8 +664,8 @@ static int acc_bucket(const uint8_t patient[VAULT_BIDX])
 	return (patient[0] << 8 | patient[1]) % ACC_BUCKETS;
 }
 
-static int sq_access_by_patient(struct store *s, const uint8_t patient[VAULT_BIDX],
-                                int64_t before, struct access_rec *out, size_t cap, size_t *n)
+static int sq_access_by_patient(struct store *s, const uint8_t patient[VAULT_BIDX], int64_t before,
+                                struct access_rec *out, size_t cap, size_t *n)
 {
 	sqlite3_stmt *q = stmt(s, S_ACC_PATIENT);
 	size_t k = 0;
@@ -703,7 +779,8 @@ static int pro_row(sqlite3_stmt *q, struct store_pro *p)
 	    (rc = col_text(q, 5, p->dept, sizeof(p->dept))) != 0 ||
 	    (rc = col_text(q, 6, p->city, sizeof(p->city))) != 0 ||
 	    (rc = col_text(q, 7, p->pwhash, sizeof(p->pwhash))) != 0 ||
-	    (rc = col_blob(q, 8, p->totp_sealed, sizeof(p->totp_sealed), 0, &p->totp_sealed_len)) != 0)
+	    (rc = col_blob(q, 8, p->totp_sealed, sizeof(p->totp_sealed), 0, &p->totp_sealed_len)) !=
+	            0)
 		return rc;
 	p->totp_last_step = sqlite3_column_int64(q, 9);
 	p->failed = sqlite3_column_int(q, 10);
@@ -843,8 +920,8 @@ static int sq_notice_put(struct store *s, const struct store_notice *x)
 	return run(q);
 }
 
-static int sq_notice_list(struct store *s, int64_t pro_id, int64_t before,
-                          struct store_notice *out, size_t cap, size_t *n)
+static int sq_notice_list(struct store *s, int64_t pro_id, int64_t before, struct store_notice *out,
+                          size_t cap, size_t *n)
 {
 	sqlite3_stmt *q = stmt(s, S_NOTICE_LIST);
 	size_t k = 0;
@@ -1084,8 +1161,9 @@ static int backup_one(sqlite3 *src, const char *schema, const char *path)
 	sqlite3_backup *b;
 	int rc = VG_EIO;
 
-	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	                    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &dst,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+	                    NULL) != SQLITE_OK)
 		goto out;
 	b = sqlite3_backup_init(dst, "main", src, schema);
 	if (!b)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/jw.h"
+#include "core/banned.h"
 
 static _Atomic int threshold = LOG_INFO; /* process-wide setting, like stderr itself */
 
@@ -132,7 +133,8 @@ void log_event_(enum log_level l, const char *event, const struct log_kv *kv, si
 		w.buf[1] = PRIORITY[l];
 		pthread_mutex_lock(&sink_lock);
 		to_stderr = sink_fd == STDERR_FILENO;
-		wr = to_stderr ? write(sink_fd, w.buf, w.len) : write(sink_fd, w.buf + 3, w.len - 3);
+		wr = to_stderr ? write(sink_fd, w.buf, w.len)
+		               : write(sink_fd, w.buf + 3, w.len - 3);
 		pthread_mutex_unlock(&sink_lock);
 		(void)wr; /* nowhere left to report a failed log write */
 	}

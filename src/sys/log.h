@@ -45,12 +45,12 @@ VG_MUST_USE int log_reopen(void);
 void log_close(void);
 void log_event_(enum log_level l, const char *event, const struct log_kv *kv, size_t n);
 
-#define log_event(lvl, ev, ...)                                                    \
-	do {                                                                       \
-		if (log_enabled(lvl)) {                                            \
-			const struct log_kv kv_[] = { __VA_ARGS__ };               \
-			log_event_((lvl), (ev), kv_, sizeof(kv_) / sizeof(kv_[0])); \
-		}                                                                  \
+#define log_event(lvl, ev, ...)                                                                    \
+	do {                                                                                       \
+		if (log_enabled(lvl)) {                                                            \
+			const struct log_kv kv_[] = { __VA_ARGS__ };                               \
+			log_event_((lvl), (ev), kv_, sizeof(kv_) / sizeof(kv_[0]));                \
+		}                                                                                  \
 	} while (0)
 
 #endif
