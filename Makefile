@@ -1,7 +1,8 @@
 # vigie - a thin layer over Meson + Ninja. See README.md.
 #   make run     install what is missing, build, create a demo population, serve on :8080
 #                (DATA=dir LISTEN=host:port BASE_URL=url INSURED=n PROS=n SEED=s)
-#   make test    install what is missing, build with ASan+UBSan, run every test
+#   make test    install what is missing, build with ASan+UBSan (and the fuzzers with clang),
+#                run every test, the source checks and a few seconds of each fuzzer
 #   make bench   release build, wrk against a 1,000,000-insured population -> docs/BENCHMARKS.md
 #   make fuzz    libFuzzer targets (clang), each for FUZZ_SECONDS
 #   make clean
@@ -38,16 +39,17 @@ run: build
 $(TEST_BUILD)/build.ninja:
 	meson setup $(TEST_BUILD) -Dsanitize=address,undefined -Dtests=enabled
 
-test: deps-test $(TEST_BUILD)/build.ninja
+test: deps-test $(TEST_BUILD)/build.ninja $(FUZZ_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
-	@scripts/test.sh $(TEST_BUILD)
+	ninja -C $(FUZZ_BUILD)
+	@FUZZ_BUILD=$(FUZZ_BUILD) scripts/test.sh $(TEST_BUILD)
 
 bench: deps-test $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 	@scripts/bench.sh $(BUILD)
 
 $(FUZZ_BUILD)/build.ninja:
-	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dsanitize=address,undefined
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dsanitize=address,undefined -Dtests=disabled
 
 fuzz: deps-test $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD)

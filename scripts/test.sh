@@ -54,5 +54,15 @@ if [ "$f" -ne 0 ]; then
 fi
 passed=$((passed + p)) failed=$((failed + f))
 
+if [ -n "${FUZZ_BUILD:-}" ] && [ -d "$FUZZ_BUILD/fuzz" ]; then
+  echo "== fuzz smoke run (every target ${FUZZ_SMOKE_SECONDS:-3} s on its corpus: they cannot rot)"
+  scripts/fuzz.sh "$FUZZ_BUILD" "${FUZZ_SMOKE_SECONDS:-3}" --smoke >"$log/fuzz.out" 2>&1
+  sed 's/^/  /' "$log/fuzz.out" | grep -v '^  fuzz smoke:'
+  p=$(sed -n 's/^fuzz smoke: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log/fuzz.out")
+  f=$(sed -n 's/^fuzz smoke: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log/fuzz.out")
+  [ -n "$p" ] || { p=0; f=1; }
+  passed=$((passed + p)) failed=$((failed + f))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
