@@ -80,11 +80,13 @@ static const struct usage USAGE[] = {
 	  "  checkpoint and key print the latest signed checkpoint and the verifier key.\n" },
 	{ "replay",
 	  "vigie replay --events FILE.jsonl|- [--quiet] [--skip-bad] [--utc-offset MIN]\n"
-	  "             [--max-accounts N]\n"
-	  "  The guard over an event stream (one JSON object a line, DESIGN.md's format):\n"
-	  "  one decision a line, then a summary.\n"
+	  "             [--max-accounts N] [--data DIR]\n"
+	  "  The guard over an event stream (one JSON object a line, DESIGN.md's format),\n"
+	  "  through the server's own gate: one decision a line, then a summary.\n"
 	  "  --utc-offset    local time is UTC + MIN (default: Europe/Paris at each event)\n"
-	  "  --skip-bad      name the first bad lines, count them all and go on\n" },
+	  "  --skip-bad      name the first bad lines, count them all and go on\n"
+	  "  --data DIR      judge as DIR's server did: its guard key, and each professional's\n"
+	  "                  profession, department and hours from its directory\n" },
 	{ "sim",
 	  "vigie sim [--insured N] [--pros N] [--seed S] [--days D] [--out DIR] [--quiet]\n"
 	  "  The guard against 30 days of legitimate traffic and attacks on stolen accounts,\n"

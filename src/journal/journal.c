@@ -4,11 +4,13 @@
  */
 #include "journal/journal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,7 @@ struct journal {
 
 	/* The writer: appends in, groups made durable. */
 	pthread_t writer;
+	_Atomic(pthread_t) writer_self; /* set by the writer itself (debug asserts) */
 	pthread_mutex_t lock;
 	pthread_cond_t wake, idle;
 	struct journal_item *head, *tail;
@@ -52,6 +55,7 @@ struct journal {
 
 	/* The integrator: durable entries in, tiles and checkpoints out. */
 	pthread_t integrator;
+	_Atomic(pthread_t) integrator_self;
 	pthread_mutex_t ilock;
 	pthread_cond_t iwake, idone;
 	uint8_t *pend; /* [u16 len][entry]... of entries [pend_base, pend_base + pend_n) */
@@ -389,10 +393,28 @@ static int open_log(struct journal *j, uint64_t good_off, int torn)
 
 /* ---- the writer ------------------------------------------------------- */
 
+#ifndef NDEBUG
+/*
+ * Whether this is the writer (or the integrator) thread: one writer owns the
+ * log's fd and offset, one integrator the tiles and checkpoints (SQLite's
+ * habit: used inside assert() only).
+ */
+static bool on_writer(struct journal *j)
+{
+	return pthread_equal(atomic_load(&j->writer_self), pthread_self());
+}
+
+static bool on_integrator(struct journal *j)
+{
+	return pthread_equal(atomic_load(&j->integrator_self), pthread_self());
+}
+#endif
+
 static void *writer_main(void *arg)
 {
 	struct journal *j = arg;
 
+	atomic_store(&j->writer_self, pthread_self());
 	pthread_setname_np(pthread_self(), "vigie-journal");
 	pthread_mutex_lock(&j->lock);
 	for (;;) {
@@ -404,6 +426,7 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&j->wake, &j->lock);
 		if (!j->head)
 			break;
+		assert(on_writer(j));
 		/* Take what has gathered while the last group was syncing: group commit. */
 		while (j->head && n < GROUP_MAX && bytes < GROUP_BYTES) {
 			struct journal_item *it = j->head;
@@ -578,6 +601,7 @@ static void integrate_round(struct journal *j, uint8_t *buf, size_t len, uint64_
 {
 	int rc = 0;
 
+	assert(on_integrator(j));
 	if (j->need_repair) {
 		uint64_t count, off, bad;
 		int torn;
@@ -622,6 +646,8 @@ static void *integrator_main(void *arg)
 	struct journal *j = arg;
 	size_t spare_cap = 1 << 16;
 	uint8_t *spare = malloc(spare_cap);
+
+	atomic_store(&j->integrator_self, pthread_self());
 
 	if (!spare)
 		abort(); /* fixed internal allocation at start-up */
