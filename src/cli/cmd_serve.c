@@ -187,14 +187,16 @@ int cmd_serve(int argc, char **argv)
 		default: status = cli_usage("serve"); goto out;
 		}
 	}
-	if (log_path && (rc = log_open(log_path)) != 0) {
+	rc = log_path ? log_open(log_path) : 0;
+	if (rc != 0) {
 		cli_fail("cannot open the log file %s: %s", log_path, vg_strerror(rc));
 		goto out;
 	}
 	dir = cli_data_dir(dir);
 	if (cli_open(dir, &vault, &st) != 0)
 		goto out;
-	if ((rc = vigie_new(dir, &vc, vault, st, &v, &what)) != 0) {
+	rc = vigie_new(dir, &vc, vault, st, &v, &what);
+	if (rc != 0) {
 		if (strcmp(what, "the journal") == 0)
 			cli_fail(
 			        "cannot open the journal %s/journal: %s (see the log above; `vigie "

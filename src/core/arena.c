@@ -29,7 +29,6 @@ void arena_init(struct arena *a, void *first, size_t first_cap, size_t limit)
 	if (first && ((uintptr_t)first % ALIGN) == 0) {
 		a->first = first;
 		a->first_cap = first_cap & ~(size_t)(ALIGN - 1);
-		memset(first, 0, a->first_cap);
 	}
 	a->limit = limit;
 }
@@ -46,7 +45,8 @@ void *arena_alloc(struct arena *a, size_t n)
 		p = a->first + a->first_used;
 		a->first_used += need;
 		a->used += need;
-		return p; /* zeroed by arena_init */
+		memset(p, 0, need); /* only what is handed out: most requests use little of it */
+		return p;
 	}
 	c = a->chunks;
 	if (!c || c->cap - c->used < need) {

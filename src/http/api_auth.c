@@ -208,8 +208,10 @@ static void login_work(struct req *r)
 		reply_prepare_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why_body);
 		goto out;
 	}
-	if ((wait = logins_watch_wait(v->logins, r->ip, 0, now, &why)) > 0 ||
-	    (wait = logins_address_wait(v->logins, r->ip, now)) > 0) {
+	wait = logins_watch_wait(v->logins, r->ip, 0, now, &why);
+	if (wait <= 0)
+		wait = logins_address_wait(v->logins, r->ip, now);
+	if (wait > 0) {
 		atomic_fetch_add(&v->metrics.logins_throttled, 1);
 		reply_prepare_throttled(r, wait,
 		                        why ? why : "too many failed logins from this address");
@@ -231,7 +233,8 @@ static void login_work(struct req *r)
 	}
 	if (rc != 0)
 		goto busy;
-	if ((wait = logins_watch_wait(v->logins, r->ip, p.id, now, &why)) > 0) {
+	wait = logins_watch_wait(v->logins, r->ip, p.id, now, &why);
+	if (wait > 0) {
 		atomic_fetch_add(&v->metrics.logins_throttled, 1);
 		reply_prepare_throttled(r, wait, why);
 		goto out;

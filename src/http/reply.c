@@ -237,10 +237,16 @@ enum MHD_Result reply_after_journal(struct req *r, const struct access_rec *a)
 		replace_by_503(r);
 		return reply_send(r);
 	}
+	r->reply.journal.p = req_alloc(r, sizeof(*r->reply.journal.p));
+	if (!r->reply.journal.p) {
+		atomic_fetch_sub(&srv->journal_waiting, 1);
+		replace_by_503(r);
+		return reply_send(r);
+	}
 	/* Suspend first: the journal may answer before access_log_submit returns. */
 	r->reply.state = REPLY_JOURNAL;
 	MHD_suspend_connection(r->conn);
-	rc = access_log_submit(v->access, &r->reply.journal.p, a, journal_done, r);
+	rc = access_log_submit(v->access, r->reply.journal.p, a, journal_done, r);
 	if (rc != 0) {
 		log_event(LOG_ERROR, "journal.append_refused", LS("error", vg_strerror(rc)));
 		atomic_fetch_add_explicit(&v->metrics.access_errors, 1, memory_order_relaxed);

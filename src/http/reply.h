@@ -51,9 +51,9 @@ struct reply {
 	size_t len;
 	struct reply_header h[REPLY_HEADERS_MAX];
 	unsigned nh;
-	int close_after;                 /* Connection: close (framing we will not trust) */
-	struct {                         /* REPLY_JOURNAL: written by the journal's thread */
-		struct access_pending p; /* the record in flight (journal/entry.h) */
+	int close_after;                  /* Connection: close (framing we will not trust) */
+	struct {                          /* REPLY_JOURNAL: written by the journal's thread */
+		struct access_pending *p; /* the record in flight, in the request's arena */
 		_Atomic int done;
 		int rc;
 		uint64_t index;

@@ -57,7 +57,7 @@ struct req {
 	int64_t t0_ns;  /* monotonic start */
 	int64_t now_ms; /* the service clock when the request arrived: its one "now" */
 	char *body;     /* in the arena, NUL-terminated, at most body_max bytes */
-	size_t body_len;
+	size_t body_len, body_cap;
 	int too_big;         /* the body went over body_max */
 	const char *refusal; /* set on the first call: why the request is refused */
 	int refusal_status;

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,10 +139,12 @@ static void check_headers(struct req *r)
 static struct req *req_new(struct http_server *s, struct MHD_Connection *conn, const char *url,
                            const char *method)
 {
-	struct req *r = calloc(1, sizeof(*r));
+	struct req *r = malloc(sizeof(*r));
 
 	if (!r)
 		return NULL;
+	/* The arena's first chunk is zeroed by the arena as it is handed out: not here. */
+	memset(r, 0, offsetof(struct req, arena_first));
 	r->srv = s;
 	r->v = s->v;
 	r->conn = conn;
@@ -193,10 +196,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			r->too_big = 1;
 			return MHD_YES;
 		}
-		if (!r->body) {
-			r->body = req_alloc(r, s->cfg.body_max + 1);
-			if (!r->body)
+		if (r->body_len + n + 1 > r->body_cap) {
+			/* Grow by doubling, up to the limit: most bodies are a few hundred bytes. */
+			size_t cap = r->body_cap ? r->body_cap * 2 : 1024;
+			char *b;
+
+			while (cap < r->body_len + n + 1)
+				cap *= 2;
+			if (cap > s->cfg.body_max + 1)
+				cap = s->cfg.body_max + 1;
+			b = req_alloc(r, cap);
+			if (!b)
 				return MHD_NO;
+			if (r->body_len)
+				memcpy(b, r->body, r->body_len);
+			r->body = b;
+			r->body_cap = cap;
 		}
 		memcpy(r->body + r->body_len, upload, n);
 		r->body_len += n;

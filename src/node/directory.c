@@ -67,7 +67,8 @@ int directory_get(struct directory *d, int64_t pro_id, int64_t now, struct pro_i
 	if (hit)
 		return 0;
 	/* Read outside the lock: a slow store read holds up no other professional. */
-	if ((rc = store_pro_get_id(d->st, pro_id, &p)) != 0)
+	rc = store_pro_get_id(d->st, pro_id, &p);
+	if (rc != 0)
 		return rc;
 	memset(out, 0, sizeof(*out));
 	out->id = pro_id;

@@ -61,7 +61,7 @@ int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
 	struct vigie *v = calloc(1, sizeof(*v));
 	char jdir[4096], jkey[4096];
 	struct access_cfg ac = { 0 };
-	int rc = VG_ENOMEM, n;
+	int rc = VG_ENOMEM, n, m;
 
 	*out = NULL;
 	*what = "memory";
@@ -75,9 +75,8 @@ int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
 	v->store = store;
 	*what = "the journal";
 	n = snprintf(jdir, sizeof(jdir), "%s/journal", dir);
-	if (n < 0 || (size_t)n >= sizeof(jdir) ||
-	    (n = snprintf(jkey, sizeof(jkey), "%s/journal.key", dir)) < 0 ||
-	    (size_t)n >= sizeof(jkey)) {
+	m = snprintf(jkey, sizeof(jkey), "%s/journal.key", dir);
+	if (n < 0 || (size_t)n >= sizeof(jdir) || m < 0 || (size_t)m >= sizeof(jkey)) {
 		rc = VG_ETOOBIG;
 		goto fail;
 	}
@@ -85,25 +84,31 @@ int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
 	ac.key_path = jkey;
 	ac.origin = cfg->origin;
 	ac.checkpoint_ms = cfg->checkpoint_ms;
-	if ((rc = access_log_new(store, vault, &v->metrics, &ac, &v->access)) != 0)
+	rc = access_log_new(store, vault, &v->metrics, &ac, &v->access);
+	if (rc != 0)
 		goto fail;
 	*what = "the sessions";
-	if ((rc = sessions_new(store, vault, SESSION_PRO, cfg->token_ttl, cfg->token_idle,
-	                       &v->sessions)) != 0 ||
-	    (rc = sessions_new(store, vault, SESSION_INSURED, cfg->token_ttl, cfg->token_idle,
-	                       &v->isessions)) != 0)
+	rc = sessions_new(store, vault, SESSION_PRO, cfg->token_ttl, cfg->token_idle, &v->sessions);
+	if (rc == 0)
+		rc = sessions_new(store, vault, SESSION_INSURED, cfg->token_ttl, cfg->token_idle,
+		                  &v->isessions);
+	if (rc != 0)
 		goto fail;
 	*what = "the login defences";
-	if ((rc = logins_new(&cfg->login, &v->logins)) != 0)
+	rc = logins_new(&cfg->login, &v->logins);
+	if (rc != 0)
 		goto fail;
 	*what = "the guard";
-	if ((rc = start_guard(v)) != 0)
+	rc = start_guard(v);
+	if (rc != 0)
 		goto fail;
 	*what = "the directory";
-	if ((rc = directory_new(store, &v->directory)) != 0)
+	rc = directory_new(store, &v->directory);
+	if (rc != 0)
 		goto fail;
 	*what = "the login workers";
-	if ((rc = workers_new(cfg->login_parallel, cfg->login_queue, &v->workers)) != 0)
+	rc = workers_new(cfg->login_parallel, cfg->login_queue, &v->workers);
+	if (rc != 0)
 		goto fail;
 	v->started_s = vigie_now_ms(v) / 1000;
 	/* Sessions the last run left to expire. */
