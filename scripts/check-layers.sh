@@ -9,7 +9,9 @@
 #   store    core, crypto, sys
 #   journal  core, crypto, sys
 #   node     core, sys, crypto, store, journal        (never http, sim or cli)
-#   http     core, sys, crypto, store, journal, node  (never sim or cli)
+#   incident core, sys, crypto, store, journal        (after a breach: never node, http or cli;
+#            its callers hand it the journal as a function)
+#   http     core, sys, crypto, store, journal, node, incident  (never sim or cli)
 #   sim      core, crypto, store                      (never http or node: it calls core/gate)
 #   cli      anything
 set -uo pipefail
@@ -21,9 +23,10 @@ declare -A allowed=(
   [store]="core crypto sys store"
   [journal]="core crypto sys journal"
   [node]="core sys crypto store journal node"
-  [http]="core sys crypto store journal node http"
+  [incident]="core sys crypto store journal incident"
+  [http]="core sys crypto store journal node incident http"
   [sim]="core crypto store sim"
-  [cli]="core sys crypto store journal node http sim cli"
+  [cli]="core sys crypto store journal node incident http sim cli"
 )
 bad=0 checked=0
 for dir in src/*/; do

@@ -7,10 +7,12 @@ cd "$(dirname "$0")/.."
 mode=${1:-build}
 
 pkgs=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsodium-dev
-      libsqlite3-dev libjansson-dev liboath-dev sqlite3 curl)
+      libsqlite3-dev libjansson-dev liboath-dev libcurl4-openssl-dev libcairo2-dev
+      libfontconfig-dev fonts-dejavu-core sqlite3 curl)
 if [ "$mode" = test ]; then
   pkgs+=(libcmocka-dev clang libclang-rt-14-dev wrk bc nodejs npm golang-go
-         golang-golang-x-mod-dev faketime tzdata clang-format)
+         golang-golang-x-mod-dev faketime tzdata clang-format
+         opensmtpd poppler-utils)
 fi
 
 missing=()

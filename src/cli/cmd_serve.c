@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/open.h"
 #include "http/server.h"
+#include "node/control.h"
 #include "node/node.h"
 #include "sys/log.h"
 #include "core/banned.h"
@@ -90,6 +91,7 @@ int cmd_serve(int argc, char **argv)
 	struct vigie_cfg vc;
 	struct http_cfg hc;
 	struct vigie *v = NULL;
+	struct control *ctl = NULL;
 	struct vault *vault = NULL;
 	struct store *st = NULL;
 	sigset_t set;
@@ -211,6 +213,11 @@ int cmd_serve(int argc, char **argv)
 		         hc.port);
 		goto out;
 	}
+	if (control_start(v, dir, &ctl) != 0) {
+		cli_fail("cannot create the control socket %s/%s", dir, CONTROL_SOCK);
+		http_stop(srv);
+		goto out;
+	}
 	if (port_file && write_port_file(port_file, srv->bound_port) != 0)
 		log_event(LOG_WARN, "serve.port_file_failed", LS("path", port_file));
 	printf("vigie listening on http://%s:%u (FHIR base %s)\n", srv->cfg.host, srv->bound_port,
@@ -242,9 +249,12 @@ int cmd_serve(int argc, char **argv)
 			          LS("log", log_path ? log_path : "stderr"));
 	}
 	log_event(LOG_INFO, "serve.stopping", LI("signal", sig));
+	control_stop(ctl);
+	ctl = NULL;
 	http_stop(srv);
 	status = 0;
 out:
+	control_stop(ctl);
 	vigie_free(v); /* the journal's queue is empty: http_stop waited for it */
 	if (status == 0)
 		log_event(LOG_INFO, "serve.stopped", LI("signal", sig));

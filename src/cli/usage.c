@@ -64,6 +64,33 @@ static const struct usage USAGE[] = {
 	  "  09:00-12:00\" (half hours; \"24/7\"; \"closed\"); --usual goes back to the\n"
 	  "  profession's usual hours. The rota: on call the night of YYYY-MM-DD (19:00 to\n"
 	  "  09:00) and every N nights from it. A running server sees a change within a minute.\n" },
+	{ "incident",
+	  "vigie incident open  [--data DIR] --rpps RPPS[,RPPS...] --from WHEN --to WHEN\n"
+	  "                     [--ip ADDRESS] [--title TEXT]\n"
+	  "       vigie incident widen [--data DIR] --incident ID --rpps ... --from WHEN --to WHEN [--ip A]\n"
+	  "       vigie incident close [--data DIR] --incident ID\n"
+	  "       vigie incident show  [--data DIR] --incident ID [--json]\n"
+	  "       vigie incident export [--data DIR] --incident ID [--format csv|json] [--out FILE]\n"
+	  "       vigie incident draft [--data DIR] --incident ID [--contact TEXT]\n"
+	  "       vigie incident list  [--data DIR]\n"
+	  "  An incident after stolen accounts: its scope (accounts, window [from, to), maybe one\n"
+	  "  client address), the exact affected set from the journal's access rows (people,\n"
+	  "  fields, decisions, entries), the list (CSV or JSON: names and birth dates, no NIR),\n"
+	  "  and the regulator's draft (GDPR art. 33, French; 72 hours from opening).\n"
+	  "  Opening, widening, closing and exporting are journaled (as \"console\") before they\n"
+	  "  take effect: through a running server's control socket, else in the journal.\n"
+	  "  WHEN: 2026-11-24, 2026-11-24T14:30 (Paris time), or with Z / +01:00.\n"
+	  "  --clock-offset S  as for serve: the clock of a server started with it\n" },
+	{ "notify",
+	  "vigie notify [--data DIR] --incident ID --channel email,letter[,sms]\n"
+	  "             [--smtp URL --from-address ADDR] [--out DIR] [--rate N] [--batch N] [--quiet]\n"
+	  "  Tell every affected person, once per channel: e-mails over SMTP (--smtp\n"
+	  "  smtp://127.0.0.1:25, sent as --from-address), letters as printer-ready PDF files\n"
+	  "  of --batch letters (default 500) in --out DIR, SMS texts as JSON lines for a\n"
+	  "  gateway in --out DIR. Each message has no link and a code that POST /verify and\n"
+	  "  the person's account confirm. --rate: messages per second at most. Interrupted\n"
+	  "  (Ctrl-C, a crash, the mail server gone: exit status 3), the same command resumes:\n"
+	  "  nobody is missed, nobody gets a second message (README: the outbox's guarantee).\n" },
 	{ "card-proof",
 	  "vigie card-proof [--data DIR] --rpps RPPS --nir NIR [--at UNIX]\n"
 	  "  A Vigie-Card-Proof header value made with the demo card key (cards.key), as the\n"

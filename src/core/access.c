@@ -26,3 +26,10 @@ int access_profession_parse(const char *s, size_t len)
 			return k;
 	return -1;
 }
+
+const char *access_purpose(const char *route)
+{
+	if (strncmp(route, "incident.", 9) == 0 || strncmp(route, "notify.", 7) == 0)
+		return "incident-response";
+	return "rights-check";
+}

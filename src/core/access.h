@@ -39,6 +39,13 @@ const char *access_profession_label(int kind);
 /* The kind named by len bytes at s (access_profession_name's words), or -1. */
 int access_profession_parse(const char *s, size_t len);
 
+/*
+ * The purpose an access record states: "incident-response" for an operator's
+ * act on an incident or a campaign (routes "incident.*", "notify.*"), else
+ * "rights-check" (a lookup, or a refused attempt at one).
+ */
+const char *access_purpose(const char *route);
+
 #define ACCESS_SALT        32
 #define ACCESS_PATIENT_LEN 16 /* a keyed pseudonym (crypto/vault.h: VAULT_BIDX) */
 #define ACCESS_RECORD_MAX  512

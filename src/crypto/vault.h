@@ -30,12 +30,13 @@ struct vault;
 
 /* What a blind index or keyed hash is for; each gets its own subkey. */
 enum vault_domain {
-	VAULT_D_NIR = 1,    /* blind index of a canonical NIR */
-	VAULT_D_PID = 2,    /* public pseudonymous patient id from a record id */
-	VAULT_D_TOKEN = 3,  /* hash of a bearer token, as stored */
-	VAULT_D_ACCESS = 4, /* pseudonym of a patient in access records */
-	VAULT_D_EMAIL = 5,  /* blind index of a lower-cased e-mail address (insured login) */
-	VAULT_D_GUARD = 6,  /* the guard's key, proof-cache keys, professionals' client hashes */
+	VAULT_D_NIR = 1,     /* blind index of a canonical NIR */
+	VAULT_D_PID = 2,     /* public pseudonymous patient id from a record id */
+	VAULT_D_TOKEN = 3,   /* hash of a bearer token, as stored */
+	VAULT_D_ACCESS = 4,  /* pseudonym of a patient in access records */
+	VAULT_D_EMAIL = 5,   /* blind index of a lower-cased e-mail address (insured login) */
+	VAULT_D_GUARD = 6,   /* the guard's key, proof-cache keys, professionals' client hashes */
+	VAULT_D_MESSAGE = 7, /* hash of a message code (canonical form), as stored */
 };
 
 /*

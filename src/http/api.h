@@ -73,6 +73,30 @@ struct insured_login_req {
 VG_MUST_USE int insured_login_parse(const char *body, size_t len, struct insured_login_req *out,
                                     char why[BODY_WHY_MAX]);
 
+/* api_incident.c - operators after a breach: incidents, their affected set, the draft */
+enum MHD_Result api_admin_incidents(struct req *r);
+enum MHD_Result api_admin_incident_get(struct req *r);
+enum MHD_Result api_admin_incident_post(struct req *r);
+
+/* api_verify.c - messages after a breach: is this one genuine, here is a suspicious one, mine */
+enum MHD_Result api_verify(struct req *r);
+enum MHD_Result api_report_phishing(struct req *r);
+enum MHD_Result api_admin_reports(struct req *r);
+enum MHD_Result api_me_messages(struct req *r);
+
+#define REPORT_TEXT_MAX   8000 /* bytes of a reported message's text */
+#define REPORT_SENDER_MAX 200
+struct phishing_report {
+	char channel[16]; /* "sms", "email", "phone", "letter", "other" */
+	char sender[REPORT_SENDER_MAX + 1];
+	char text[REPORT_TEXT_MAX + 1];
+};
+/* The verify body {"code": "<the message code>"}: 0 and code canonical, or VG_EINVAL with why. */
+VG_MUST_USE int verify_parse(const char *body, size_t len, char code[16], char why[BODY_WHY_MAX]);
+/* The report body {"channel", "sender" (optional), "text"}. */
+VG_MUST_USE int report_parse(const char *body, size_t len, struct phishing_report *out,
+                             char why[BODY_WHY_MAX]);
+
 /* api_ops.c - /healthz and /metrics */
 enum MHD_Result api_healthz(struct req *r);
 enum MHD_Result api_metrics(struct req *r);

@@ -268,19 +268,31 @@ static void run_work(void *arg)
 	reply_worker_done(r);
 }
 
-enum MHD_Result reply_on_worker(struct req *r, void (*work)(struct req *r))
+static enum MHD_Result on_pool(struct req *r, struct workers *pool, void (*work)(struct req *r),
+                               const char *busy)
 {
 	r->work = work;
 	r->reply.state = REPLY_WORKER;
-	/* Argon2id must not stall the other connections of this event thread. */
+	/* Argon2id (or an incident's affected set) must not stall this event thread. */
 	MHD_suspend_connection(r->conn);
-	if (workers_submit(r->v->workers, run_work, r) != 0) {
+	if (workers_submit(pool, run_work, r) != 0) {
 		MHD_resume_connection(r->conn);
 		r->reply.state = REPLY_NONE;
-		atomic_fetch_add(&r->v->metrics.logins_throttled, 1);
-		return reply_throttled(r, 1, "too many logins in progress; try again");
+		if (pool == r->v->workers)
+			atomic_fetch_add(&r->v->metrics.logins_throttled, 1);
+		return reply_throttled(r, 1, busy);
 	}
 	return MHD_YES;
+}
+
+enum MHD_Result reply_on_worker(struct req *r, void (*work)(struct req *r))
+{
+	return on_pool(r, r->v->workers, work, "too many logins in progress; try again");
+}
+
+enum MHD_Result reply_on_slow(struct req *r, void (*work)(struct req *r))
+{
+	return on_pool(r, r->v->slow, work, "too many operator tasks in progress; try again");
 }
 
 void reply_worker_done(struct req *r)

@@ -107,6 +107,8 @@ enum MHD_Result reply_after_journal(struct req *r, const struct access_rec *a);
  * 429 when the pool is full.
  */
 enum MHD_Result reply_on_worker(struct req *r, void (*work)(struct req *r));
+/* The same on the operators' pool (node.h: slow), for incidents: logins never wait behind them. */
+enum MHD_Result reply_on_slow(struct req *r, void (*work)(struct req *r));
 /* On the worker: the prepared reply is ready; resume the connection. */
 void reply_worker_done(struct req *r);
 

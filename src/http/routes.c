@@ -26,6 +26,13 @@ static const struct route ROUTES[] = {
 	{ "/me/accesses", 0, "GET", 0, "me_accesses", api_me_accesses },
 	{ "/admin/alerts", 0, "GET", 0, "admin_alerts", api_admin_alerts },
 	{ "/admin/reinstate", 0, "POST", 0, "admin_reinstate", api_admin_reinstate },
+	{ "/admin/incidents", 0, "GET", 0, "admin_incidents", api_admin_incidents },
+	{ "/admin/incidents/", 1, "GET", 0, "admin_incident", api_admin_incident_get },
+	{ "/admin/incidents/", 1, "POST", 0, "admin_incident_act", api_admin_incident_post },
+	{ "/admin/reports", 0, "GET", 0, "admin_reports", api_admin_reports },
+	{ "/verify", 0, "POST", 0, "verify", api_verify },
+	{ "/report-phishing", 0, "POST", 0, "report_phishing", api_report_phishing },
+	{ "/me/messages", 0, "GET", 0, "me_messages", api_me_messages },
 	{ "/healthz", 0, "GET", 1, "healthz", api_healthz },
 	{ "/metrics", 0, "GET", 1, "metrics", api_metrics },
 	/* The public log: read-only files, answered by api_journal (404 if none). */
@@ -38,20 +45,34 @@ _Static_assert(N_ROUTES + 2 <= METRICS_ROUTES, "metrics has a slot per route");
 const struct route *routes_find(const char *method, const char *url, int *method_ok,
                                 const char **allow)
 {
+	const struct route *first = NULL;
+	int get = 0, head = 0, post = 0;
+
 	*method_ok = 1;
 	*allow = NULL;
+	/* A path may have a GET entry and a POST entry: the one of the method wins. */
 	for (size_t i = 0; i < N_ROUTES; i++) {
 		const struct route *rt = &ROUTES[i];
 
 		if (rt->prefix ? strncmp(url, rt->path, strlen(rt->path)) != 0
 		               : strcmp(url, rt->path) != 0)
 			continue;
-		*method_ok = strcmp(method, rt->method) == 0 ||
-		             (rt->head && strcmp(method, "HEAD") == 0);
-		*allow = strcmp(rt->method, "POST") == 0 ? "POST" : rt->head ? "GET, HEAD" : "GET";
-		return rt;
+		if (strcmp(method, rt->method) == 0 || (rt->head && strcmp(method, "HEAD") == 0))
+			return rt;
+		if (!first)
+			first = rt;
+		post |= strcmp(rt->method, "POST") == 0;
+		get |= strcmp(rt->method, "GET") == 0;
+		head |= rt->head;
 	}
-	return &ROUTE_NOT_FOUND;
+	if (!first)
+		return &ROUTE_NOT_FOUND;
+	*method_ok = 0;
+	*allow = get && post ? (head ? "GET, HEAD, POST" : "GET, POST")
+	         : post      ? "POST"
+	         : head      ? "GET, HEAD"
+	                     : "GET";
+	return first;
 }
 
 size_t routes_count(void)

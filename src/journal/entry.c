@@ -24,10 +24,10 @@ int entry_record(struct access_rec *a)
 	/* Every value is from a fixed vocabulary, digits or hex: nothing to escape. */
 	n = snprintf(a->record, sizeof(a->record),
 	             "{\"v\":1,\"time\":\"%s.%03dZ\",\"pro\":\"%s\",\"patient\":\"%s\","
-	             "\"purpose\":\"rights-check\",\"route\":\"%s\",\"status\":%d,\"persons\":%d,"
+	             "\"purpose\":\"%s\",\"route\":\"%s\",\"status\":%d,\"persons\":%d,"
 	             "\"fields\":\"%s\",\"decision\":\"%s\"}",
-	             when, (int)(a->t_ms % 1000), a->rpps, patient, a->route, a->status,
-	             a->n_results, a->fields, a->decision);
+	             when, (int)(a->t_ms % 1000), a->rpps, patient, access_purpose(a->route),
+	             a->route, a->status, a->n_results, a->fields, a->decision);
 	return n < 0 || (size_t)n >= sizeof(a->record) ? VG_ETOOBIG : 0;
 }
 

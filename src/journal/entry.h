@@ -9,6 +9,10 @@
  *      "purpose":"rights-check","route":"Patient","status":200,"persons":1,
  *      "fields":"name,birthDate,gender","decision":"allow"}
  *
+ * ("purpose" is access_purpose(route): an operator's act on an incident is
+ * recorded the same way, route "incident.open", fields "incident:<id>",
+ * persons the affected count, the patient pseudonym all zeros)
+ *
  * and the journal entry (32 bytes) is
  *
  *     SHA-256("vigie-access-v1\n" || salt (32 random bytes) || record)

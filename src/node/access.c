@@ -216,6 +216,52 @@ int access_log_submit(struct access_log *a, struct access_pending *p, const stru
 	return journal_append(a->j, &p->item);
 }
 
+struct waiter {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int done, rc;
+	uint64_t index;
+};
+
+static void wake_waiter(void *arg, int rc, uint64_t index)
+{
+	struct waiter *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	w->rc = rc;
+	w->index = index;
+	w->done = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+int access_log_append_wait(struct access_log *a, const struct access_rec *r, uint64_t *index)
+{
+	struct access_pending *p = malloc(sizeof(*p));
+	struct waiter w = { .done = 0 };
+	int rc;
+
+	if (!p)
+		return VG_ENOMEM;
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
+	rc = access_log_submit(a, p, r, wake_waiter, &w);
+	if (rc == 0) {
+		pthread_mutex_lock(&w.lock);
+		while (!w.done)
+			pthread_cond_wait(&w.cond, &w.lock);
+		pthread_mutex_unlock(&w.lock);
+		rc = w.rc;
+		if (rc == 0 && index)
+			*index = w.index;
+	}
+	pthread_cond_destroy(&w.cond);
+	pthread_mutex_destroy(&w.lock);
+	sodium_memzero(p, sizeof(*p));
+	free(p);
+	return rc;
+}
+
 void access_log_sync(struct access_log *a)
 {
 	uint64_t target;

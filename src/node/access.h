@@ -63,6 +63,13 @@ void access_log_free(struct access_log *a);
  */
 VG_MUST_USE int access_log_submit(struct access_log *a, struct access_pending *p,
                                   const struct access_rec *r, journal_done_fn done, void *arg);
+/*
+ * Journal r and wait until it is durable (operator acts, on a thread that may
+ * block: a worker, the control socket's, a command). *index: its entry.
+ * Returns 0 or the journal's error (nothing was recorded).
+ */
+VG_MUST_USE int access_log_append_wait(struct access_log *a, const struct access_rec *r,
+                                       uint64_t *index);
 /* Wait until everything submitted so far is durable, signed and indexed. */
 void access_log_sync(struct access_log *a);
 /* Durable entries not yet rows in the store (the per-person view's delay). */

@@ -111,4 +111,17 @@ void metrics_render(const struct metrics *m, const char *const *route_names, str
 	counter(w, "vigie_card_proofs_refused_total",
 	        "Card-presence proofs refused (bad, expired or replayed).",
 	        LOAD(((struct metrics *)m)->card_proofs_bad));
+	counter(w, "vigie_verify_genuine_total", "Message codes checked and found genuine.",
+	        LOAD(((struct metrics *)m)->verify_genuine));
+	counter(w, "vigie_verify_unknown_total", "Message codes checked and not found.",
+	        LOAD(((struct metrics *)m)->verify_unknown));
+	counter(w, "vigie_verify_throttled_total", "Code checks refused by the throttle.",
+	        LOAD(((struct metrics *)m)->verify_throttled));
+	counter(w, "vigie_phishing_reports_total", "Suspicious messages reported.",
+	        LOAD(((struct metrics *)m)->reports_received));
+	counter(w, "vigie_phishing_reports_throttled_total", "Reports refused by the throttle.",
+	        LOAD(((struct metrics *)m)->reports_throttled));
+	counter(w, "vigie_incident_acts_total",
+	        "Operators' acts on incidents (open, widen, close, export).",
+	        LOAD(((struct metrics *)m)->incident_acts));
 }

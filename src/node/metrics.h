@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "core/jw.h"
 
-#define METRICS_ROUTES  24 /* enum route */
+#define METRICS_ROUTES  32 /* enum route */
 #define METRICS_BUCKETS 12 /* latency histogram buckets */
 
 struct metrics {
@@ -24,6 +24,9 @@ struct metrics {
 	atomic_uint_fast64_t login_stuffing, login_spread; /* login defences triggered */
 	atomic_uint_fast64_t guard_suspensions, guard_step_ups_done, guard_reinstated;
 	atomic_uint_fast64_t card_proofs_ok, card_proofs_bad;
+	atomic_uint_fast64_t verify_genuine, verify_unknown, verify_throttled; /* POST /verify */
+	atomic_uint_fast64_t reports_received, reports_throttled; /* POST /report-phishing */
+	atomic_uint_fast64_t incident_acts; /* operators' acts on incidents, over HTTP */
 };
 
 /* Upper bounds of the latency buckets, in seconds. */

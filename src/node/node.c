@@ -14,6 +14,7 @@
 #include "node/guardian.h"
 #include "node/logins.h"
 #include "node/sessions.h"
+#include "node/throttle.h"
 #include "node/workers.h"
 #include "core/banned.h"
 
@@ -110,6 +111,16 @@ int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
 	rc = workers_new(cfg->login_parallel, cfg->login_queue, &v->workers);
 	if (rc != 0)
 		goto fail;
+	*what = "the operators' workers";
+	rc = workers_new(1, 8, &v->slow);
+	if (rc != 0)
+		goto fail;
+	*what = "the public endpoints' throttles";
+	rc = throttle_new(NODE_VERIFY_BURST, NODE_VERIFY_PERIOD, &v->verify_ip);
+	if (rc == 0)
+		rc = throttle_new(NODE_REPORT_BURST, NODE_REPORT_PERIOD, &v->report_ip);
+	if (rc != 0)
+		goto fail;
 	v->started_s = vigie_now_ms(v) / 1000;
 	/* Sessions the last run left to expire. */
 	VG_IGNORE(store_session_purge(store, v->started_s, cfg->token_idle));
@@ -124,13 +135,17 @@ fail:
 void vigie_drain(struct vigie *v)
 {
 	workers_stop(v->workers);
+	workers_stop(v->slow);
 }
 
 void vigie_free(struct vigie *v)
 {
 	if (!v)
 		return;
-	workers_free(v->workers);   /* queued logins finish first */
+	workers_free(v->workers); /* queued logins finish first */
+	workers_free(v->slow);
+	throttle_free(v->verify_ip);
+	throttle_free(v->report_ip);
 	access_log_free(v->access); /* everything journaled is indexed */
 	directory_free(v->directory);
 	guardian_free(v->guardian);
@@ -140,4 +155,19 @@ void vigie_free(struct vigie *v)
 	store_close(v->store);
 	vault_free(v->vault);
 	free(v);
+}
+
+int64_t vigie_gcra_take(_Atomic int64_t *tat, int64_t now_ms, int per_s, int burst)
+{
+	int64_t step = 1000 / per_s, cur = atomic_load(tat), next;
+
+	for (;;) {
+		int64_t base = cur > now_ms ? cur : now_ms;
+
+		if (base - now_ms > step * burst)
+			return (base - now_ms - step * burst) / 1000 + 1;
+		next = base + step;
+		if (atomic_compare_exchange_weak(tat, &cur, next))
+			return 0;
+	}
 }

@@ -35,6 +35,30 @@
 
 #define VIGIE_VERSION "0.1.0"
 
+/*
+ * POST /verify: an unknown code costs its address NODE_VERIFY_PERIOD seconds
+ * (NODE_VERIFY_BURST at once), and all addresses together at most
+ * NODE_VERIFY_GLOBAL_PER_S a second (burst NODE_VERIFY_GLOBAL_BURST). With
+ * 2^60 codes and a million live ones, a guess hits with p = 2^-40; at the
+ * global ceiling that is one hit in 2^40 / 50 s, about 700 years (docs/
+ * THREAT-MODEL.md, "Message codes"). A genuine code costs nothing.
+ */
+#define NODE_VERIFY_BURST        10
+#define NODE_VERIFY_PERIOD       6
+#define NODE_VERIFY_GLOBAL_PER_S 50
+#define NODE_VERIFY_GLOBAL_BURST 500
+/* POST /report-phishing: 5 at once per address, then one a minute; 5 a second in all. */
+#define NODE_REPORT_BURST        5
+#define NODE_REPORT_PERIOD       60
+#define NODE_REPORT_GLOBAL_PER_S 5
+#define NODE_REPORT_GLOBAL_BURST 100
+
+/*
+ * One cell of a global GCRA limiter on *tat (the theoretical arrival time,
+ * unix ms): 0 and the cell taken, or the seconds to wait. Lock-free.
+ */
+int64_t vigie_gcra_take(_Atomic int64_t *tat, int64_t now_ms, int per_s, int burst);
+
 struct vigie_cfg {
 	const char *origin;        /* the journal's origin (NULL: the default) */
 	unsigned checkpoint_ms;    /* journal integration period (0: the default) */
@@ -59,6 +83,7 @@ struct access_log;
 struct guardian;
 struct directory;
 struct workers;
+struct throttle;
 
 struct vigie {
 	struct vigie_cfg cfg;
@@ -71,6 +96,10 @@ struct vigie {
 	struct guardian *guardian;   /* the guard's per-account state, proofs, alerts */
 	struct directory *directory; /* professionals' directory data, cached */
 	struct workers *workers;     /* Argon2id off the event threads */
+	struct workers *slow;        /* operators' long work (incidents): never holds logins up */
+	struct throttle *verify_ip;  /* POST /verify: unknown codes per address */
+	struct throttle *report_ip;  /* POST /report-phishing per address */
+	_Atomic int64_t verify_tat_ms, report_tat_ms; /* the same, all addresses together (GCRA) */
 	struct metrics metrics;
 	int64_t started_s; /* service clock at start */
 };

@@ -774,6 +774,9 @@ static int seal_person(const struct vault *v, const uint8_t *cards, const struct
 	if (rc != 0)
 		return rc;
 	vault_blind(v, VAULT_D_NIR, p->ident.nir, NIR_LEN, o->nir_bidx);
+	/* The pseudonym access records carry for this NIR: incidents map it back to people. */
+	vault_blind(v, VAULT_D_ACCESS, p->ident.nir, NIR_LEN, o->patient);
+	o->has_patient = 1;
 	for (int i = 0; i < 8; i++)
 		le[i] = (uint8_t)(u >> (8 * i));
 	vault_blind(v, VAULT_D_PID, le, sizeof(le), o->pid);

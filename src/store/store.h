@@ -38,7 +38,9 @@ struct store_insured {
 	size_t contact_len;
 	uint8_t rights[STORE_SEALED_MAX];
 	size_t rights_len;
-	uint8_t card_pk[32]; /* Ed25519 public key of the patient's card */
+	uint8_t card_pk[32];         /* Ed25519 public key of the patient's card */
+	uint8_t patient[VAULT_BIDX]; /* the access pseudonym (VAULT_D_ACCESS of the NIR) */
+	int has_patient;             /* 0: a row from before the pseudonym was stored */
 };
 
 /* A professional and their account. RPPS directory data is public; the TOTP secret is sealed. */
@@ -102,6 +104,77 @@ struct store_account {
 	int64_t locked_until;
 };
 
+/* An incident (vigie incident, /admin/incidents): an operator's case about stolen accounts. */
+enum incident_status { INCIDENT_OPEN = 0, INCIDENT_CLOSED = 1 };
+
+struct store_incident {
+	int64_t id;
+	int64_t opened_ms, opened_by; /* when, and which operator account */
+	int64_t closed_ms, closed_by; /* 0 while open */
+	int status;                   /* enum incident_status */
+	char title[128];
+};
+
+/* One part of an incident's scope: a professional account over a window, maybe one address. */
+struct store_scope {
+	int64_t incident_id;
+	int seq; /* 0, 1, ... in the order they were added */
+	int64_t pro_id;
+	int64_t from_ms, to_ms; /* [from, to) */
+	char ip[46];            /* "": any address */
+	int64_t added_ms, added_by;
+};
+
+/*
+ * A message vigie sent (e-mail, letter, SMS text): its code's keyed hash
+ * (VAULT_D_MESSAGE, never the code itself), whom, how, when, and the full
+ * text sealed (table "message", column "body", the row's id).
+ */
+#define STORE_MESSAGE_MAX (6144 + VAULT_OVERHEAD)
+struct store_message {
+	int64_t id; /* chosen by the caller (random), before sealing */
+	uint8_t code[VAULT_BIDX];
+	int64_t person_id; /* the insured person (0: nobody, e.g. a test message) */
+	int64_t campaign_id;
+	int64_t created_ms;
+	char channel[8]; /* "email", "letter", "sms" */
+	char subject[128];
+	uint8_t body[STORE_MESSAGE_MAX];
+	size_t body_len;
+};
+
+/* A suspicious message someone reported (POST /report-phishing), sealed ("report", "body", id). */
+#define STORE_REPORT_MAX (8192 + VAULT_OVERHEAD)
+struct store_report {
+	int64_t id; /* chosen by the caller: growing with time (t_ms * 10^6 + random) */
+	int64_t t_ms;
+	char channel[16]; /* "sms", "email", "phone", "letter", "other" */
+	uint8_t body[STORE_REPORT_MAX];
+	size_t body_len;
+};
+
+/* A notification campaign and its outbox: one row per person, with its state. */
+enum outbox_state { OUTBOX_PENDING = 0, OUTBOX_SENDING = 1, OUTBOX_SENT = 2, OUTBOX_FAILED = 3 };
+
+struct store_campaign {
+	int64_t id;
+	int64_t incident_id;
+	char channel[8]; /* "email" or "letter" */
+	int64_t created_ms, created_by, total;
+	int64_t done_ms; /* 0 until every row is sent or failed */
+};
+
+struct store_outbox {
+	int64_t campaign_id, person_id;
+	int state; /* enum outbox_state */
+	int attempts;
+	int64_t message_id; /* the message sent (or being sent), 0 before */
+	int64_t updated_ms;
+};
+
+/* An access row, for incident scopes (store_access_of_pro); borrowed for the call. */
+typedef int (*store_access_fn)(void *ctx, const struct access_rec *a);
+
 struct store;
 
 struct store_ops {
@@ -149,6 +222,40 @@ struct store_ops {
 	int (*access_by_patient)(struct store *s, const uint8_t patient[VAULT_BIDX], int64_t before,
 	                         struct access_rec *out, size_t cap, size_t *n);
 	int (*backup)(struct store *s, const char *path);
+	int (*insured_get)(struct store *s, int64_t id, struct store_insured *out);
+	int (*insured_ids_by_patient)(struct store *s, const uint8_t patient[VAULT_BIDX],
+	                              int64_t *ids, size_t cap, size_t *n);
+	int (*insured_without_patient)(struct store *s, int64_t after, struct store_insured *out,
+	                               size_t cap, size_t *n);
+	int (*insured_set_patient)(struct store *s, int64_t id, const uint8_t patient[VAULT_BIDX]);
+	int (*access_of_pro)(struct store *s, int64_t pro_id, int64_t from_ms, int64_t to_ms,
+	                     store_access_fn fn, void *ctx);
+	int (*incident_put)(struct store *s, struct store_incident *x);
+	int (*incident_get)(struct store *s, int64_t id, struct store_incident *out);
+	int (*incident_list)(struct store *s, struct store_incident *out, size_t cap, size_t *n);
+	int (*incident_close)(struct store *s, int64_t id, int64_t t_ms, int64_t by);
+	int (*scope_put)(struct store *s, struct store_scope *x);
+	int (*scopes)(struct store *s, int64_t incident_id, struct store_scope *out, size_t cap,
+	              size_t *n);
+	int (*message_put)(struct store *s, const struct store_message *m);
+	int (*message_by_code)(struct store *s, const uint8_t code[VAULT_BIDX],
+	                       struct store_message *out);
+	int (*messages_of)(struct store *s, int64_t person_id, struct store_message *out,
+	                   size_t cap, size_t *n);
+	int (*report_put)(struct store *s, const struct store_report *x);
+	int (*reports)(struct store *s, int64_t before, struct store_report *out, size_t cap,
+	               size_t *n);
+	int (*campaign_put)(struct store *s, struct store_campaign *c, const int64_t *persons,
+	                    size_t n, int64_t *added);
+	int (*campaign_find)(struct store *s, int64_t incident_id, const char *channel,
+	                     struct store_campaign *out);
+	int (*message_get)(struct store *s, int64_t id, struct store_message *out);
+	int (*campaign_get)(struct store *s, int64_t id, struct store_campaign *out);
+	int (*campaign_done)(struct store *s, int64_t id, int64_t t_ms);
+	int (*outbox_next)(struct store *s, int64_t campaign_id, int64_t after_person,
+	                   struct store_outbox *out, size_t cap, size_t *n);
+	int (*outbox_set)(struct store *s, const struct store_outbox *o);
+	int (*outbox_counts)(struct store *s, int64_t campaign_id, int64_t counts[4]);
 };
 
 struct store {
@@ -351,6 +458,139 @@ VG_MUST_USE static inline int store_backup(struct store *s, const char *path)
 	return s->ops->backup(s, path);
 }
 
+/* The whole row of insured person id, contact included (not the lookup path). */
+VG_MUST_USE static inline int store_insured_get(struct store *s, int64_t id,
+                                                struct store_insured *o)
+{
+	return s->ops->insured_get(s, id, o);
+}
+/* The ids of everyone under one access pseudonym (a NIR: the insured, dependants), in order. */
+VG_MUST_USE static inline int store_insured_ids_by_patient(struct store *s,
+                                                           const uint8_t p[VAULT_BIDX],
+                                                           int64_t *ids, size_t cap, size_t *n)
+{
+	return s->ops->insured_ids_by_patient(s, p, ids, cap, n);
+}
+/* Rows written before the access pseudonym was stored (id > after, id order): ident only. */
+VG_MUST_USE static inline int store_insured_without_patient(struct store *s, int64_t after,
+                                                            struct store_insured *o, size_t cap,
+                                                            size_t *n)
+{
+	return s->ops->insured_without_patient(s, after, o, cap, n);
+}
+VG_MUST_USE static inline int store_insured_set_patient(struct store *s, int64_t id,
+                                                        const uint8_t p[VAULT_BIDX])
+{
+	return s->ops->insured_set_patient(s, id, p);
+}
+/* Every access row of pro_id with from_ms <= t_ms < to_ms, in time order, through fn (non-zero stops). */
+VG_MUST_USE static inline int store_access_of_pro(struct store *s, int64_t pro_id, int64_t from_ms,
+                                                  int64_t to_ms, store_access_fn fn, void *ctx)
+{
+	return s->ops->access_of_pro(s, pro_id, from_ms, to_ms, fn, ctx);
+}
+/* Incidents: put sets x->id; list is newest first; close is VG_ENOTFOUND when not open. */
+VG_MUST_USE static inline int store_incident_put(struct store *s, struct store_incident *x)
+{
+	return s->ops->incident_put(s, x);
+}
+VG_MUST_USE static inline int store_incident_get(struct store *s, int64_t id,
+                                                 struct store_incident *o)
+{
+	return s->ops->incident_get(s, id, o);
+}
+VG_MUST_USE static inline int store_incident_list(struct store *s, struct store_incident *o,
+                                                  size_t cap, size_t *n)
+{
+	return s->ops->incident_list(s, o, cap, n);
+}
+VG_MUST_USE static inline int store_incident_close(struct store *s, int64_t id, int64_t t,
+                                                   int64_t by)
+{
+	return s->ops->incident_close(s, id, t, by);
+}
+/* A scope part: put sets x->seq (the next one); scopes lists them in order. */
+VG_MUST_USE static inline int store_scope_put(struct store *s, struct store_scope *x)
+{
+	return s->ops->scope_put(s, x);
+}
+VG_MUST_USE static inline int store_scopes(struct store *s, int64_t incident, struct store_scope *o,
+                                           size_t cap, size_t *n)
+{
+	return s->ops->scopes(s, incident, o, cap, n);
+}
+/* Messages: VG_EEXIST when the id or the code is taken (draw another). */
+VG_MUST_USE static inline int store_message_put(struct store *s, const struct store_message *m)
+{
+	return s->ops->message_put(s, m);
+}
+VG_MUST_USE static inline int store_message_by_code(struct store *s, const uint8_t c[VAULT_BIDX],
+                                                    struct store_message *o)
+{
+	return s->ops->message_by_code(s, c, o);
+}
+/* A person's messages, newest first, up to cap. */
+VG_MUST_USE static inline int store_messages_of(struct store *s, int64_t person,
+                                                struct store_message *o, size_t cap, size_t *n)
+{
+	return s->ops->messages_of(s, person, o, cap, n);
+}
+VG_MUST_USE static inline int store_report_put(struct store *s, const struct store_report *x)
+{
+	return s->ops->report_put(s, x);
+}
+/* Reports with id < before (INT64_MAX: the newest), by id downwards: newest first. */
+VG_MUST_USE static inline int store_reports(struct store *s, int64_t before, struct store_report *o,
+                                            size_t cap, size_t *n)
+{
+	return s->ops->reports(s, before, o, cap, n);
+}
+/*
+ * The campaign of (c->incident_id, c->channel), created if it has none, and
+ * a pending outbox row for each of persons[0..n) not in it yet (*added of
+ * them), in one transaction; c is read back (id, total, done_ms: 0 if rows
+ * were added). One campaign per incident and channel: nobody gets two.
+ */
+VG_MUST_USE static inline int store_campaign_put(struct store *s, struct store_campaign *c,
+                                                 const int64_t *persons, size_t n, int64_t *added)
+{
+	return s->ops->campaign_put(s, c, persons, n, added);
+}
+VG_MUST_USE static inline int store_campaign_find(struct store *s, int64_t incident, const char *ch,
+                                                  struct store_campaign *o)
+{
+	return s->ops->campaign_find(s, incident, ch, o);
+}
+VG_MUST_USE static inline int store_message_get(struct store *s, int64_t id,
+                                                struct store_message *o)
+{
+	return s->ops->message_get(s, id, o);
+}
+VG_MUST_USE static inline int store_campaign_get(struct store *s, int64_t id,
+                                                 struct store_campaign *o)
+{
+	return s->ops->campaign_get(s, id, o);
+}
+VG_MUST_USE static inline int store_campaign_done(struct store *s, int64_t id, int64_t t)
+{
+	return s->ops->campaign_done(s, id, t);
+}
+/* Outbox rows not yet sent (pending or sending) with person_id > after, in person order. */
+VG_MUST_USE static inline int store_outbox_next(struct store *s, int64_t campaign, int64_t after,
+                                                struct store_outbox *o, size_t cap, size_t *n)
+{
+	return s->ops->outbox_next(s, campaign, after, o, cap, n);
+}
+/* Write a row's state, attempts and message id (durably: synchronous commit). */
+VG_MUST_USE static inline int store_outbox_set(struct store *s, const struct store_outbox *o)
+{
+	return s->ops->outbox_set(s, o);
+}
+/* Rows of a campaign by enum outbox_state. */
+VG_MUST_USE static inline int store_outbox_counts(struct store *s, int64_t campaign, int64_t c[4])
+{
+	return s->ops->outbox_counts(s, campaign, c);
+}
 /* clang-format on */
 
 #endif

@@ -59,6 +59,33 @@ enum stmt_id {
 	S_NOTICE_PUT,
 	S_NOTICE_LIST,
 	S_PRO_HOURS,
+	S_INS_GET,
+	S_INS_BY_PATIENT,
+	S_INS_NO_PATIENT,
+	S_INS_SET_PATIENT,
+	S_ACC_PRO,
+	S_INC_PUT,
+	S_INC_GET,
+	S_INC_LIST,
+	S_INC_CLOSE,
+	S_SCOPE_NEXT,
+	S_SCOPE_PUT,
+	S_SCOPES,
+	S_MSG_PUT,
+	S_MSG_CODE,
+	S_MSG_OF,
+	S_REP_PUT,
+	S_REP_LIST,
+	S_CAMP_PUT,
+	S_CAMP_GET,
+	S_CAMP_DONE,
+	S_OUT_ADD,
+	S_OUT_NEXT,
+	S_OUT_SET,
+	S_OUT_COUNTS,
+	S_CAMP_FIND,
+	S_CAMP_TOTAL,
+	S_MSG_GET,
 	S_N
 };
 
@@ -77,8 +104,65 @@ static const char *const SQL[S_N] = {
 	[S_META_GET] = "SELECT v FROM meta WHERE k = ?1",
 	[S_META_SET] = "INSERT INTO meta(k, v) VALUES (?1, ?2) "
 	               "ON CONFLICT(k) DO UPDATE SET v = excluded.v",
-	[S_INS_PUT] = "INSERT INTO insured(id, nir_bidx, pid, ident, contact, rights, card_pk) "
-	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_INS_PUT] =
+	        "INSERT INTO insured(id, nir_bidx, pid, ident, contact, rights, card_pk, patient) "
+	        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_INS_GET] =
+	        "SELECT id, pid, ident, rights, card_pk, contact, nir_bidx, patient FROM insured "
+	        "WHERE id = ?1",
+	[S_INS_BY_PATIENT] = "SELECT id FROM insured WHERE patient = ?1 ORDER BY id LIMIT ?2",
+	[S_INS_NO_PATIENT] = "SELECT id, ident FROM insured WHERE patient IS NULL AND id > ?1 "
+	                     "ORDER BY id LIMIT ?2",
+	[S_INS_SET_PATIENT] = "UPDATE insured SET patient = ?2 WHERE id = ?1",
+	[S_ACC_PRO] = "SELECT idx, t_ms, rpps, patient, ip, route, status, n_results, fields, "
+	              "decision FROM acc.journal WHERE pro_id = ?1 AND t_ms >= ?2 AND t_ms < ?3 "
+	              "ORDER BY t_ms, idx",
+	[S_INC_PUT] =
+	        "INSERT INTO incident(opened_ms, opened_by, title, status, closed_ms, closed_by) "
+	        "VALUES (?1, ?2, ?3, 0, 0, 0)",
+	[S_INC_GET] = "SELECT id, opened_ms, opened_by, title, status, closed_ms, closed_by "
+	              "FROM incident WHERE id = ?1",
+	[S_INC_LIST] = "SELECT id, opened_ms, opened_by, title, status, closed_ms, closed_by "
+	               "FROM incident ORDER BY id DESC LIMIT ?1",
+	[S_INC_CLOSE] = "UPDATE incident SET status = 1, closed_ms = ?2, closed_by = ?3 "
+	                "WHERE id = ?1 AND status = 0",
+	[S_SCOPE_NEXT] =
+	        "SELECT coalesce(max(seq) + 1, 0) FROM incident_scope WHERE incident_id = ?1",
+	[S_SCOPE_PUT] = "INSERT INTO incident_scope(incident_id, seq, pro_id, from_ms, to_ms, ip, "
+	                "added_ms, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_SCOPES] = "SELECT incident_id, seq, pro_id, from_ms, to_ms, ip, added_ms, added_by "
+	             "FROM incident_scope WHERE incident_id = ?1 ORDER BY seq LIMIT ?2",
+	[S_MSG_PUT] = "INSERT INTO message(id, code, person_id, campaign_id, created_ms, channel, "
+	              "subject, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_MSG_CODE] =
+	        "SELECT id, code, person_id, campaign_id, created_ms, channel, subject, body "
+	        "FROM message WHERE code = ?1",
+	[S_MSG_OF] = "SELECT id, code, person_id, campaign_id, created_ms, channel, subject, body "
+	             "FROM message WHERE person_id = ?1 ORDER BY created_ms DESC, id LIMIT ?2",
+	[S_REP_PUT] = "INSERT INTO report(id, t_ms, channel, body) VALUES (?1, ?2, ?3, ?4)",
+	[S_REP_LIST] = "SELECT id, t_ms, channel, body FROM report WHERE id < ?1 "
+	               "ORDER BY id DESC LIMIT ?2",
+	[S_CAMP_PUT] = "INSERT INTO campaign(incident_id, channel, created_ms, created_by, total, "
+	               "done_ms) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+	[S_CAMP_GET] = "SELECT id, incident_id, channel, created_ms, created_by, total, done_ms "
+	               "FROM campaign WHERE id = ?1",
+	[S_CAMP_DONE] = "UPDATE campaign SET done_ms = ?2 WHERE id = ?1",
+	[S_OUT_ADD] = "INSERT OR IGNORE INTO outbox(campaign_id, person_id, state, attempts, "
+	              "message_id, updated_ms) VALUES (?1, ?2, 0, 0, 0, ?3)",
+	[S_OUT_NEXT] = "SELECT campaign_id, person_id, state, attempts, message_id, updated_ms "
+	               "FROM outbox WHERE campaign_id = ?1 AND person_id > ?2 AND state < 2 "
+	               "ORDER BY person_id LIMIT ?3",
+	[S_OUT_SET] =
+	        "UPDATE outbox SET state = ?3, attempts = ?4, message_id = ?5, updated_ms = ?6 "
+	        "WHERE campaign_id = ?1 AND person_id = ?2",
+	[S_CAMP_FIND] = "SELECT id, incident_id, channel, created_ms, created_by, total, done_ms "
+	                "FROM campaign WHERE incident_id = ?1 AND channel = ?2",
+	[S_CAMP_TOTAL] = "UPDATE campaign SET total = (SELECT count(*) FROM outbox WHERE "
+	                 "campaign_id = ?1), done_ms = CASE WHEN ?2 > 0 THEN 0 ELSE done_ms END "
+	                 "WHERE id = ?1",
+	[S_MSG_GET] = "SELECT id, code, person_id, campaign_id, created_ms, channel, subject, body "
+	              "FROM message WHERE id = ?1",
+	[S_OUT_COUNTS] = "SELECT state, count(*) FROM outbox WHERE campaign_id = ?1 GROUP BY state",
 	[S_INS_FIND] = "SELECT id, pid, ident, rights, card_pk FROM insured "
 	               "WHERE nir_bidx = ?1 ORDER BY id LIMIT ?2",
 	[S_INS_COUNT] = "SELECT count(*) FROM insured",
@@ -169,7 +253,34 @@ static const char SCHEMA[] =
         "CREATE TABLE IF NOT EXISTS notice("
         " id INTEGER PRIMARY KEY, pro_id INTEGER NOT NULL REFERENCES pro(id),"
         " t INTEGER NOT NULL, kind TEXT NOT NULL, detail BLOB NOT NULL);"
-        "CREATE INDEX IF NOT EXISTS notice_pro ON notice(pro_id, id);";
+        "CREATE INDEX IF NOT EXISTS notice_pro ON notice(pro_id, id);"
+        /* Incidents, their scopes, messages people can check, reports, campaigns. */
+        "CREATE TABLE IF NOT EXISTS incident("
+        " id INTEGER PRIMARY KEY, opened_ms INTEGER NOT NULL, opened_by INTEGER NOT NULL,"
+        " title TEXT NOT NULL, status INTEGER NOT NULL, closed_ms INTEGER NOT NULL,"
+        " closed_by INTEGER NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS incident_scope("
+        " incident_id INTEGER NOT NULL REFERENCES incident(id), seq INTEGER NOT NULL,"
+        " pro_id INTEGER NOT NULL, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL,"
+        " ip TEXT NOT NULL, added_ms INTEGER NOT NULL, added_by INTEGER NOT NULL,"
+        " PRIMARY KEY(incident_id, seq)) WITHOUT ROWID;"
+        "CREATE TABLE IF NOT EXISTS message("
+        " id INTEGER PRIMARY KEY, code BLOB NOT NULL UNIQUE, person_id INTEGER NOT NULL,"
+        " campaign_id INTEGER NOT NULL, created_ms INTEGER NOT NULL, channel TEXT NOT NULL,"
+        " subject TEXT NOT NULL, body BLOB NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS message_person ON message(person_id, created_ms);"
+        "CREATE TABLE IF NOT EXISTS report("
+        " id INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL, channel TEXT NOT NULL,"
+        " body BLOB NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS report_t ON report(t_ms);"
+        "CREATE TABLE IF NOT EXISTS campaign("
+        " id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL REFERENCES incident(id),"
+        " channel TEXT NOT NULL, created_ms INTEGER NOT NULL, created_by INTEGER NOT NULL,"
+        " total INTEGER NOT NULL, done_ms INTEGER NOT NULL, UNIQUE(incident_id, channel));"
+        "CREATE TABLE IF NOT EXISTS outbox("
+        " campaign_id INTEGER NOT NULL REFERENCES campaign(id), person_id INTEGER NOT NULL,"
+        " state INTEGER NOT NULL, attempts INTEGER NOT NULL, message_id INTEGER NOT NULL,"
+        " updated_ms INTEGER NOT NULL, PRIMARY KEY(campaign_id, person_id)) WITHOUT ROWID;";
 
 /*
  * Access records live in their own file, attached as "acc": their steady
@@ -350,15 +461,20 @@ static int has_column(sqlite3 *db, const char *pragma, const char *col)
 }
 
 /* Add a column the first data directories did not have (see pro_migrate). */
-static int add_column(sqlite3 *db, const char *col, const char *alter)
+static int add_column_to(sqlite3 *db, const char *pragma, const char *col, const char *alter)
 {
-	int has = has_column(db, "PRAGMA main.table_info(pro)", col);
+	int has = has_column(db, pragma, col);
 
 	if (has != 0)
 		return has < 0 ? has : 0;
 	if (sqlite3_exec(db, alter, NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
-	return has_column(db, "PRAGMA main.table_info(pro)", col) == 1 ? 0 : VG_EIO;
+	return has_column(db, pragma, col) == 1 ? 0 : VG_EIO;
+}
+
+static int add_column(sqlite3 *db, const char *col, const char *alter)
+{
+	return add_column_to(db, "PRAGMA main.table_info(pro)", col, alter);
 }
 
 /*
@@ -380,6 +496,15 @@ static int pro_migrate(sqlite3 *db)
 	if (rc == 0)
 		rc = add_column(db, "rota_phase",
 		                "ALTER TABLE pro ADD COLUMN rota_phase INTEGER NOT NULL DEFAULT 0");
+	/* The access pseudonym of each person (incidents): NULL in rows written before it. */
+	if (rc == 0)
+		rc = add_column_to(db, "PRAGMA main.table_info(insured)", "patient",
+		                   "ALTER TABLE insured ADD COLUMN patient BLOB");
+	if (rc == 0 && sqlite3_exec(db,
+	                            "CREATE INDEX IF NOT EXISTS insured_patient ON "
+	                            "insured(patient)",
+	                            NULL, NULL, NULL) != SQLITE_OK)
+		rc = VG_EIO;
 	return rc;
 }
 
@@ -572,6 +697,10 @@ static int sq_insured_put(struct store *s, const struct store_insured *r)
 	sqlite3_bind_blob(q, 5, r->contact, (int)r->contact_len, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 6, r->rights, (int)r->rights_len, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 7, r->card_pk, 32, SQLITE_STATIC);
+	if (r->has_patient)
+		sqlite3_bind_blob(q, 8, r->patient, VAULT_BIDX, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 8);
 	return run(q);
 }
 
@@ -1198,6 +1327,548 @@ static int sq_backup(struct store *s, const char *path)
 	return rc;
 }
 
+/* ---- incidents, messages, reports, campaigns (store.h) ---------------------------- */
+
+/* A whole insured row (S_INS_GET's column order). */
+static int insured_row(sqlite3_stmt *q, struct store_insured *r)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(q, 0);
+	if ((rc = col_blob(q, 1, r->pid, VAULT_BIDX, VAULT_BIDX, NULL)) != 0 ||
+	    (rc = col_blob(q, 2, r->ident, sizeof(r->ident), 0, &r->ident_len)) != 0 ||
+	    (rc = col_blob(q, 3, r->rights, sizeof(r->rights), 0, &r->rights_len)) != 0 ||
+	    (rc = col_blob(q, 4, r->card_pk, 32, 32, NULL)) != 0 ||
+	    (rc = col_blob(q, 5, r->contact, sizeof(r->contact), 0, &r->contact_len)) != 0 ||
+	    (rc = col_blob(q, 6, r->nir_bidx, VAULT_BIDX, VAULT_BIDX, NULL)) != 0)
+		return rc;
+	if (sqlite3_column_type(q, 7) != SQLITE_NULL) {
+		if ((rc = col_blob(q, 7, r->patient, VAULT_BIDX, VAULT_BIDX, NULL)) != 0)
+			return rc;
+		r->has_patient = 1;
+	}
+	return 0;
+}
+
+/* Step q, reading up to cap rows with row(q, &out[k]); *n rows read. */
+#define ROWS(q, out, cap, n, row)                                                                  \
+	do {                                                                                       \
+		size_t k_ = 0;                                                                     \
+		int step_ = SQLITE_DONE, rc_ = 0;                                                  \
+		while (k_ < (cap) && (step_ = sqlite3_step(q)) == SQLITE_ROW) {                    \
+			if ((rc_ = row(q, &(out)[k_])) != 0)                                       \
+				break;                                                             \
+			k_++;                                                                      \
+		}                                                                                  \
+		sqlite3_reset(q);                                                                  \
+		if (rc_ != 0)                                                                      \
+			return rc_;                                                                \
+		if (step_ != SQLITE_ROW && step_ != SQLITE_DONE)                                   \
+			return map_rc(step_);                                                      \
+		*(n) = k_;                                                                         \
+		return 0;                                                                          \
+	} while (0)
+
+/* Step q for one row read by row(q, out): VG_ENOTFOUND when there is none. */
+#define ONE(q, out, row)                                                                           \
+	do {                                                                                       \
+		int step_ = sqlite3_step(q), rc_;                                                  \
+		if (step_ != SQLITE_ROW) {                                                         \
+			sqlite3_reset(q);                                                          \
+			return step_ == SQLITE_DONE ? VG_ENOTFOUND : map_rc(step_);                \
+		}                                                                                  \
+		rc_ = row(q, out);                                                                 \
+		sqlite3_reset(q);                                                                  \
+		return rc_;                                                                        \
+	} while (0)
+
+static int sq_insured_get(struct store *s, int64_t id, struct store_insured *out)
+{
+	sqlite3_stmt *q = stmt(s, S_INS_GET);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	ONE(q, out, insured_row);
+}
+
+static int id_row(sqlite3_stmt *q, int64_t *id)
+{
+	*id = sqlite3_column_int64(q, 0);
+	return 0;
+}
+
+static int sq_insured_ids_by_patient(struct store *s, const uint8_t patient[VAULT_BIDX],
+                                     int64_t *ids, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_INS_BY_PATIENT);
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_blob(q, 1, patient, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (int64_t)cap);
+	ROWS(q, ids, cap, n, id_row);
+}
+
+static int ident_row(sqlite3_stmt *q, struct store_insured *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(q, 0);
+	return col_blob(q, 1, r->ident, sizeof(r->ident), 0, &r->ident_len);
+}
+
+static int sq_insured_without_patient(struct store *s, int64_t after, struct store_insured *out,
+                                      size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_INS_NO_PATIENT);
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, after);
+	sqlite3_bind_int64(q, 2, (int64_t)cap);
+	ROWS(q, out, cap, n, ident_row);
+}
+
+static int sq_insured_set_patient(struct store *s, int64_t id, const uint8_t patient[VAULT_BIDX])
+{
+	sqlite3_stmt *q = stmt(s, S_INS_SET_PATIENT);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_blob(q, 2, patient, VAULT_BIDX, SQLITE_STATIC);
+	return run(q);
+}
+
+static int sq_access_of_pro(struct store *s, int64_t pro_id, int64_t from_ms, int64_t to_ms,
+                            store_access_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = stmt(s, S_ACC_PRO);
+	struct access_rec a;
+	int step, stop = 0;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, pro_id);
+	sqlite3_bind_int64(q, 2, from_ms);
+	sqlite3_bind_int64(q, 3, to_ms);
+	memset(&a, 0, sizeof(a));
+	a.pro_id = pro_id;
+	while (!stop && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		a.idx = sqlite3_column_int64(q, 0);
+		a.t_ms = sqlite3_column_int64(q, 1);
+		text_col(q, 2, a.rpps, sizeof(a.rpps));
+		if (sqlite3_column_bytes(q, 3) != VAULT_BIDX) {
+			sqlite3_reset(q);
+			return VG_ECORRUPT;
+		}
+		memcpy(a.patient, sqlite3_column_blob(q, 3), VAULT_BIDX);
+		text_col(q, 4, a.ip, sizeof(a.ip));
+		text_col(q, 5, a.route, sizeof(a.route));
+		a.status = sqlite3_column_int(q, 6);
+		a.n_results = sqlite3_column_int(q, 7);
+		text_col(q, 8, a.fields, sizeof(a.fields));
+		text_col(q, 9, a.decision, sizeof(a.decision));
+		stop = fn(ctx, &a);
+	}
+	sqlite3_reset(q);
+	if (!stop && step != SQLITE_DONE)
+		return map_rc(step);
+	return 0;
+}
+
+static int incident_row(sqlite3_stmt *q, struct store_incident *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->id = sqlite3_column_int64(q, 0);
+	x->opened_ms = sqlite3_column_int64(q, 1);
+	x->opened_by = sqlite3_column_int64(q, 2);
+	x->status = sqlite3_column_int(q, 4);
+	x->closed_ms = sqlite3_column_int64(q, 5);
+	x->closed_by = sqlite3_column_int64(q, 6);
+	return col_text(q, 3, x->title, sizeof(x->title));
+}
+
+static int sq_incident_put(struct store *s, struct store_incident *x)
+{
+	sqlite3_stmt *q = stmt(s, S_INC_PUT);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, x->opened_ms);
+	sqlite3_bind_int64(q, 2, x->opened_by);
+	sqlite3_bind_text(q, 3, x->title, -1, SQLITE_STATIC);
+	rc = run(q);
+	if (rc == 0) {
+		x->id = sqlite3_last_insert_rowid(conn_get(s)->db);
+		x->status = INCIDENT_OPEN;
+	}
+	return rc;
+}
+
+static int sq_incident_get(struct store *s, int64_t id, struct store_incident *out)
+{
+	sqlite3_stmt *q = stmt(s, S_INC_GET);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	ONE(q, out, incident_row);
+}
+
+static int sq_incident_list(struct store *s, struct store_incident *out, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_INC_LIST);
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, (int64_t)cap);
+	ROWS(q, out, cap, n, incident_row);
+}
+
+static int sq_incident_close(struct store *s, int64_t id, int64_t t_ms, int64_t by)
+{
+	sqlite3_stmt *q = stmt(s, S_INC_CLOSE);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, t_ms);
+	sqlite3_bind_int64(q, 3, by);
+	rc = run(q);
+	if (rc == 0 && sqlite3_changes(conn_get(s)->db) == 0)
+		rc = VG_ENOTFOUND;
+	return rc;
+}
+
+static int sq_scope_put(struct store *s, struct store_scope *x)
+{
+	sqlite3_stmt *q = stmt(s, S_SCOPE_NEXT);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, x->incident_id);
+	if ((rc = sqlite3_step(q)) != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return map_rc(rc == SQLITE_DONE ? SQLITE_ERROR : rc);
+	}
+	x->seq = sqlite3_column_int(q, 0);
+	sqlite3_reset(q);
+	if (!(q = stmt(s, S_SCOPE_PUT)))
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, x->incident_id);
+	sqlite3_bind_int(q, 2, x->seq);
+	sqlite3_bind_int64(q, 3, x->pro_id);
+	sqlite3_bind_int64(q, 4, x->from_ms);
+	sqlite3_bind_int64(q, 5, x->to_ms);
+	sqlite3_bind_text(q, 6, x->ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 7, x->added_ms);
+	sqlite3_bind_int64(q, 8, x->added_by);
+	return run(q);
+}
+
+static int scope_row(sqlite3_stmt *q, struct store_scope *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->incident_id = sqlite3_column_int64(q, 0);
+	x->seq = sqlite3_column_int(q, 1);
+	x->pro_id = sqlite3_column_int64(q, 2);
+	x->from_ms = sqlite3_column_int64(q, 3);
+	x->to_ms = sqlite3_column_int64(q, 4);
+	x->added_ms = sqlite3_column_int64(q, 6);
+	x->added_by = sqlite3_column_int64(q, 7);
+	return col_text(q, 5, x->ip, sizeof(x->ip));
+}
+
+static int sq_scopes(struct store *s, int64_t incident_id, struct store_scope *out, size_t cap,
+                     size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_SCOPES);
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, incident_id);
+	sqlite3_bind_int64(q, 2, (int64_t)cap);
+	ROWS(q, out, cap, n, scope_row);
+}
+
+static int sq_message_put(struct store *s, const struct store_message *m)
+{
+	sqlite3_stmt *q = stmt(s, S_MSG_PUT);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, m->id);
+	sqlite3_bind_blob(q, 2, m->code, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, m->person_id);
+	sqlite3_bind_int64(q, 4, m->campaign_id);
+	sqlite3_bind_int64(q, 5, m->created_ms);
+	sqlite3_bind_text(q, 6, m->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, m->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 8, m->body, (int)m->body_len, SQLITE_STATIC);
+	return run(q);
+}
+
+static int message_row(sqlite3_stmt *q, struct store_message *m)
+{
+	int rc;
+
+	m->id = sqlite3_column_int64(q, 0);
+	m->person_id = sqlite3_column_int64(q, 2);
+	m->campaign_id = sqlite3_column_int64(q, 3);
+	m->created_ms = sqlite3_column_int64(q, 4);
+	if ((rc = col_blob(q, 1, m->code, VAULT_BIDX, VAULT_BIDX, NULL)) != 0 ||
+	    (rc = col_text(q, 5, m->channel, sizeof(m->channel))) != 0 ||
+	    (rc = col_text(q, 6, m->subject, sizeof(m->subject))) != 0)
+		return rc;
+	return col_blob(q, 7, m->body, sizeof(m->body), 0, &m->body_len);
+}
+
+static int sq_message_by_code(struct store *s, const uint8_t code[VAULT_BIDX],
+                              struct store_message *out)
+{
+	sqlite3_stmt *q = stmt(s, S_MSG_CODE);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_blob(q, 1, code, VAULT_BIDX, SQLITE_STATIC);
+	ONE(q, out, message_row);
+}
+
+static int sq_message_get(struct store *s, int64_t id, struct store_message *out)
+{
+	sqlite3_stmt *q = stmt(s, S_MSG_GET);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	ONE(q, out, message_row);
+}
+
+static int sq_messages_of(struct store *s, int64_t person_id, struct store_message *out, size_t cap,
+                          size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_MSG_OF);
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, person_id);
+	sqlite3_bind_int64(q, 2, (int64_t)cap);
+	ROWS(q, out, cap, n, message_row);
+}
+
+static int sq_report_put(struct store *s, const struct store_report *x)
+{
+	sqlite3_stmt *q = stmt(s, S_REP_PUT);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, x->id);
+	sqlite3_bind_int64(q, 2, x->t_ms);
+	sqlite3_bind_text(q, 3, x->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, x->body, (int)x->body_len, SQLITE_STATIC);
+	return run(q);
+}
+
+static int report_row(sqlite3_stmt *q, struct store_report *x)
+{
+	int rc;
+
+	x->id = sqlite3_column_int64(q, 0);
+	x->t_ms = sqlite3_column_int64(q, 1);
+	if ((rc = col_text(q, 2, x->channel, sizeof(x->channel))) != 0)
+		return rc;
+	return col_blob(q, 3, x->body, sizeof(x->body), 0, &x->body_len);
+}
+
+static int sq_reports(struct store *s, int64_t before, struct store_report *out, size_t cap,
+                      size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_REP_LIST);
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, before);
+	sqlite3_bind_int64(q, 2, (int64_t)cap);
+	ROWS(q, out, cap, n, report_row);
+}
+
+static int campaign_row(sqlite3_stmt *q, struct store_campaign *c);
+
+static int sq_campaign_find(struct store *s, int64_t incident_id, const char *channel,
+                            struct store_campaign *out)
+{
+	sqlite3_stmt *q = stmt(s, S_CAMP_FIND);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, incident_id);
+	sqlite3_bind_text(q, 2, channel, -1, SQLITE_STATIC);
+	ONE(q, out, campaign_row);
+}
+
+static int sq_campaign_put(struct store *s, struct store_campaign *c, const int64_t *persons,
+                           size_t n, int64_t *added)
+{
+	struct store_campaign found;
+	sqlite3_stmt *q;
+	int rc = sq_begin(s);
+
+	*added = 0;
+	if (rc != 0)
+		return rc;
+	rc = sq_campaign_find(s, c->incident_id, c->channel, &found);
+	if (rc == VG_ENOTFOUND) {
+		if (!(q = stmt(s, S_CAMP_PUT))) {
+			rc = VG_EIO;
+			goto out;
+		}
+		sqlite3_bind_int64(q, 1, c->incident_id);
+		sqlite3_bind_text(q, 2, c->channel, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 3, c->created_ms);
+		sqlite3_bind_int64(q, 4, c->created_by);
+		sqlite3_bind_int64(q, 5, 0);
+		if ((rc = run(q)) != 0)
+			goto out;
+		found.id = sqlite3_last_insert_rowid(conn_get(s)->db);
+	} else if (rc != 0) {
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!(q = stmt(s, S_OUT_ADD))) {
+			rc = VG_EIO;
+			break;
+		}
+		sqlite3_bind_int64(q, 1, found.id);
+		sqlite3_bind_int64(q, 2, persons[i]);
+		sqlite3_bind_int64(q, 3, c->created_ms);
+		rc = run(q);
+		if (rc == 0)
+			*added += sqlite3_changes(conn_get(s)->db);
+	}
+	if (rc == 0 && (q = stmt(s, S_CAMP_TOTAL)) != NULL) {
+		sqlite3_bind_int64(q, 1, found.id);
+		sqlite3_bind_int64(q, 2, *added);
+		rc = run(q);
+	} else if (rc == 0) {
+		rc = VG_EIO;
+	}
+	if (rc == 0)
+		rc = sq_campaign_find(s, c->incident_id, c->channel, c);
+out:
+	if (rc == 0)
+		return sq_commit(s);
+	VG_IGNORE(sq_rollback(s)); /* the error that made us roll back is the one to report */
+	*added = 0;
+	return rc;
+}
+
+static int campaign_row(sqlite3_stmt *q, struct store_campaign *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(q, 0);
+	c->incident_id = sqlite3_column_int64(q, 1);
+	c->created_ms = sqlite3_column_int64(q, 3);
+	c->created_by = sqlite3_column_int64(q, 4);
+	c->total = sqlite3_column_int64(q, 5);
+	c->done_ms = sqlite3_column_int64(q, 6);
+	return col_text(q, 2, c->channel, sizeof(c->channel));
+}
+
+static int sq_campaign_get(struct store *s, int64_t id, struct store_campaign *out)
+{
+	sqlite3_stmt *q = stmt(s, S_CAMP_GET);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	ONE(q, out, campaign_row);
+}
+
+static int sq_campaign_done(struct store *s, int64_t id, int64_t t_ms)
+{
+	sqlite3_stmt *q = stmt(s, S_CAMP_DONE);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, t_ms);
+	return run(q);
+}
+
+static int outbox_row(sqlite3_stmt *q, struct store_outbox *o)
+{
+	o->campaign_id = sqlite3_column_int64(q, 0);
+	o->person_id = sqlite3_column_int64(q, 1);
+	o->state = sqlite3_column_int(q, 2);
+	o->attempts = sqlite3_column_int(q, 3);
+	o->message_id = sqlite3_column_int64(q, 4);
+	o->updated_ms = sqlite3_column_int64(q, 5);
+	return 0;
+}
+
+static int sq_outbox_next(struct store *s, int64_t campaign_id, int64_t after_person,
+                          struct store_outbox *out, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_OUT_NEXT);
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, campaign_id);
+	sqlite3_bind_int64(q, 2, after_person);
+	sqlite3_bind_int64(q, 3, (int64_t)cap);
+	ROWS(q, out, cap, n, outbox_row);
+}
+
+static int sq_outbox_set(struct store *s, const struct store_outbox *o)
+{
+	sqlite3_stmt *q = stmt(s, S_OUT_SET);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, o->campaign_id);
+	sqlite3_bind_int64(q, 2, o->person_id);
+	sqlite3_bind_int(q, 3, o->state);
+	sqlite3_bind_int(q, 4, o->attempts);
+	sqlite3_bind_int64(q, 5, o->message_id);
+	sqlite3_bind_int64(q, 6, o->updated_ms);
+	rc = run(q);
+	if (rc == 0 && sqlite3_changes(conn_get(s)->db) == 0)
+		rc = VG_ENOTFOUND;
+	return rc;
+}
+
+static int sq_outbox_counts(struct store *s, int64_t campaign_id, int64_t counts[4])
+{
+	sqlite3_stmt *q = stmt(s, S_OUT_COUNTS);
+	int step;
+
+	memset(counts, 0, 4 * sizeof(counts[0]));
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, campaign_id);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		int st = sqlite3_column_int(q, 0);
+
+		if (st >= 0 && st < 4)
+			counts[st] = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_reset(q);
+	return step == SQLITE_DONE ? 0 : map_rc(step);
+}
+
 static void sq_close(struct store *s)
 {
 	struct sq *q = (struct sq *)s;
@@ -1251,6 +1922,30 @@ static const struct store_ops SQLITE_OPS = {
 	.access_last = sq_access_last,
 	.access_by_patient = sq_access_by_patient,
 	.backup = sq_backup,
+	.insured_get = sq_insured_get,
+	.insured_ids_by_patient = sq_insured_ids_by_patient,
+	.insured_without_patient = sq_insured_without_patient,
+	.insured_set_patient = sq_insured_set_patient,
+	.access_of_pro = sq_access_of_pro,
+	.incident_put = sq_incident_put,
+	.incident_get = sq_incident_get,
+	.incident_list = sq_incident_list,
+	.incident_close = sq_incident_close,
+	.scope_put = sq_scope_put,
+	.scopes = sq_scopes,
+	.message_put = sq_message_put,
+	.message_by_code = sq_message_by_code,
+	.messages_of = sq_messages_of,
+	.report_put = sq_report_put,
+	.reports = sq_reports,
+	.campaign_put = sq_campaign_put,
+	.campaign_find = sq_campaign_find,
+	.message_get = sq_message_get,
+	.campaign_get = sq_campaign_get,
+	.campaign_done = sq_campaign_done,
+	.outbox_next = sq_outbox_next,
+	.outbox_set = sq_outbox_set,
+	.outbox_counts = sq_outbox_counts,
 };
 
 /* dir/access.db for dir/anything.db (or access.db for a bare name). */

@@ -1,0 +1,124 @@
+/* message.c - see message.h. */
+#include "incident/message.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/civil.h"
+#include "incident/texts.h"
+#include "core/banned.h"
+
+#define CODE_INDENT "    "
+
+static void fr_date(int64_t t_ms, char out[16])
+{
+	int64_t t = civil_floor_div(t_ms, 1000), y;
+	int64_t day = civil_local_day(t, civil_paris_offset_min(t));
+	int m, d;
+
+	civil_date(day, &y, &m, &d);
+	snprintf(out, 16, "%02d/%02d/%04lld", d, m, (long long)y);
+}
+
+void message_compose(const struct insured_ident *id, const struct message_facts *f,
+                     const char *channel, const char code[MSGCODE_TEXT], char subject[128],
+                     char *body, size_t cap)
+{
+	char from[16], to[16], seen[512];
+	size_t n = 0;
+
+	fr_date(f->first_ms, from);
+	fr_date(f->last_ms, to);
+	texts_fields_phrase(f->fields, seen, sizeof(seen));
+	snprintf(subject, 128, "%s", TXT_MSG_SUBJECT);
+	if (strcmp(channel, "sms") == 0) {
+		snprintf(body, cap, TXT_SMS, code);
+		return;
+	}
+#define ADD(...)                                                                                   \
+	do {                                                                                       \
+		if (n < cap)                                                                       \
+			n += (size_t)snprintf(body + n, cap - n, __VA_ARGS__);                     \
+	} while (0)
+	ADD(TXT_MSG_HELLO "\n\n", id->given, id->family);
+	if (strcmp(from, to) == 0)
+		ADD(TXT_MSG_WHAT_DAY "\n\n", from);
+	else
+		ADD(TXT_MSG_WHAT "\n\n", from, to);
+	ADD(TXT_MSG_SEEN "\n", seen);
+	ADD(TXT_MSG_NOT_SEEN "\n\n");
+	ADD(TXT_MSG_DONE "\n\n");
+	ADD(TXT_MSG_TODO_H "\n" TXT_MSG_TODO "\n\n");
+	ADD(TXT_MSG_CHECK "\n\n" CODE_INDENT "%s\n\n", code);
+	ADD(TXT_MSG_UNKNOWN_CODE "\n\n");
+	ADD(TXT_MSG_SIGN "\n");
+#undef ADD
+	if (n >= cap && cap > 0)
+		body[cap - 1] = '\0';
+}
+
+void message_code_hash(const struct vault *v, const char code[MSGCODE_TEXT],
+                       uint8_t out[VAULT_BIDX])
+{
+	vault_blind(v, VAULT_D_MESSAGE, code, MSGCODE_TEXT - 1, out);
+}
+
+int message_create(struct store *st, const struct vault *v, int64_t person, int64_t campaign,
+                   const char *channel, const struct insured_ident *id,
+                   const struct message_facts *f, int64_t now_ms, struct store_message *m,
+                   char code[MSGCODE_TEXT])
+{
+	char body[MESSAGE_TEXT_MAX];
+	int rc = VG_EEXIST;
+
+	memset(m, 0, sizeof(*m));
+	/* A clash of ids (63 bits) or codes (60 bits) is drawn again, a few times at most. */
+	for (int tries = 0; tries < 8 && rc == VG_EEXIST; tries++) {
+		uint8_t rnd[MSGCODE_RANDOM];
+		uint64_t mid;
+		size_t len;
+
+		randombytes_buf(rnd, sizeof(rnd));
+		msgcode_make(rnd, code);
+		randombytes_buf(&mid, sizeof(mid));
+		m->id = (int64_t)(mid >> 1) | 1; /* positive, never 0 */
+		m->person_id = person;
+		m->campaign_id = campaign;
+		m->created_ms = now_ms;
+		snprintf(m->channel, sizeof(m->channel), "%s", channel);
+		message_compose(id, f, channel, code, m->subject, body, sizeof(body));
+		len = strlen(body);
+		message_code_hash(v, code, m->code);
+		rc = vault_seal(v, "message", "body", m->id, (const uint8_t *)body, len, m->body);
+		m->body_len = len + VAULT_OVERHEAD;
+		if (rc == 0)
+			rc = store_message_put(st, m);
+	}
+	sodium_memzero(body, sizeof(body));
+	return rc;
+}
+
+int message_text(const struct vault *v, const struct store_message *m, char *body,
+                 char code[MSGCODE_TEXT])
+{
+	size_t len;
+	const char *at;
+
+	if (m->body_len < VAULT_OVERHEAD || m->body_len - VAULT_OVERHEAD > MESSAGE_TEXT_MAX)
+		return VG_ECORRUPT;
+	len = m->body_len - VAULT_OVERHEAD;
+	if (vault_unseal(v, "message", "body", m->id, m->body, m->body_len, (uint8_t *)body) != 0)
+		return VG_ECRYPTO;
+	body[len] = '\0';
+	if (!code)
+		return 0;
+	/* The code is the indented line (letters, e-mails) or the text's end (SMS). */
+	at = strstr(body, "\n" CODE_INDENT);
+	at = at ? at + 1 + strlen(CODE_INDENT)
+	        : (len >= MSGCODE_TEXT - 1 ? body + len - (MSGCODE_TEXT - 1) : NULL);
+	if (!at || msgcode_parse(at, MSGCODE_TEXT - 1, code) != 0)
+		return VG_ECORRUPT;
+	return 0;
+}
