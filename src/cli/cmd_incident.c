@@ -97,7 +97,8 @@ enum {
 	O_MAILFROM = 'm',
 	O_RATE = 'R',
 	O_BATCH = 'b',
-	O_QUIET = 'q'
+	O_QUIET = 'q',
+	O_PARALLEL = 'P'
 };
 
 static const struct option OPTS[] = {
@@ -119,6 +120,7 @@ static const struct option OPTS[] = {
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "batch", required_argument, NULL, O_BATCH },
 	{ "quiet", no_argument, NULL, O_QUIET },
+	{ "parallel", required_argument, NULL, O_PARALLEL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -128,7 +130,7 @@ struct args {
 	int64_t id;
 	int json, quiet;
 	double rate;
-	int64_t batch;
+	int64_t batch, parallel;
 };
 
 static int parse_args(int argc, char **argv, const char *cmd, struct args *a)
@@ -174,6 +176,13 @@ static int parse_args(int argc, char **argv, const char *cmd, struct args *a)
 			    a->batch > CAMPAIGN_BATCH_MAX)
 				return cli_fail("--batch: letters per file, 1 to %d",
 				                CAMPAIGN_BATCH_MAX);
+			break;
+		case O_PARALLEL:
+			if (cli_i64(optarg, "--parallel", &a->parallel) != 0 || a->parallel <= 0 ||
+			    a->parallel > CAMPAIGN_SENDERS_MAX)
+				return cli_fail(
+				        "--parallel: connections to the mail server, 1 to %d",
+				        CAMPAIGN_SENDERS_MAX);
 			break;
 		default: return cli_usage(cmd);
 		}
@@ -505,6 +514,7 @@ int cmd_notify(int argc, char **argv)
 			                    .from = a.mailfrom,
 			                    .out_dir = a.out,
 			                    .batch = (size_t)a.batch,
+			                    .senders = (size_t)a.parallel,
 			                    .rate = a.rate,
 			                    .now_ms = wall_ms,
 			                    .progress = progress,

@@ -83,9 +83,11 @@ static const struct usage USAGE[] = {
 	  "  --clock-offset S  as for serve: the clock of a server started with it\n" },
 	{ "notify",
 	  "vigie notify [--data DIR] --incident ID --channel email,letter[,sms]\n"
-	  "             [--smtp URL --from-address ADDR] [--out DIR] [--rate N] [--batch N] [--quiet]\n"
+	  "             [--smtp URL --from-address ADDR] [--parallel N] [--out DIR] [--rate N]\n"
+	  "             [--batch N] [--quiet]\n"
 	  "  Tell every affected person, once per channel: e-mails over SMTP (--smtp\n"
-	  "  smtp://127.0.0.1:25, sent as --from-address), letters as printer-ready PDF files\n"
+	  "  smtp://127.0.0.1:25, sent as --from-address, on --parallel connections, default\n"
+	  "  4), letters as printer-ready PDF files\n"
 	  "  of --batch letters (default 500) in --out DIR, SMS texts as JSON lines for a\n"
 	  "  gateway in --out DIR. Each message has no link and a code that POST /verify and\n"
 	  "  the person's account confirm. --rate: messages per second at most. Interrupted\n"

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,9 +21,8 @@
 #include "incident/texts.h"
 #include "core/banned.h"
 
-#define ROWS          256 /* outbox rows read at a time */
-#define MAIL_RETRIES  5   /* a 4xx or no answer: tries before the run stops */
-#define PROGRESS_MAIL 100 /* e-mails between progress calls */
+#define ROWS         256 /* outbox rows read at a time */
+#define MAIL_RETRIES 5   /* a 4xx or no answer: tries before the run stops */
 
 enum channel { CH_EMAIL, CH_LETTER, CH_SMS };
 
@@ -33,9 +33,14 @@ struct run {
 	struct incident_view *x;
 	struct store_campaign camp;
 	struct campaign_progress p;
-	struct mailer *mailer;
 	int64_t t0_ms, paced;
 	char *why;
+	pthread_mutex_t lock; /* why, paced, this_run, and the senders' queue below */
+	/* e-mail: the rows of the batch being sent, shared by the senders */
+	pthread_cond_t more, done;
+	struct store_outbox *rows;
+	size_t n, next, finished;
+	int error, quit;
 };
 
 /* One person as a message needs them (unsealed: wiped after use). */
@@ -51,9 +56,13 @@ static int fail(struct run *r, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(r->why, BODY_WHY_MAX, fmt, ap);
-	va_end(ap);
+	pthread_mutex_lock(&r->lock);
+	if (!r->why[0]) { /* the first error is the one to tell (senders run in parallel) */
+		va_start(ap, fmt);
+		vsnprintf(r->why, BODY_WHY_MAX, fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&r->lock);
 	return rc;
 }
 
@@ -135,8 +144,10 @@ static void pace(struct run *r, int64_t n)
 
 	if (r->cfg->rate <= 0)
 		return;
+	pthread_mutex_lock(&r->lock);
 	r->paced += n;
 	due = r->t0_ms + (int64_t)((double)r->paced * 1000.0 / r->cfg->rate);
+	pthread_mutex_unlock(&r->lock);
 	now = now_ms(r);
 	if (due > now) {
 		struct timespec ts = { (due - now) / 1000, ((due - now) % 1000) * 1000000L };
@@ -207,7 +218,8 @@ static void release(struct store_outbox *rows, struct store_message *m, char *te
 
 /* ---- e-mail: one row at a time ---- */
 
-static int send_email(struct run *r, struct store_outbox *o, struct store_message *m, char *text)
+static int send_email(struct run *r, struct mailer *mailer, struct store_outbox *o,
+                      struct store_message *m, char *text)
 {
 	struct person who;
 	struct jw w;
@@ -217,8 +229,10 @@ static int send_email(struct run *r, struct store_outbox *o, struct store_messag
 	if ((rc = person_load(r, o->person_id, &who)) != 0)
 		return fail(r, rc, "a person's record cannot be read (%s)", vg_strerror(rc));
 	if (o->message_id == 0) {
-		if ((rc = store_begin(r->c->st)) != 0)
+		if ((rc = store_begin(r->c->st)) != 0) {
+			fail(r, rc, "the outbox cannot be updated (%s)", vg_strerror(rc));
 			goto out;
+		}
 		rc = row_message(r, o, &who, m);
 		rc = end_txn(r->c->st, rc);
 	} else {
@@ -233,10 +247,12 @@ static int send_email(struct run *r, struct store_outbox *o, struct store_messag
 	rc = mail_format(r->cfg->from, who.contact.email, m->subject, text, mid, m->created_ms, &w);
 	for (int tries = 0; rc == 0; tries++) {
 		o->attempts++;
-		rc = mailer_send(r->mailer, who.contact.email, w.buf, w.len, err);
+		rc = mailer_send(mailer, who.contact.email, w.buf, w.len, err);
 		if (rc == 0) {
 			rc = row_finish(r, o, OUTBOX_SENT);
+			pthread_mutex_lock(&r->lock);
 			r->p.this_run++;
+			pthread_mutex_unlock(&r->lock);
 			break;
 		}
 		if (rc == VG_EINVAL) { /* refused for good: this address will not take it */
@@ -253,7 +269,10 @@ static int send_email(struct run *r, struct store_outbox *o, struct store_messag
 			        err);
 			break;
 		}
-		sleep(1u << tries);
+		/* At once on a new connection, then waiting 1, 2, 4... seconds. */
+		if (tries > 0)
+			sleep(1u << (tries - 1));
+		rc = 0;
 	}
 	if (rc == VG_EINVAL)
 		fail(r, rc, "an address cannot be written in a message (%s)", vg_strerror(rc));
@@ -263,46 +282,102 @@ out:
 	return rc;
 }
 
-static int run_email(struct run *r)
+struct sender {
+	struct run *r;
+	struct mailer *mailer;
+	pthread_t thread;
+	int started;
+};
+
+/* One sender: rows of the current batch, one at a time, on its own SMTP connection. */
+static void *sender(void *arg)
 {
-	struct store_outbox *rows = calloc(ROWS, sizeof(*rows));
+	struct sender *sd = arg;
+	struct run *r = sd->r;
 	struct store_message *m = malloc(sizeof(*m));
 	char *text = malloc(MESSAGE_TEXT_MAX + 1);
-	int64_t after = 0, since = 0;
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	if (!m || !text)
+		r->error = VG_ENOMEM;
+	for (;;) {
+		while (!r->quit && (r->next >= r->n || r->error))
+			pthread_cond_wait(&r->more, &r->lock);
+		if (r->quit)
+			break;
+		struct store_outbox *o = &r->rows[r->next++];
+
+		pthread_mutex_unlock(&r->lock);
+		pace(r, 1);
+		rc = stopped(r) ? 0 : send_email(r, sd->mailer, o, m, text);
+		pthread_mutex_lock(&r->lock);
+		if (rc != 0 && !r->error)
+			r->error = rc;
+		if (++r->finished == r->n || r->error || stopped(r))
+			pthread_cond_signal(&r->done);
+	}
+	pthread_mutex_unlock(&r->lock);
+	release(NULL, m, text);
+	return NULL;
+}
+
+static int run_email(struct run *r)
+{
+	struct sender sd[CAMPAIGN_SENDERS_MAX] = { { 0 } };
+	size_t k = r->cfg->senders ? r->cfg->senders : CAMPAIGN_SENDERS_DEFAULT;
+	int64_t after = 0;
 	size_t n;
 	int rc = 0;
 
-	if (!rows || !m || !text) {
-		rc = fail(r, VG_ENOMEM, "out of memory (%s)", vg_strerror(VG_ENOMEM));
-		goto out;
-	}
-	if ((rc = mailer_new(r->cfg->smtp_url, r->cfg->from, &r->mailer)) != 0) {
-		rc = fail(r, rc, "the mail server or sender address is not usable (%s)",
-		          vg_strerror(rc));
-		goto out;
+	r->rows = calloc(ROWS, sizeof(*r->rows));
+	if (!r->rows)
+		return fail(r, VG_ENOMEM, "out of memory (%s)", vg_strerror(VG_ENOMEM));
+	for (size_t i = 0; i < k && rc == 0; i++) {
+		sd[i].r = r;
+		if ((rc = mailer_new(r->cfg->smtp_url, r->cfg->from, &sd[i].mailer)) != 0)
+			fail(r, rc, "the mail server or sender address is not usable (%s)",
+			     vg_strerror(rc));
+		else if (pthread_create(&sd[i].thread, NULL, sender, &sd[i]) != 0)
+			rc = fail(r, VG_ENOMEM, "%s", "cannot start the senders");
+		else
+			sd[i].started = 1;
 	}
 	while (rc == 0 && !stopped(r)) {
-		if ((rc = store_outbox_next(r->c->st, r->camp.id, after, rows, ROWS, &n)) != 0) {
+		if ((rc = store_outbox_next(r->c->st, r->camp.id, after, r->rows, ROWS, &n)) != 0) {
 			fail(r, rc, "the outbox cannot be read (%s)", vg_strerror(rc));
 			break;
 		}
 		if (n == 0)
 			break;
-		for (size_t i = 0; i < n && rc == 0 && !stopped(r); i++) {
-			pace(r, 1);
-			rc = send_email(r, &rows[i], m, text);
-			after = rows[i].person_id;
-			if (rc == 0 && ++since >= PROGRESS_MAIL) {
-				since = 0;
-				if (report(r) != 0 && r->cfg->stop)
-					*r->cfg->stop = 1;
-			}
-		}
+		pthread_mutex_lock(&r->lock);
+		r->n = n;
+		r->next = r->finished = 0;
+		pthread_cond_broadcast(&r->more);
+		/* The batch is done when every row taken is finished (all of them, unless stopped). */
+		while (!(r->finished == r->n ||
+		         ((r->error || stopped(r)) && r->finished == r->next)))
+			pthread_cond_wait(&r->done, &r->lock);
+		rc = r->error;
+		r->n = r->next = 0;
+		pthread_mutex_unlock(&r->lock);
+		after = r->rows[n - 1].person_id;
+		if (rc == 0 && report(r) != 0 && r->cfg->stop)
+			*r->cfg->stop = 1;
 	}
-out:
-	release(rows, m, text);
-	mailer_free(r->mailer);
-	r->mailer = NULL;
+	pthread_mutex_lock(&r->lock);
+	r->quit = 1;
+	pthread_cond_broadcast(&r->more);
+	pthread_mutex_unlock(&r->lock);
+	for (size_t i = 0; i < k; i++) {
+		if (sd[i].started)
+			pthread_join(sd[i].thread, NULL);
+		mailer_free(sd[i].mailer);
+	}
+	if (rc != 0 && !r->why[0])
+		fail(r, rc, "a message cannot be sent (%s)", vg_strerror(rc));
+	free(r->rows);
+	r->rows = NULL;
 	return rc;
 }
 
@@ -563,6 +638,9 @@ static int check_cfg(struct run *r)
 	if (r->ch != CH_EMAIL && (!g->out_dir || access(g->out_dir, W_OK) != 0))
 		return fail(r, VG_EINVAL, "%s",
 		            "letters and SMS need an output directory that exists (--out DIR)");
+	if (g->senders > CAMPAIGN_SENDERS_MAX)
+		return fail(r, VG_EINVAL, "%s",
+		            "at most 16 connections to the mail server at once");
 	if (g->batch > CAMPAIGN_BATCH_MAX)
 		return fail(r, VG_EINVAL, "%s", "at most 5000 letters per file");
 	if (g->rate < 0)
@@ -581,8 +659,11 @@ int campaign_run(struct incident_ctx *c, int64_t id, const struct campaign_cfg *
 
 	why[0] = '\0';
 	memset(out, 0, sizeof(*out));
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.more, NULL);
+	pthread_cond_init(&r.done, NULL);
 	if ((rc = check_cfg(&r)) != 0)
-		return rc;
+		goto out;
 	if (!(r.x = calloc(1, sizeof(*r.x))))
 		return fail(&r, VG_ENOMEM, "out of memory (%s)", vg_strerror(VG_ENOMEM));
 	r.t0_ms = now_ms(&r);
@@ -631,6 +712,9 @@ out:
 	if (r.x)
 		incident_view_release(r.x);
 	free(r.x);
+	pthread_cond_destroy(&r.done);
+	pthread_cond_destroy(&r.more);
+	pthread_mutex_destroy(&r.lock);
 	return rc;
 }
 

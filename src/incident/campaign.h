@@ -23,10 +23,11 @@
  *   Message-ID, same PDF page). So:
  *   - e-mail: at least once. A second copy reaches a person only if the run
  *     died, or lost the server's acknowledgement, between the server taking
- *     the message and the SENT commit: at most the one row in flight per
- *     crash, and that copy is identical to the first (same Message-ID, which
- *     mail clients use to fold duplicates). A 5xx answer is FAILED for good;
- *     a 4xx or no answer is retried, then the run stops with the row SENDING.
+ *     the message and the SENT commit: at most the rows in flight (one per
+ *     sender, cfg->senders connections) per crash, and that copy is
+ *     identical to the first (same Message-ID, which mail clients use to fold
+ *     duplicates). A 5xx answer is FAILED for good; a 4xx or no answer is
+ *     retried on a new connection, then the run stops with the row SENDING.
  *   - letters and SMS files: exactly once into the output directory. A batch
  *     is written to "<name>.tmp", synced, renamed to its final name (which
  *     names its campaign and first and last person), and only then are its
@@ -52,8 +53,10 @@
 #include "core/err.h"
 #include "incident/incident.h"
 
-#define CAMPAIGN_BATCH_DEFAULT 500 /* letters (or SMS lines) per file */
-#define CAMPAIGN_BATCH_MAX     5000
+#define CAMPAIGN_BATCH_DEFAULT   500 /* letters (or SMS lines) per file */
+#define CAMPAIGN_BATCH_MAX       5000
+#define CAMPAIGN_SENDERS_DEFAULT 4 /* e-mail: SMTP connections at once */
+#define CAMPAIGN_SENDERS_MAX     16
 
 struct campaign_progress {
 	int64_t campaign_id;
@@ -71,10 +74,11 @@ struct campaign_cfg {
 	const char *from;             /* email: the sender's address */
 	const char *out_dir;          /* letter, sms: where the files go (exists) */
 	size_t batch;                 /* letter, sms: per file (0: CAMPAIGN_BATCH_DEFAULT) */
+	size_t senders;               /* email: connections at once (0: CAMPAIGN_SENDERS_DEFAULT) */
 	double rate;                  /* messages per second at most; 0: no limit */
 	int64_t (*now_ms)(void *arg); /* the clock (message dates, pacing) */
 	void *now_arg;
-	/* Called after each batch (e-mail: each 100) and once at the end; non-zero stops. */
+	/* Called after each batch (e-mail: each 256) and once at the end; non-zero stops. */
 	int (*progress)(void *arg, const struct campaign_progress *p);
 	void *progress_arg;
 	volatile sig_atomic_t *stop; /* may be NULL */

@@ -13,6 +13,8 @@
 #include "incident/texts.h"
 #include "core/banned.h"
 
+#define MAILER_PER_CONNECTION 100 /* messages on one SMTP connection, then a new one */
+
 struct mailer {
 	CURL *curl;
 	char *url, *from;
@@ -20,6 +22,8 @@ struct mailer {
 	/* the message being sent */
 	const char *data;
 	size_t len, at;
+	unsigned sent_on_connection; /* messages since the connection was opened */
+	int fresh;                   /* the next message opens a new connection */
 };
 
 int mail_address_ok(const char *s)
@@ -112,11 +116,20 @@ int mailer_send(struct mailer *m, const char *to, const char *data, size_t len, 
 	curl_easy_setopt(m->curl, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(m->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(m->curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	/* Servers cap messages per session (OpenSMTPD: 100): a new one before the cap, or after a failure. */
+	curl_easy_setopt(m->curl, CURLOPT_FRESH_CONNECT,
+	                 m->fresh || m->sent_on_connection >= MAILER_PER_CONNECTION ? 1L : 0L);
+	if (m->fresh || m->sent_on_connection >= MAILER_PER_CONNECTION)
+		m->sent_on_connection = 0;
+	m->fresh = 0;
 	cc = curl_easy_perform(m->curl);
 	curl_slist_free_all(rcpt);
 	curl_easy_setopt(m->curl, CURLOPT_MAIL_RCPT, NULL);
-	if (cc == CURLE_OK)
+	if (cc == CURLE_OK) {
+		m->sent_on_connection++;
 		return 0;
+	}
+	m->fresh = 1;
 	curl_easy_getinfo(m->curl, CURLINFO_RESPONSE_CODE, &code);
 	snprintf(err, 128, "%s (SMTP %ld)", curl_easy_strerror(cc), code);
 	return code >= 500 && code < 600 ? VG_EINVAL : VG_EBUSY;

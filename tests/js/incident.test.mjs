@@ -229,7 +229,8 @@ test('e-mails into a real mailbox: French, no link, a code that verifies; killed
   const rest = await vigie(args.filter((a, i) => !(a === '--rate' || args[i - 1] === '--rate')));
   assert.equal(rest.code, 0, rest.stderr);
   const msgs = await mta.waitFor(persons, 30_000);
-  // Everyone once; a second copy only for the one in flight at the kill, byte-identical.
+  // Everyone once; a second copy only for those in flight at the kill (one per connection,
+  // 4 by default), byte-identical.
   const byId = new Map();
   for (const m of msgs) {
     if (!byId.has(m.messageId)) byId.set(m.messageId, []);
@@ -237,7 +238,7 @@ test('e-mails into a real mailbox: French, no link, a code that verifies; killed
   }
   assert.equal(byId.size, persons, 'one Message-ID per person');
   const dups = [...byId.values()].filter((l) => l.length > 1);
-  assert.ok(dups.length <= 1, `at most the message in flight twice (${dups.length})`);
+  assert.ok(dups.length <= 4, `at most the messages in flight twice (${dups.length})`);
   for (const l of dups) assert.equal(l[0].body, l[1].body, 'a resent message is identical');
   // Each message: headers, French, the code, no link.
   const codes = new Set();
