@@ -4,6 +4,7 @@
 #   make test    install what is missing, build with ASan+UBSan (and the fuzzers with clang),
 #                run every test, the source checks and a few seconds of each fuzzer
 #   make bench   release build, wrk against a 1,000,000-insured population -> docs/BENCHMARKS.md
+#   make bench-incident  an incident at 510,000 people: affected set, letters, e-mails -> stdout
 #   make fuzz    libFuzzer targets (clang), each for FUZZ_SECONDS
 #   make clean
 BUILD      ?= build
@@ -17,7 +18,7 @@ PROS       ?= 2000
 SEED       ?= 1
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps deps-test build run test bench fuzz clean
+.PHONY: all deps deps-test build run test bench bench-incident fuzz clean
 
 all: build
 
@@ -47,6 +48,10 @@ test: deps-test $(TEST_BUILD)/build.ninja $(FUZZ_BUILD)/build.ninja
 bench: deps-test $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 	@scripts/bench.sh $(BUILD)
+
+bench-incident: deps-test $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	@bench/incident.sh $(BUILD)
 
 $(FUZZ_BUILD)/build.ninja:
 	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dsanitize=address,undefined -Dtests=disabled
