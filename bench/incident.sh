@@ -67,7 +67,7 @@ for ch in $channels; do
         sleep 1
       done
       s2=$(secs "$t0" "$(now)")
-      rows+="| $persons e-mails accepted by a local OpenSMTPD (one SMTP connection) | $s s ($(echo "$persons / $s" | bc)/s); all $d in the Maildir after $s2 s |"$'\n'
+      rows+="| $persons e-mails accepted by a local OpenSMTPD (${BENCH_PARALLEL:-8} SMTP connections) | $s s ($(echo "$persons / $s" | bc)/s); all $d in the Maildir after $s2 s |"$'\n'
       kill "$mta_pid"; wait "$mta_pid" 2>/dev/null || true; mta_pid="";;
   esac
 done
