@@ -192,6 +192,15 @@ test('the regulator\'s draft: nature, numbers, consequences, measures, contact, 
 test('the command line, with the server running: show, widen through the control socket', async () => {
   const show = await vigieOk(['incident', 'show', '--data', data, '--incident', String(incident), ...OFFSET()]);
   assert.match(show.stdout, new RegExp(`affected: ${seen.full.size + seen.minimisedPersons} people`));
+  // The list from the command line too: journaled through the running server, into a new file.
+  const file = path.join(await makeTmp(), 'affected.json');
+  const ex = await vigieOk(['incident', 'export', '--data', data, '--incident', String(incident), '--format', 'json',
+    '--out', file, ...OFFSET()]);
+  assert.match(ex.stderr, /people written to .* \(journal entry \d+\)/);
+  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).persons.length, seen.full.size + seen.minimisedPersons);
+  assert.equal((fs.statSync(file).mode & 0o777).toString(8), '600', 'the list is private');
+  const again_ = await vigie(['incident', 'export', '--data', data, '--incident', String(incident), '--out', file]);
+  assert.equal(again_.code, 1, 'an existing file is never overwritten');
   const list = await vigieOk(['incident', 'list', '--data', data]);
   assert.match(list.stdout, new RegExp(`^${incident}\\topen`, 'm'));
   const w = await vigieOk(['incident', 'widen', '--data', data, '--incident', String(incident), '--rpps', C.rpps,
