@@ -491,8 +491,14 @@ export async function startMta() {
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'vigie-mta-'));
     await fsp.chmod(dir, 0o711); // the delivery user must reach Maildir
     for (let d = path.dirname(dir); ; d = path.dirname(d)) {
-      if (!((await fsp.stat(d)).mode & 0o001))
+      const mode = (await fsp.stat(d)).mode;
+      if (!(mode & 0o001) && d === '/') {
+        // A chroot made with mktemp -d (../shared/tools/fresh-debian) has its / at 0700; a
+        // Debian root is 0755. Others must be able to cross / to reach any file at all.
+        await fsp.chmod('/', (mode & 0o7777) | 0o011);
+      } else if (!(mode & 0o001)) {
         throw new Error(`startMta: ${d} is not searchable by ${DELIVERY_USER}; set TMPDIR elsewhere`);
+      }
       if (d === path.dirname(d)) break;
     }
     const { uid, gid } = userIds(DELIVERY_USER);
