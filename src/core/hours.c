@@ -126,6 +126,19 @@ int hours_parse(const char *s, size_t len, struct hours *out, const char **why)
 		}
 		p += 2;
 	}
+	{
+		/* What parses must format: rules that overlap can describe a week whose
+		 * canonical form (a rule per run of alike days) is longer than the text. */
+		struct hours probe;
+		char text[HOURS_TEXT_MAX];
+
+		memset(&probe, 0, sizeof(probe));
+		memcpy(probe.week, week, sizeof(week));
+		if (hours_format(&probe, text, sizeof(text)) != 0) {
+			*why = "opening hours: too many different days and ranges to write back";
+			return VG_EINVAL;
+		}
+	}
 	memcpy(out->week, week, sizeof(week));
 	return 0;
 bad_days:
