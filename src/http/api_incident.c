@@ -263,24 +263,6 @@ static int out_jw(void *ctx, const char *s, size_t n)
 	return w->err;
 }
 
-/* A query number: 0 and *out, or -1 (not digits, or over max). */
-static int query_num(struct req *r, const char *name, int64_t max, int64_t *out)
-{
-	const char *s = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-	int64_t v = 0;
-
-	if (!s)
-		return 0;
-	if (!*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
-		return -1;
-	for (; *s; s++)
-		v = v * 10 + (*s - '0');
-	if (v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static void work_export(struct req *r)
 {
 	struct incident_view *x = calloc(1, sizeof(*x));
@@ -293,8 +275,8 @@ static void work_export(struct req *r)
 	int rc;
 
 	VG_IGNORE(target(r->url, &id, &action));
-	VG_IGNORE(query_num(r, "after", INT64_MAX / 2, &after));
-	VG_IGNORE(query_num(r, "limit", EXPORT_LIMIT_MAX, &limit));
+	VG_IGNORE(req_query_num(r, "after", INT64_MAX / 2, &after));
+	VG_IGNORE(req_query_num(r, "limit", EXPORT_LIMIT_MAX, &limit));
 	if (!x || (rc = incident_load(r->v->store, r->v->vault, id, x)) != 0) {
 		prepare_error(r, x ? rc : VG_ENOMEM,
 		              x && rc == VG_ENOTFOUND ? "no such incident" : NULL);
@@ -385,11 +367,11 @@ enum MHD_Result api_admin_incident_get(struct req *r)
 	f = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "format");
 	if (f && strcmp(f, "csv") != 0 && strcmp(f, "json") != 0)
 		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", "format is csv or json");
-	if (query_num(r, "after", INT64_MAX / 2, &v) != 0)
+	if (req_query_num(r, "after", INT64_MAX / 2, &v) != 0)
 		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid",
 		                     "after is the last person id of the previous page");
 	v = 1;
-	if (query_num(r, "limit", EXPORT_LIMIT_MAX, &v) != 0 || v == 0)
+	if (req_query_num(r, "limit", EXPORT_LIMIT_MAX, &v) != 0 || v == 0)
 		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid",
 		                     "limit is a number of people from 1 to 10000");
 	return reply_on_slow(r, work_export);

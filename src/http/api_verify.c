@@ -237,7 +237,6 @@ enum MHD_Result api_admin_reports(struct req *r)
 {
 	struct store_report *xs = req_alloc(r, REPORTS_MAX * sizeof(*xs));
 	uint8_t *pt = req_alloc(r, STORE_REPORT_MAX);
-	const char *b = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "before");
 	int64_t before = INT64_MAX;
 	enum MHD_Result res;
 	char t[32];
@@ -246,13 +245,9 @@ enum MHD_Result api_admin_reports(struct req *r)
 
 	if (auth_require_operator(r, &res) != 0)
 		return res;
-	if (b) {
-		if (!*b || strlen(b) > 18 || strspn(b, "0123456789") != strlen(b))
-			return reply_outcome(
-			        r, MHD_HTTP_BAD_REQUEST, "invalid",
-			        "before is the id of the last report of the previous page");
-		before = strtoll(b, NULL, 10);
-	}
+	if (req_query_num(r, "before", INT64_MAX - 1, &before) != 0)
+		return reply_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid",
+		                     "before is the id of the last report of the previous page");
 	if (!xs || !pt || store_reports(r->v->store, before, xs, REPORTS_MAX, &n) != 0)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "the service is busy; try again");

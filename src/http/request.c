@@ -49,3 +49,20 @@ const char *req_bearer(struct req *r, size_t *len)
 	*len = strlen(h);
 	return h;
 }
+
+int req_query_num(struct req *r, const char *name, int64_t max, int64_t *out)
+{
+	const char *s = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	int64_t v = 0;
+
+	if (!s)
+		return 0;
+	if (!*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	for (; *s; s++)
+		v = v * 10 + (*s - '0');
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

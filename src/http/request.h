@@ -77,6 +77,9 @@ char *req_strdup(struct req *r, const char *s);
 const char *req_header(struct req *r, const char *name);
 /* 1 if the Content-Type is JSON (application/json or application/fhir+json). */
 int req_is_json(struct req *r);
+/* Query parameter name as a decimal of at most 18 digits and at most max: 0 (*out set
+ * when present, untouched when absent), or -1 (not digits, or over max). */
+int req_query_num(struct req *r, const char *name, int64_t max, int64_t *out);
 /* The token of "Authorization: Bearer <token>" (*len set), or NULL. */
 const char *req_bearer(struct req *r, size_t *len);
 
