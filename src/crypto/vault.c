@@ -22,7 +22,7 @@ _Static_assert(VAULT_BIDX == ACCESS_PATIENT_LEN, "an access pseudonym is one bli
 #define MASTER_FILE "master.key"
 #define KDF_CTX     "vigievlt"
 #define SEAL_MAX    (64 * 1024)
-#define N_DOMAINS   7
+#define N_DOMAINS   8
 
 enum { SUBKEY_SEAL = 100 };
 

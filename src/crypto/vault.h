@@ -37,6 +37,7 @@ enum vault_domain {
 	VAULT_D_EMAIL = 5,   /* blind index of a lower-cased e-mail address (insured login) */
 	VAULT_D_GUARD = 6,   /* the guard's key, proof-cache keys, professionals' client hashes */
 	VAULT_D_MESSAGE = 7, /* hash of a message code (canonical form), as stored */
+	VAULT_D_CODE = 8,    /* one-time codes (letters, e-mails) and recovery codes, as stored */
 };
 
 /*

@@ -29,6 +29,8 @@ struct access_log {
 	pthread_cond_t wake, progress;
 	_Atomic uint64_t indexed; /* entries [0, indexed) are rows in the store (or unreadable) */
 	int stopping;
+	void (*on_rows)(void *ctx, const struct access_rec *rows, size_t n);
+	void *on_rows_ctx;
 };
 
 static int put_rows(struct access_log *a, const struct access_rec *rows, size_t n)
@@ -39,6 +41,8 @@ static int put_rows(struct access_log *a, const struct access_rec *rows, size_t 
 		rc = store_access_put(a->st, rows, n);
 	if (a->m)
 		atomic_fetch_add(rc == 0 ? &a->m->access_records : &a->m->access_errors, n);
+	if (rc == 0 && a->on_rows)
+		a->on_rows(a->on_rows_ctx, rows, n);
 	return rc;
 }
 
@@ -165,6 +169,8 @@ int access_log_new(struct store *st, const struct vault *v, struct metrics *m,
 	a->st = st;
 	a->vault = v;
 	a->m = m;
+	a->on_rows = cfg->on_rows;
+	a->on_rows_ctx = cfg->on_rows_ctx;
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->wake, NULL);
 	pthread_cond_init(&a->progress, NULL);

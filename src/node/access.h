@@ -43,6 +43,9 @@ struct access_cfg {
 	const char *key_path;
 	const char *origin;
 	unsigned checkpoint_ms; /* 0: the journal's default */
+	/* Called on the indexer's thread with each batch of rows once stored (may be NULL). */
+	void (*on_rows)(void *ctx, const struct access_rec *rows, size_t n);
+	void *on_rows_ctx;
 };
 
 /*

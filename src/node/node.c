@@ -13,9 +13,12 @@
 #include "node/directory.h"
 #include "node/guardian.h"
 #include "node/logins.h"
+#include "node/notices.h"
+#include "node/people.h"
 #include "node/sessions.h"
 #include "node/throttle.h"
 #include "node/workers.h"
+#include "sys/log.h"
 #include "core/banned.h"
 
 #define LOGIN_QUEUE 256
@@ -56,6 +59,31 @@ static int start_guard(struct vigie *v)
 	return rc;
 }
 
+/*
+ * The indexer's hook: each access by a professional to a person whose
+ * account asked to be told of every access becomes an event to e-mail.
+ */
+static void tell_accesses(void *ctx, const struct access_rec *rows, size_t n)
+{
+	struct vigie *v = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct access_rec *a = &rows[i];
+		int64_t account;
+		char detail[256];
+
+		if (a->pro_id == 0 || (account = people_alerting(v->people, a->patient)) == 0)
+			continue;
+		snprintf(detail, sizeof(detail),
+		         "{\"index\":%lld,\"t_ms\":%lld,\"pro_id\":%lld,\"rpps\":\"%s\","
+		         "\"route\":\"%s\",\"decision\":\"%s\",\"fields\":\"%s\"}",
+		         (long long)a->idx, (long long)a->t_ms, (long long)a->pro_id, a->rpps, a->route,
+		         a->decision, a->fields);
+		if (ievent_add(v, account, a->t_ms, "access", detail, MAIL_PENDING) != 0)
+			log_event(LOG_ERROR, "people.alert_failed", LI("index", a->idx));
+	}
+}
+
 int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
               struct store *store, struct vigie **out, const char **what)
 {
@@ -85,6 +113,13 @@ int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
 	ac.key_path = jkey;
 	ac.origin = cfg->origin;
 	ac.checkpoint_ms = cfg->checkpoint_ms;
+	ac.on_rows = tell_accesses;
+	ac.on_rows_ctx = v;
+	*what = "what people said (blocks, oppositions, alerts)";
+	rc = people_new(store, vigie_now_ms(v), &v->people);
+	if (rc != 0)
+		goto fail;
+	*what = "the journal";
 	rc = access_log_new(store, vault, &v->metrics, &ac, &v->access);
 	if (rc != 0)
 		goto fail;
@@ -147,6 +182,7 @@ void vigie_free(struct vigie *v)
 	throttle_free(v->verify_ip);
 	throttle_free(v->report_ip);
 	access_log_free(v->access); /* everything journaled is indexed */
+	people_free(v->people);
 	directory_free(v->directory);
 	guardian_free(v->guardian);
 	logins_free(v->logins);

@@ -84,6 +84,7 @@ struct guardian;
 struct directory;
 struct workers;
 struct throttle;
+struct people;
 
 struct vigie {
 	struct vigie_cfg cfg;
@@ -95,6 +96,7 @@ struct vigie {
 	struct logins *logins;       /* login defences and per-account locks */
 	struct guardian *guardian;   /* the guard's per-account state, proofs, alerts */
 	struct directory *directory; /* professionals' directory data, cached */
+	struct people *people;       /* what insured people said: blocks, oppositions, alerts */
 	struct workers *workers;     /* Argon2id off the event threads */
 	struct workers *slow;        /* operators' long work (incidents): never holds logins up */
 	struct throttle *verify_ip;  /* POST /verify: unknown codes per address */

@@ -94,6 +94,8 @@ struct store_session {
  * pseudonym (VAULT_D_ACCESS of the NIR) under which their accesses are
  * journaled.
  */
+#define STORE_RECOVERY_N      10 /* recovery codes of a second factor */
+#define STORE_RECOVERY_SEALED (STORE_RECOVERY_N * VAULT_BIDX + VAULT_OVERHEAD)
 struct store_account {
 	int64_t id;
 	uint8_t nir_bidx[VAULT_BIDX];
@@ -102,6 +104,63 @@ struct store_account {
 	char pwhash[128];
 	int32_t failed;
 	int64_t locked_until;
+	/* The second factor: a TOTP secret (sealed: "account", "totp", id), pending until on. */
+	uint8_t totp_sealed[64 + VAULT_OVERHEAD];
+	size_t totp_sealed_len; /* 0: none */
+	int32_t totp_on;        /* 1: confirmed, asked at login and for sensitive acts */
+	int64_t totp_last_step; /* a code is accepted once */
+	/* Keyed hashes of the recovery codes (zeros once used), sealed ("account", "recovery"). */
+	uint8_t recovery_sealed[STORE_RECOVERY_SEALED];
+	size_t recovery_sealed_len;
+	int64_t owner_lock_ms; /* 0, or when the owner (or an operator) locked it: no login */
+	int32_t alerts;        /* 1: the owner is e-mailed at every access to their record */
+	int32_t pw_short;      /* 1: the password is only long enough with a second factor */
+	int64_t created_ms, pw_changed_ms;
+	int32_t pw_failed; /* wrong current passwords and codes given to a session (sensitive acts) */
+};
+
+/* A one-time code sent by post or e-mail: enrolment (activation) or password reset. */
+enum code_purpose { CODE_ENROL = 1, CODE_RESET = 2 };
+enum code_channel { CODE_LETTER = 1, CODE_EMAIL = 2 };
+struct store_code {
+	int64_t id;
+	int64_t insured_id;
+	int purpose; /* enum code_purpose */
+	int channel; /* enum code_channel */
+	uint8_t hash[VAULT_BIDX]; /* keyed hash (VAULT_D_MESSAGE) of the canonical code */
+	int64_t created_ms, expires_ms, used_ms;
+	int32_t failures;
+};
+
+/*
+ * An event of an insured account (activity, and what the owner is e-mailed):
+ * "login", "login_failed", "new_client", "password_changed", "access"... The
+ * detail (address, client, what happened) is JSON sealed ("event", "detail",
+ * account id). mail: 0 nothing to send, 1 to be e-mailed, 2 sent, 3 failed.
+ */
+#define EVENT_DETAIL_MAX 768
+enum event_mail { MAIL_NONE = 0, MAIL_PENDING = 1, MAIL_SENT = 2, MAIL_FAILED = 3 };
+struct store_event {
+	int64_t id;
+	int64_t account_id;
+	int64_t t_ms;
+	char kind[24];
+	uint8_t detail[EVENT_DETAIL_MAX + VAULT_OVERHEAD];
+	size_t detail_len;
+	int mail; /* enum event_mail */
+	int attempts;
+	int64_t message_id; /* the e-mail sent for it (store_message), 0 before */
+};
+
+/* "I did not visit this pharmacy on that day": a person's report on one access to them. */
+#define STORE_MISUSE_MAX (2000 + VAULT_OVERHEAD)
+struct store_misuse {
+	int64_t id;
+	int64_t account_id;
+	int64_t t_ms;
+	int64_t access_idx; /* the journal entry reported */
+	uint8_t body[STORE_MISUSE_MAX]; /* sealed ("misuse", "body", id): the person's words */
+	size_t body_len;
 };
 
 /* An incident (vigie incident, /admin/incidents): an operator's case about stolen accounts. */
@@ -256,6 +315,37 @@ struct store_ops {
 	                   struct store_outbox *out, size_t cap, size_t *n);
 	int (*outbox_set)(struct store *s, const struct store_outbox *o);
 	int (*outbox_counts)(struct store *s, int64_t campaign_id, int64_t counts[4]);
+	/* The insured person's own account (issue "the insured person's own account"). */
+	int (*account_update)(struct store *s, const struct store_account *a);
+	int (*account_alerting)(struct store *s, int64_t after, struct store_account *out,
+	                        size_t cap, size_t *n);
+	int (*sessions_of)(struct store *s, int kind, int64_t subject, struct store_session *out,
+	                   size_t cap, size_t *n);
+	int (*iclient_seen)(struct store *s, int64_t account_id, const uint8_t client[VAULT_BIDX],
+	                    int64_t t, int *is_new);
+	int (*code_put)(struct store *s, struct store_code *c);
+	int (*code_live)(struct store *s, int64_t insured_id, int purpose, int64_t now_ms,
+	                 struct store_code *out);
+	int (*code_set)(struct store *s, const struct store_code *c);
+	int (*event_put)(struct store *s, struct store_event *e);
+	int (*events_of)(struct store *s, int64_t account_id, int with_access, int64_t before,
+	                 struct store_event *out, size_t cap, size_t *n);
+	int (*events_to_mail)(struct store *s, int64_t after, struct store_event *out, size_t cap,
+	                      size_t *n);
+	int (*event_mailed)(struct store *s, const struct store_event *e);
+	int (*block_set)(struct store *s, int64_t insured_id, int64_t pro_id, int on, int64_t t_ms);
+	int (*blocks_of)(struct store *s, int64_t insured_id, int64_t *pro_ids, int64_t *t_ms,
+	                 size_t cap, size_t *n);
+	int (*blocks_all)(struct store *s, int64_t after_insured, int64_t after_pro,
+	                  int64_t *insured_ids, int64_t *pro_ids, size_t cap, size_t *n);
+	int (*card_set)(struct store *s, int64_t insured_id, const uint8_t pk[32],
+	                int64_t opposed_ms);
+	int (*cards_opposed)(struct store *s, int64_t since_ms, int64_t after, int64_t *ids,
+	                     int64_t *opposed_ms, size_t cap, size_t *n);
+	int (*misuse_put)(struct store *s, struct store_misuse *m);
+	int (*misuse_list)(struct store *s, int64_t account_id, int64_t before,
+	                   struct store_misuse *out, size_t cap, size_t *n);
+	int (*access_get)(struct store *s, int64_t idx, struct access_rec *out);
 };
 
 struct store {
@@ -590,6 +680,105 @@ VG_MUST_USE static inline int store_outbox_set(struct store *s, const struct sto
 VG_MUST_USE static inline int store_outbox_counts(struct store *s, int64_t campaign, int64_t c[4])
 {
 	return s->ops->outbox_counts(s, campaign, c);
+}
+/* clang-format on */
+
+/* ---- the insured person's own account ---- */
+/* clang-format off */
+/* Write every mutable column of an account (password, locks, second factor, settings). */
+VG_MUST_USE static inline int store_account_update(struct store *s, const struct store_account *a)
+{
+	return s->ops->account_update(s, a);
+}
+/* Accounts with alerts on, by id after `after`, at most cap (loading the node's set). */
+VG_MUST_USE static inline int store_account_alerting(struct store *s, int64_t after, struct store_account *out, size_t cap, size_t *n)
+{
+	return s->ops->account_alerting(s, after, out, cap, n);
+}
+/* The open sessions of a subject, newest first, at most cap. */
+VG_MUST_USE static inline int store_sessions_of(struct store *s, int kind, int64_t subject, struct store_session *out, size_t cap, size_t *n)
+{
+	return s->ops->sessions_of(s, kind, subject, out, cap, n);
+}
+/* Record that an insured account logged in from client; *is_new is 1 the first time. */
+VG_MUST_USE static inline int store_iclient_seen(struct store *s, int64_t account_id, const uint8_t client[VAULT_BIDX], int64_t t, int *is_new)
+{
+	return s->ops->iclient_seen(s, account_id, client, t, is_new);
+}
+/* Insert a one-time code (c->id is set); codes of the same person and purpose before it die. */
+VG_MUST_USE static inline int store_code_put(struct store *s, struct store_code *c)
+{
+	return s->ops->code_put(s, c);
+}
+/* The person's newest unused, unexpired code of purpose; VG_ENOTFOUND if none. */
+VG_MUST_USE static inline int store_code_live(struct store *s, int64_t insured_id, int purpose, int64_t now_ms, struct store_code *out)
+{
+	return s->ops->code_live(s, insured_id, purpose, now_ms, out);
+}
+/* Write a code's used_ms and failures. */
+VG_MUST_USE static inline int store_code_set(struct store *s, const struct store_code *c)
+{
+	return s->ops->code_set(s, c);
+}
+/* Insert an account event (e->id is set). */
+VG_MUST_USE static inline int store_event_put(struct store *s, struct store_event *e)
+{
+	return s->ops->event_put(s, e);
+}
+/* An account's events with id < before, newest first; "access" ones only if with_access. */
+VG_MUST_USE static inline int store_events_of(struct store *s, int64_t account_id, int with_access, int64_t before, struct store_event *out, size_t cap, size_t *n)
+{
+	return s->ops->events_of(s, account_id, with_access, before, out, cap, n);
+}
+/* Events waiting to be e-mailed (mail = MAIL_PENDING), by id after `after`. */
+VG_MUST_USE static inline int store_events_to_mail(struct store *s, int64_t after, struct store_event *out, size_t cap, size_t *n)
+{
+	return s->ops->events_to_mail(s, after, out, cap, n);
+}
+/* Write an event's mail, attempts and message_id. */
+VG_MUST_USE static inline int store_event_mailed(struct store *s, const struct store_event *e)
+{
+	return s->ops->event_mailed(s, e);
+}
+/* Block (on = 1) or unblock a professional from looking an insured person up. */
+VG_MUST_USE static inline int store_block_set(struct store *s, int64_t insured_id, int64_t pro_id, int on, int64_t t_ms)
+{
+	return s->ops->block_set(s, insured_id, pro_id, on, t_ms);
+}
+/* The professionals a person blocked, with when, at most cap. */
+VG_MUST_USE static inline int store_blocks_of(struct store *s, int64_t insured_id, int64_t *pro_ids, int64_t *t_ms, size_t cap, size_t *n)
+{
+	return s->ops->blocks_of(s, insured_id, pro_ids, t_ms, cap, n);
+}
+/* Every block after (after_insured, after_pro), in that order, at most cap (loading the node). */
+VG_MUST_USE static inline int store_blocks_all(struct store *s, int64_t after_insured, int64_t after_pro, int64_t *insured_ids, int64_t *pro_ids, size_t cap, size_t *n)
+{
+	return s->ops->blocks_all(s, after_insured, after_pro, insured_ids, pro_ids, cap, n);
+}
+/* Set a person's card key (all zeros: none) and when it was opposed (0: kept). */
+VG_MUST_USE static inline int store_card_set(struct store *s, int64_t insured_id, const uint8_t pk[32], int64_t opposed_ms)
+{
+	return s->ops->card_set(s, insured_id, pk, opposed_ms);
+}
+/* People whose card was opposed at or after since_ms, by id after `after`, at most cap. */
+VG_MUST_USE static inline int store_cards_opposed(struct store *s, int64_t since_ms, int64_t after, int64_t *ids, int64_t *opposed_ms, size_t cap, size_t *n)
+{
+	return s->ops->cards_opposed(s, since_ms, after, ids, opposed_ms, cap, n);
+}
+/* Insert a misuse report (m->id is set). */
+VG_MUST_USE static inline int store_misuse_put(struct store *s, struct store_misuse *m)
+{
+	return s->ops->misuse_put(s, m);
+}
+/* Misuse reports with id < before, newest first: one account's (account_id > 0) or all. */
+VG_MUST_USE static inline int store_misuse_list(struct store *s, int64_t account_id, int64_t before, struct store_misuse *out, size_t cap, size_t *n)
+{
+	return s->ops->misuse_list(s, account_id, before, out, cap, n);
+}
+/* The access row of journal entry idx; VG_ENOTFOUND if it is not (yet) indexed. */
+VG_MUST_USE static inline int store_access_get(struct store *s, int64_t idx, struct access_rec *out)
+{
+	return s->ops->access_get(s, idx, out);
 }
 /* clang-format on */
 

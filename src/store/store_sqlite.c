@@ -86,6 +86,30 @@ enum stmt_id {
 	S_CAMP_FIND,
 	S_CAMP_TOTAL,
 	S_MSG_GET,
+	S_ACCT_UPDATE,
+	S_ACCT_ALERTING,
+	S_SES_OF,
+	S_ISES_OF,
+	S_ICLIENT_SEEN,
+	S_CODE_KILL,
+	S_CODE_PUT,
+	S_CODE_LIVE,
+	S_CODE_SET,
+	S_EVENT_PUT,
+	S_EVENTS_OF,
+	S_EVENTS_OF_ALL,
+	S_EVENTS_MAIL,
+	S_EVENT_MAILED,
+	S_BLOCK_ON,
+	S_BLOCK_OFF,
+	S_BLOCKS_OF,
+	S_BLOCKS_ALL,
+	S_CARD_SET,
+	S_CARDS_OPPOSED,
+	S_MISUSE_PUT,
+	S_MISUSE_OF,
+	S_MISUSE_ALL,
+	S_ACC_GET,
 	S_N
 };
 
@@ -94,7 +118,10 @@ enum stmt_id {
 	"id, rpps, kind, family, given, dept, city, pwhash, totp, totp_last_step, "                \
 	"failed, locked_until, suspended, role, hours, rota_every, rota_phase"
 
-#define ACCT_COLS "id, nir_bidx, email_bidx, patient, pwhash, failed, locked_until"
+#define ACCT_COLS                                                                                  \
+	"id, nir_bidx, email_bidx, patient, pwhash, failed, locked_until, totp, totp_on, "         \
+	"totp_last_step, recovery, owner_lock_ms, alerts, pw_short, created_ms, pw_changed_ms, "   \
+	"pw_failed"
 
 static const char *const SQL[S_N] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -194,7 +221,58 @@ static const char *const SQL[S_N] = {
 	[S_ISES_TOUCH] = "UPDATE isession SET last_used = ?2 WHERE token_hash = ?1",
 	[S_ISES_DEL] = "DELETE FROM isession WHERE token_hash = ?1",
 	[S_ISES_PURGE] = "DELETE FROM isession WHERE expires <= ?1 OR last_used <= ?1 - ?2",
-	[S_ACCT_PUT] = "INSERT INTO account(" ACCT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_ACCT_PUT] = "INSERT INTO account(" ACCT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	               "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	[S_ACCT_UPDATE] = "UPDATE account SET pwhash = ?5, failed = ?6, locked_until = ?7, "
+	                  "totp = ?8, totp_on = ?9, totp_last_step = ?10, recovery = ?11, "
+	                  "owner_lock_ms = ?12, alerts = ?13, pw_short = ?14, pw_changed_ms = ?16, "
+	                  "pw_failed = ?17, email_bidx = ?3 WHERE id = ?1",
+	[S_ACCT_ALERTING] = "SELECT " ACCT_COLS " FROM account WHERE alerts != 0 AND id > ?1 "
+	                    "ORDER BY id LIMIT ?2",
+	[S_SES_OF] = "SELECT token_hash, pro_id, created, last_used, expires, ip FROM session "
+	             "WHERE pro_id = ?1 ORDER BY created DESC LIMIT ?2",
+	[S_ISES_OF] = "SELECT token_hash, account_id, created, last_used, expires, ip FROM isession "
+	              "WHERE account_id = ?1 ORDER BY created DESC LIMIT ?2",
+	[S_ICLIENT_SEEN] = "INSERT OR IGNORE INTO iclient(account_id, client, first_seen) "
+	                   "VALUES (?1, ?2, ?3)",
+	[S_CODE_KILL] = "UPDATE code SET used_ms = -1 WHERE insured_id = ?1 AND purpose = ?2 "
+	                "AND used_ms = 0",
+	[S_CODE_PUT] = "INSERT INTO code(insured_id, purpose, channel, hash, created_ms, expires_ms, "
+	               "used_ms, failures) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
+	[S_CODE_LIVE] = "SELECT id, insured_id, purpose, channel, hash, created_ms, expires_ms, "
+	                "used_ms, failures FROM code WHERE insured_id = ?1 AND purpose = ?2 "
+	                "AND used_ms = 0 AND expires_ms > ?3 ORDER BY id DESC LIMIT 1",
+	[S_CODE_SET] = "UPDATE code SET used_ms = ?2, failures = ?3 WHERE id = ?1",
+	[S_EVENT_PUT] = "INSERT INTO ievent(account_id, t_ms, kind, detail, mail, attempts, "
+	                "message_id) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0)",
+	[S_EVENTS_OF] = "SELECT id, account_id, t_ms, kind, detail, mail, attempts, message_id "
+	                "FROM ievent WHERE account_id = ?1 AND id < ?2 AND kind != 'access' "
+	                "ORDER BY id DESC LIMIT ?3",
+	[S_EVENTS_OF_ALL] = "SELECT id, account_id, t_ms, kind, detail, mail, attempts, message_id "
+	                    "FROM ievent WHERE account_id = ?1 AND id < ?2 "
+	                    "ORDER BY id DESC LIMIT ?3",
+	[S_EVENTS_MAIL] = "SELECT id, account_id, t_ms, kind, detail, mail, attempts, message_id "
+	                  "FROM ievent WHERE mail = 1 AND id > ?1 ORDER BY id LIMIT ?2",
+	[S_EVENT_MAILED] = "UPDATE ievent SET mail = ?2, attempts = ?3, message_id = ?4 "
+	                   "WHERE id = ?1",
+	[S_BLOCK_ON] = "INSERT OR IGNORE INTO block(insured_id, pro_id, t_ms) VALUES (?1, ?2, ?3)",
+	[S_BLOCK_OFF] = "DELETE FROM block WHERE insured_id = ?1 AND pro_id = ?2",
+	[S_BLOCKS_OF] = "SELECT pro_id, t_ms FROM block WHERE insured_id = ?1 ORDER BY t_ms, pro_id "
+	                "LIMIT ?2",
+	[S_BLOCKS_ALL] = "SELECT insured_id, pro_id FROM block WHERE (insured_id, pro_id) > (?1, ?2) "
+	                 "ORDER BY insured_id, pro_id LIMIT ?3",
+	[S_CARD_SET] = "UPDATE insured SET card_pk = ?2, card_opposed_ms = CASE WHEN ?3 > 0 THEN ?3 "
+	               "ELSE card_opposed_ms END WHERE id = ?1",
+	[S_CARDS_OPPOSED] = "SELECT id, card_opposed_ms FROM insured WHERE card_opposed_ms >= ?1 "
+	                    "AND card_opposed_ms > 0 AND id > ?2 ORDER BY id LIMIT ?3",
+	[S_MISUSE_PUT] = "INSERT INTO misuse(account_id, t_ms, access_idx, body) "
+	                 "VALUES (?1, ?2, ?3, ?4)",
+	[S_MISUSE_OF] = "SELECT id, account_id, t_ms, access_idx, body FROM misuse "
+	                "WHERE account_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+	[S_MISUSE_ALL] = "SELECT id, account_id, t_ms, access_idx, body FROM misuse "
+	                 "WHERE id < ?2 AND ?1 = 0 ORDER BY id DESC LIMIT ?3",
+	[S_ACC_GET] = "SELECT idx, t_ms, pro_id, rpps, ip, route, status, n_results, fields, "
+	              "decision, salt, record, patient FROM acc.journal WHERE idx = ?1",
 	[S_ACCT_NIR] = "SELECT " ACCT_COLS " FROM account WHERE nir_bidx = ?1 ORDER BY id LIMIT ?2",
 	[S_ACCT_EMAIL] =
 	        "SELECT " ACCT_COLS " FROM account WHERE email_bidx = ?1 ORDER BY id LIMIT ?2",
@@ -280,7 +358,29 @@ static const char SCHEMA[] =
         "CREATE TABLE IF NOT EXISTS outbox("
         " campaign_id INTEGER NOT NULL REFERENCES campaign(id), person_id INTEGER NOT NULL,"
         " state INTEGER NOT NULL, attempts INTEGER NOT NULL, message_id INTEGER NOT NULL,"
-        " updated_ms INTEGER NOT NULL, PRIMARY KEY(campaign_id, person_id)) WITHOUT ROWID;";
+        " updated_ms INTEGER NOT NULL, PRIMARY KEY(campaign_id, person_id)) WITHOUT ROWID;"
+        /* The insured person's own account: codes by post or e-mail, events, clients, blocks. */
+        "CREATE TABLE IF NOT EXISTS code("
+        " id INTEGER PRIMARY KEY, insured_id INTEGER NOT NULL, purpose INTEGER NOT NULL,"
+        " channel INTEGER NOT NULL, hash BLOB NOT NULL, created_ms INTEGER NOT NULL,"
+        " expires_ms INTEGER NOT NULL, used_ms INTEGER NOT NULL, failures INTEGER NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS code_person ON code(insured_id, purpose, id);"
+        "CREATE TABLE IF NOT EXISTS ievent("
+        " id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, t_ms INTEGER NOT NULL,"
+        " kind TEXT NOT NULL, detail BLOB NOT NULL, mail INTEGER NOT NULL,"
+        " attempts INTEGER NOT NULL, message_id INTEGER NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS ievent_account ON ievent(account_id, id);"
+        "CREATE INDEX IF NOT EXISTS ievent_mail ON ievent(mail, id) WHERE mail = 1;"
+        "CREATE TABLE IF NOT EXISTS iclient("
+        " account_id INTEGER NOT NULL, client BLOB NOT NULL, first_seen INTEGER NOT NULL,"
+        " PRIMARY KEY(account_id, client)) WITHOUT ROWID;"
+        "CREATE TABLE IF NOT EXISTS block("
+        " insured_id INTEGER NOT NULL, pro_id INTEGER NOT NULL, t_ms INTEGER NOT NULL,"
+        " PRIMARY KEY(insured_id, pro_id)) WITHOUT ROWID;"
+        "CREATE TABLE IF NOT EXISTS misuse("
+        " id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, t_ms INTEGER NOT NULL,"
+        " access_idx INTEGER NOT NULL, body BLOB NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS misuse_account ON misuse(account_id, id);";
 
 /*
  * Access records live in their own file, attached as "acc": their steady
@@ -477,6 +577,21 @@ static int add_column(sqlite3 *db, const char *col, const char *alter)
 	return add_column_to(db, "PRAGMA main.table_info(pro)", col, alter);
 }
 
+/* The account's columns that came with the insured person's own account. */
+static const char *const ACCT_ADDED[][2] = {
+	{ "totp", "ALTER TABLE account ADD COLUMN totp BLOB" },
+	{ "totp_on", "ALTER TABLE account ADD COLUMN totp_on INTEGER NOT NULL DEFAULT 0" },
+	{ "totp_last_step",
+	  "ALTER TABLE account ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0" },
+	{ "recovery", "ALTER TABLE account ADD COLUMN recovery BLOB" },
+	{ "owner_lock_ms", "ALTER TABLE account ADD COLUMN owner_lock_ms INTEGER NOT NULL DEFAULT 0" },
+	{ "alerts", "ALTER TABLE account ADD COLUMN alerts INTEGER NOT NULL DEFAULT 0" },
+	{ "pw_short", "ALTER TABLE account ADD COLUMN pw_short INTEGER NOT NULL DEFAULT 0" },
+	{ "created_ms", "ALTER TABLE account ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0" },
+	{ "pw_changed_ms", "ALTER TABLE account ADD COLUMN pw_changed_ms INTEGER NOT NULL DEFAULT 0" },
+	{ "pw_failed", "ALTER TABLE account ADD COLUMN pw_failed INTEGER NOT NULL DEFAULT 0" },
+};
+
 /*
  * pro.role (operators) and the opening hours came after the first data
  * directories: add them ('' hours: the profession's usual ones). Two
@@ -505,6 +620,13 @@ static int pro_migrate(sqlite3 *db)
 	                            "insured(patient)",
 	                            NULL, NULL, NULL) != SQLITE_OK)
 		rc = VG_EIO;
+	if (rc == 0)
+		rc = add_column_to(db, "PRAGMA main.table_info(insured)", "card_opposed_ms",
+		                   "ALTER TABLE insured ADD COLUMN card_opposed_ms INTEGER NOT NULL "
+		                   "DEFAULT 0");
+	for (size_t i = 0; rc == 0 && i < sizeof(ACCT_ADDED) / sizeof(ACCT_ADDED[0]); i++)
+		rc = add_column_to(db, "PRAGMA main.table_info(account)", ACCT_ADDED[i][0],
+		                   ACCT_ADDED[i][1]);
 	return rc;
 }
 
@@ -1183,7 +1305,44 @@ static int acct_row(sqlite3_stmt *q, struct store_account *a)
 	memcpy(a->patient, sqlite3_column_blob(q, 3), VAULT_BIDX);
 	a->failed = sqlite3_column_int(q, 5);
 	a->locked_until = sqlite3_column_int64(q, 6);
+	a->totp_on = sqlite3_column_int(q, 8);
+	a->totp_last_step = sqlite3_column_int64(q, 9);
+	a->owner_lock_ms = sqlite3_column_int64(q, 11);
+	a->alerts = sqlite3_column_int(q, 12);
+	a->pw_short = sqlite3_column_int(q, 13);
+	a->created_ms = sqlite3_column_int64(q, 14);
+	a->pw_changed_ms = sqlite3_column_int64(q, 15);
+	a->pw_failed = sqlite3_column_int(q, 16);
+	if (col_blob(q, 7, a->totp_sealed, sizeof(a->totp_sealed), 0, &a->totp_sealed_len) != 0 ||
+	    col_blob(q, 10, a->recovery_sealed, sizeof(a->recovery_sealed), 0,
+	             &a->recovery_sealed_len) != 0)
+		return VG_ECORRUPT;
 	return col_text(q, 4, a->pwhash, sizeof(a->pwhash));
+}
+
+/* The bindings of ACCT_COLS (S_ACCT_PUT, S_ACCT_UPDATE). */
+static void acct_bind(sqlite3_stmt *q, const struct store_account *a)
+{
+	sqlite3_bind_int64(q, 1, a->id);
+	sqlite3_bind_blob(q, 2, a->nir_bidx, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, a->email_bidx, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, a->patient, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, a->pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 6, a->failed);
+	sqlite3_bind_int64(q, 7, a->locked_until);
+	if (a->totp_sealed_len)
+		sqlite3_bind_blob(q, 8, a->totp_sealed, (int)a->totp_sealed_len, SQLITE_STATIC);
+	sqlite3_bind_int(q, 9, a->totp_on);
+	sqlite3_bind_int64(q, 10, a->totp_last_step);
+	if (a->recovery_sealed_len)
+		sqlite3_bind_blob(q, 11, a->recovery_sealed, (int)a->recovery_sealed_len,
+		                  SQLITE_STATIC);
+	sqlite3_bind_int64(q, 12, a->owner_lock_ms);
+	sqlite3_bind_int(q, 13, a->alerts);
+	sqlite3_bind_int(q, 14, a->pw_short);
+	sqlite3_bind_int64(q, 15, a->created_ms);
+	sqlite3_bind_int64(q, 16, a->pw_changed_ms);
+	sqlite3_bind_int(q, 17, a->pw_failed);
 }
 
 static int sq_account_put(struct store *s, const struct store_account *a)
@@ -1192,13 +1351,7 @@ static int sq_account_put(struct store *s, const struct store_account *a)
 
 	if (!q)
 		return VG_EIO;
-	sqlite3_bind_int64(q, 1, a->id);
-	sqlite3_bind_blob(q, 2, a->nir_bidx, VAULT_BIDX, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 3, a->email_bidx, VAULT_BIDX, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 4, a->patient, VAULT_BIDX, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, a->pwhash, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 6, a->failed);
-	sqlite3_bind_int64(q, 7, a->locked_until);
+	acct_bind(q, a);
 	return run(q);
 }
 
@@ -1885,6 +2038,439 @@ static void sq_close(struct store *s)
 	free(q);
 }
 
+/* ---- the insured person's own account ---- */
+
+static int sq_account_update(struct store *s, const struct store_account *a)
+{
+	sqlite3_stmt *q = stmt(s, S_ACCT_UPDATE);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	acct_bind(q, a);
+	rc = run(q);
+	if (rc == 0 && sqlite3_changes(conn_get(s)->db) == 0)
+		rc = VG_ENOTFOUND;
+	return rc;
+}
+
+static int sq_account_alerting(struct store *s, int64_t after, struct store_account *out,
+                               size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_ACCT_ALERTING);
+	size_t k = 0;
+	int step = SQLITE_DONE, rc = 0;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, after);
+	sqlite3_bind_int64(q, 2, (int64_t)cap);
+	while (rc == 0 && k < cap && (step = sqlite3_step(q)) == SQLITE_ROW)
+		rc = acct_row(q, &out[k++]);
+	sqlite3_reset(q);
+	if (rc == 0 && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = map_rc(step);
+	if (rc == 0)
+		*n = k;
+	return rc;
+}
+
+static int sq_sessions_of(struct store *s, int kind, int64_t subject, struct store_session *out,
+                          size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, kind == SESSION_INSURED ? S_ISES_OF : S_SES_OF);
+	size_t k = 0;
+	int step = SQLITE_DONE, rc = 0;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, subject);
+	sqlite3_bind_int64(q, 2, (int64_t)cap);
+	while (rc == 0 && k < cap && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_session *o = &out[k++];
+
+		memset(o, 0, sizeof(*o));
+		o->kind = kind;
+		rc = col_blob(q, 0, o->token_hash, VAULT_BIDX, VAULT_BIDX, NULL);
+		o->pro_id = sqlite3_column_int64(q, 1);
+		o->created = sqlite3_column_int64(q, 2);
+		o->last_used = sqlite3_column_int64(q, 3);
+		o->expires = sqlite3_column_int64(q, 4);
+		if (rc == 0)
+			rc = col_text(q, 5, o->ip, sizeof(o->ip));
+	}
+	sqlite3_reset(q);
+	if (rc == 0 && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = map_rc(step);
+	if (rc == 0)
+		*n = k;
+	return rc;
+}
+
+static int sq_iclient_seen(struct store *s, int64_t account_id, const uint8_t client[VAULT_BIDX],
+                           int64_t t, int *is_new)
+{
+	sqlite3_stmt *q = stmt(s, S_ICLIENT_SEEN);
+	int rc;
+
+	*is_new = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, account_id);
+	sqlite3_bind_blob(q, 2, client, VAULT_BIDX, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, t);
+	rc = run(q);
+	if (rc == 0)
+		*is_new = sqlite3_changes(conn_get(s)->db) > 0;
+	return rc;
+}
+
+/* A new code kills the person's earlier ones of the same purpose, in one transaction. */
+static int sq_code_put(struct store *s, struct store_code *c)
+{
+	sqlite3_stmt *q;
+	int rc = exec_simple(s, S_BEGIN);
+
+	if (rc != 0)
+		return rc;
+	q = stmt(s, S_CODE_KILL);
+	if (!q) {
+		rc = VG_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, c->insured_id);
+	sqlite3_bind_int(q, 2, c->purpose);
+	rc = run(q);
+	q = rc == 0 ? stmt(s, S_CODE_PUT) : NULL;
+	if (rc == 0 && !q)
+		rc = VG_EIO;
+	if (rc == 0) {
+		sqlite3_bind_int64(q, 1, c->insured_id);
+		sqlite3_bind_int(q, 2, c->purpose);
+		sqlite3_bind_int(q, 3, c->channel);
+		sqlite3_bind_blob(q, 4, c->hash, VAULT_BIDX, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 5, c->created_ms);
+		sqlite3_bind_int64(q, 6, c->expires_ms);
+		rc = run(q);
+	}
+	if (rc == 0)
+		c->id = sqlite3_last_insert_rowid(conn_get(s)->db);
+out:
+	if (rc == 0)
+		return exec_simple(s, S_COMMIT);
+	VG_IGNORE(exec_simple(s, S_ROLLBACK));
+	return rc;
+}
+
+static int sq_code_live(struct store *s, int64_t insured_id, int purpose, int64_t now_ms,
+                        struct store_code *out)
+{
+	sqlite3_stmt *q = stmt(s, S_CODE_LIVE);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, insured_id);
+	sqlite3_bind_int(q, 2, purpose);
+	sqlite3_bind_int64(q, 3, now_ms);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = sqlite3_column_int64(q, 0);
+		out->insured_id = sqlite3_column_int64(q, 1);
+		out->purpose = sqlite3_column_int(q, 2);
+		out->channel = sqlite3_column_int(q, 3);
+		rc = col_blob(q, 4, out->hash, VAULT_BIDX, VAULT_BIDX, NULL);
+		out->created_ms = sqlite3_column_int64(q, 5);
+		out->expires_ms = sqlite3_column_int64(q, 6);
+		out->used_ms = sqlite3_column_int64(q, 7);
+		out->failures = sqlite3_column_int(q, 8);
+	} else {
+		rc = rc == SQLITE_DONE ? VG_ENOTFOUND : map_rc(rc);
+	}
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_code_set(struct store *s, const struct store_code *c)
+{
+	sqlite3_stmt *q = stmt(s, S_CODE_SET);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, c->id);
+	sqlite3_bind_int64(q, 2, c->used_ms);
+	sqlite3_bind_int(q, 3, c->failures);
+	return run(q);
+}
+
+static int sq_event_put(struct store *s, struct store_event *e)
+{
+	sqlite3_stmt *q = stmt(s, S_EVENT_PUT);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, e->account_id);
+	sqlite3_bind_int64(q, 2, e->t_ms);
+	sqlite3_bind_text(q, 3, e->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, e->detail, (int)e->detail_len, SQLITE_STATIC);
+	sqlite3_bind_int(q, 5, e->mail);
+	rc = run(q);
+	if (rc == 0)
+		e->id = sqlite3_last_insert_rowid(conn_get(s)->db);
+	return rc;
+}
+
+static int event_rows(sqlite3_stmt *q, struct store_event *out, size_t cap, size_t *n)
+{
+	size_t k = 0;
+	int step = SQLITE_DONE, rc = 0;
+
+	while (rc == 0 && k < cap && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_event *e = &out[k++];
+
+		memset(e, 0, sizeof(*e));
+		e->id = sqlite3_column_int64(q, 0);
+		e->account_id = sqlite3_column_int64(q, 1);
+		e->t_ms = sqlite3_column_int64(q, 2);
+		rc = col_text(q, 3, e->kind, sizeof(e->kind));
+		if (rc == 0)
+			rc = col_blob(q, 4, e->detail, sizeof(e->detail), 0, &e->detail_len);
+		e->mail = sqlite3_column_int(q, 5);
+		e->attempts = sqlite3_column_int(q, 6);
+		e->message_id = sqlite3_column_int64(q, 7);
+	}
+	sqlite3_reset(q);
+	if (rc == 0 && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = map_rc(step);
+	*n = rc == 0 ? k : 0;
+	return rc;
+}
+
+static int sq_events_of(struct store *s, int64_t account_id, int with_access, int64_t before,
+                        struct store_event *out, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, with_access ? S_EVENTS_OF_ALL : S_EVENTS_OF);
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, account_id);
+	sqlite3_bind_int64(q, 2, before);
+	sqlite3_bind_int64(q, 3, (int64_t)cap);
+	return event_rows(q, out, cap, n);
+}
+
+static int sq_events_to_mail(struct store *s, int64_t after, struct store_event *out, size_t cap,
+                             size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_EVENTS_MAIL);
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, after);
+	sqlite3_bind_int64(q, 2, (int64_t)cap);
+	return event_rows(q, out, cap, n);
+}
+
+static int sq_event_mailed(struct store *s, const struct store_event *e)
+{
+	sqlite3_stmt *q = stmt(s, S_EVENT_MAILED);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, e->id);
+	sqlite3_bind_int(q, 2, e->mail);
+	sqlite3_bind_int(q, 3, e->attempts);
+	sqlite3_bind_int64(q, 4, e->message_id);
+	return run(q);
+}
+
+static int sq_block_set(struct store *s, int64_t insured_id, int64_t pro_id, int on, int64_t t_ms)
+{
+	sqlite3_stmt *q = stmt(s, on ? S_BLOCK_ON : S_BLOCK_OFF);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, insured_id);
+	sqlite3_bind_int64(q, 2, pro_id);
+	if (on)
+		sqlite3_bind_int64(q, 3, t_ms);
+	return run(q);
+}
+
+static int sq_blocks_of(struct store *s, int64_t insured_id, int64_t *pro_ids, int64_t *t_ms,
+                        size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_BLOCKS_OF);
+	size_t k = 0;
+	int step = SQLITE_DONE;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, insured_id);
+	sqlite3_bind_int64(q, 2, (int64_t)cap);
+	while (k < cap && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		pro_ids[k] = sqlite3_column_int64(q, 0);
+		t_ms[k++] = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_reset(q);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return map_rc(step);
+	*n = k;
+	return 0;
+}
+
+static int sq_blocks_all(struct store *s, int64_t after_insured, int64_t after_pro,
+                         int64_t *insured_ids, int64_t *pro_ids, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_BLOCKS_ALL);
+	size_t k = 0;
+	int step = SQLITE_DONE;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, after_insured);
+	sqlite3_bind_int64(q, 2, after_pro);
+	sqlite3_bind_int64(q, 3, (int64_t)cap);
+	while (k < cap && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		insured_ids[k] = sqlite3_column_int64(q, 0);
+		pro_ids[k++] = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_reset(q);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return map_rc(step);
+	*n = k;
+	return 0;
+}
+
+static int sq_card_set(struct store *s, int64_t insured_id, const uint8_t pk[32],
+                       int64_t opposed_ms)
+{
+	sqlite3_stmt *q = stmt(s, S_CARD_SET);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, insured_id);
+	sqlite3_bind_blob(q, 2, pk, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, opposed_ms);
+	rc = run(q);
+	if (rc == 0 && sqlite3_changes(conn_get(s)->db) == 0)
+		rc = VG_ENOTFOUND;
+	return rc;
+}
+
+static int sq_cards_opposed(struct store *s, int64_t since_ms, int64_t after, int64_t *ids,
+                            int64_t *opposed_ms, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, S_CARDS_OPPOSED);
+	size_t k = 0;
+	int step = SQLITE_DONE;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, since_ms);
+	sqlite3_bind_int64(q, 2, after);
+	sqlite3_bind_int64(q, 3, (int64_t)cap);
+	while (k < cap && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		ids[k] = sqlite3_column_int64(q, 0);
+		opposed_ms[k++] = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_reset(q);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return map_rc(step);
+	*n = k;
+	return 0;
+}
+
+static int sq_misuse_put(struct store *s, struct store_misuse *m)
+{
+	sqlite3_stmt *q = stmt(s, S_MISUSE_PUT);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, m->account_id);
+	sqlite3_bind_int64(q, 2, m->t_ms);
+	sqlite3_bind_int64(q, 3, m->access_idx);
+	sqlite3_bind_blob(q, 4, m->body, (int)m->body_len, SQLITE_STATIC);
+	rc = run(q);
+	if (rc == 0)
+		m->id = sqlite3_last_insert_rowid(conn_get(s)->db);
+	return rc;
+}
+
+static int sq_misuse_list(struct store *s, int64_t account_id, int64_t before,
+                          struct store_misuse *out, size_t cap, size_t *n)
+{
+	sqlite3_stmt *q = stmt(s, account_id > 0 ? S_MISUSE_OF : S_MISUSE_ALL);
+	size_t k = 0;
+	int step = SQLITE_DONE, rc = 0;
+
+	*n = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, account_id > 0 ? account_id : 0);
+	sqlite3_bind_int64(q, 2, before);
+	sqlite3_bind_int64(q, 3, (int64_t)cap);
+	while (rc == 0 && k < cap && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_misuse *m = &out[k++];
+
+		memset(m, 0, sizeof(*m));
+		m->id = sqlite3_column_int64(q, 0);
+		m->account_id = sqlite3_column_int64(q, 1);
+		m->t_ms = sqlite3_column_int64(q, 2);
+		m->access_idx = sqlite3_column_int64(q, 3);
+		rc = col_blob(q, 4, m->body, sizeof(m->body), 0, &m->body_len);
+	}
+	sqlite3_reset(q);
+	if (rc == 0 && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = map_rc(step);
+	if (rc == 0)
+		*n = k;
+	return rc;
+}
+
+static int sq_access_get(struct store *s, int64_t idx, struct access_rec *a)
+{
+	sqlite3_stmt *q = stmt(s, S_ACC_GET);
+	int rc;
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, idx);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		memset(a, 0, sizeof(*a));
+		a->idx = sqlite3_column_int64(q, 0);
+		a->t_ms = sqlite3_column_int64(q, 1);
+		a->pro_id = sqlite3_column_int64(q, 2);
+		text_col(q, 3, a->rpps, sizeof(a->rpps));
+		text_col(q, 4, a->ip, sizeof(a->ip));
+		text_col(q, 5, a->route, sizeof(a->route));
+		a->status = sqlite3_column_int(q, 6);
+		a->n_results = sqlite3_column_int(q, 7);
+		text_col(q, 8, a->fields, sizeof(a->fields));
+		text_col(q, 9, a->decision, sizeof(a->decision));
+		rc = col_blob(q, 10, a->salt, ACCESS_SALT, ACCESS_SALT, NULL);
+		text_col(q, 11, a->record, sizeof(a->record));
+		if (rc == 0)
+			rc = col_blob(q, 12, a->patient, ACCESS_PATIENT_LEN, ACCESS_PATIENT_LEN, NULL);
+	} else {
+		rc = rc == SQLITE_DONE ? VG_ENOTFOUND : map_rc(rc);
+	}
+	sqlite3_reset(q);
+	return rc;
+}
+
 static const struct store_ops SQLITE_OPS = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -1946,6 +2532,25 @@ static const struct store_ops SQLITE_OPS = {
 	.outbox_next = sq_outbox_next,
 	.outbox_set = sq_outbox_set,
 	.outbox_counts = sq_outbox_counts,
+	.account_update = sq_account_update,
+	.account_alerting = sq_account_alerting,
+	.sessions_of = sq_sessions_of,
+	.iclient_seen = sq_iclient_seen,
+	.code_put = sq_code_put,
+	.code_live = sq_code_live,
+	.code_set = sq_code_set,
+	.event_put = sq_event_put,
+	.events_of = sq_events_of,
+	.events_to_mail = sq_events_to_mail,
+	.event_mailed = sq_event_mailed,
+	.block_set = sq_block_set,
+	.blocks_of = sq_blocks_of,
+	.blocks_all = sq_blocks_all,
+	.card_set = sq_card_set,
+	.cards_opposed = sq_cards_opposed,
+	.misuse_put = sq_misuse_put,
+	.misuse_list = sq_misuse_list,
+	.access_get = sq_access_get,
 };
 
 /* dir/access.db for dir/anything.db (or access.db for a bare name). */
