@@ -31,5 +31,8 @@ const char *access_purpose(const char *route)
 {
 	if (strncmp(route, "incident.", 9) == 0 || strncmp(route, "notify.", 7) == 0)
 		return "incident-response";
+	if (strncmp(route, "account.", 8) == 0 || strncmp(route, "enrol.", 6) == 0 ||
+	    strcmp(route, "me") == 0 || strncmp(route, "me.", 3) == 0)
+		return "account";
 	return "rights-check";
 }

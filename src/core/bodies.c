@@ -63,6 +63,14 @@ int body_parse(const char *body, size_t len, const struct body_spec *spec, char 
 			rc = fail(spec, out, why, "is missing", m->name);
 			goto out;
 		}
+		if (m->flags & BODY_BOOL) {
+			if (!json_is_boolean(v) || m->max < 5) {
+				rc = fail(spec, out, why, "must be true or false", m->name);
+				goto out;
+			}
+			memcpy(out[i], json_is_true(v) ? "true" : "false", json_is_true(v) ? 5 : 6);
+			continue;
+		}
 		if (!json_is_string(v)) {
 			rc = fail(spec, out, why, "must be a string", m->name);
 			goto out;

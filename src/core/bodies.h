@@ -1,7 +1,7 @@
 /*
  * bodies.h - the one reader of small JSON request bodies (logins, step-up,
  * operator actions): an object whose members are all known, none repeated,
- * each a string within its bounds. Everything else is refused with a
+ * each a string within its bounds (or a boolean where the spec says so). Everything else is refused with a
  * sentence for the OperationOutcome that names what is wrong and the shape
  * expected, and never echoes the request (an unknown member is not named).
  *
@@ -27,6 +27,7 @@
 enum body_flags {
 	BODY_OPTIONAL = 1 << 0, /* may be missing: the output is then "" */
 	BODY_DIGITS = 1 << 1,   /* only 0-9 */
+	BODY_BOOL = 1 << 2,     /* a JSON true or false, read as "true" or "false" (max >= 5) */
 };
 
 struct body_member {

@@ -68,10 +68,54 @@ int auth_require_insured(struct req *r, enum MHD_Result *res);
 struct insured_login_req {
 	char login[256];
 	char password[1025];
+	char second[32]; /* the second factor, when set up: 6 digits or a recovery code */
 };
-/* The insured login body {"login": NIR or e-mail, "password"}. */
+/* The insured login body {"login": NIR or e-mail, "password", "secondFactor"?}. */
 VG_MUST_USE int insured_login_parse(const char *body, size_t len, struct insured_login_req *out,
                                     char why[BODY_WHY_MAX]);
+
+/* api_account.c - the insured person's own account, and the operators' side of it */
+enum MHD_Result api_insured_activate(struct req *r);
+enum MHD_Result api_insured_reset_request(struct req *r);
+enum MHD_Result api_insured_reset(struct req *r);
+enum MHD_Result api_me_record(struct req *r);
+enum MHD_Result api_me_account(struct req *r);
+enum MHD_Result api_me_activity(struct req *r);
+enum MHD_Result api_me_sessions_revoke(struct req *r);
+enum MHD_Result api_me_password(struct req *r);
+enum MHD_Result api_me_totp(struct req *r);
+enum MHD_Result api_me_totp_confirm(struct req *r);
+enum MHD_Result api_me_totp_disable(struct req *r);
+enum MHD_Result api_me_export(struct req *r);
+enum MHD_Result api_me_card_oppose(struct req *r);
+enum MHD_Result api_me_lock(struct req *r);
+enum MHD_Result api_me_blocks_get(struct req *r);
+enum MHD_Result api_me_blocks_add(struct req *r);
+enum MHD_Result api_me_blocks_remove(struct req *r);
+enum MHD_Result api_me_alerts(struct req *r);
+enum MHD_Result api_me_reports_get(struct req *r);
+enum MHD_Result api_me_reports_add(struct req *r);
+enum MHD_Result api_admin_misuse(struct req *r);
+enum MHD_Result api_admin_insured_unlock(struct req *r);
+enum MHD_Result api_admin_insured_card(struct req *r);
+/*
+ * Parse len bytes of untrusted body against the spec of account body kind
+ * (0 .. ACCOUNT_BODIES - 1: activate, reset request, reset, password, ...),
+ * for the fuzzer; 0 or VG_EINVAL with why. Secrets read are wiped.
+ */
+#define ACCOUNT_BODIES 13
+struct store_account;
+/* A login's second factor for account a (6 digits, or a recovery code): 1 right, 0 wrong. */
+int account_second_factor(struct req *r, struct store_account *a, const char *code,
+                          int *recovery);
+/* A login of account id succeeded: its events (and the new-client notice). 0 or an error. */
+int account_note_login(struct req *r, int64_t id);
+/* An event of account id with this request's client (extra: trusted ,"k":v pairs or NULL). */
+int account_event(struct req *r, int64_t id, const char *kind, int mail, const char *extra);
+/* A login of account id failed (why: a static word): its event. */
+void account_note_failure(struct req *r, int64_t id, const char *why);
+VG_MUST_USE int account_body_parse(int kind, const char *body, size_t len,
+                                   char why[BODY_WHY_MAX]);
 
 /* api_incident.c - operators after a breach: incidents, their affected set, the draft */
 enum MHD_Result api_admin_incidents(struct req *r);

@@ -35,6 +35,7 @@
 #include "node/guardian.h"
 #include "node/node.h"
 #include "node/notices.h"
+#include "node/people.h"
 #include "node/sessions.h"
 #include "sys/log.h"
 #include "core/banned.h"
@@ -151,8 +152,22 @@ static enum MHD_Result refuse(struct req *r, const char *asked, const char *rout
 	return refuse_with(r, asked, route, status, code, diag, decision, NULL, NULL);
 }
 
-/* Unseal the persons matching a NIR. Returns 0 or a negative enum vg_err. */
-static int lookup(struct req *r, const struct nir *n, struct fhir_person *out, uint8_t pks[][32],
+/*
+ * Who matched a NIR, beyond what FHIR shows: each person's card key and
+ * insured id, and how many were left out because they blocked the asker.
+ */
+struct matched {
+	uint8_t pks[STORE_MATCH_MAX][32];
+	int64_t ids[STORE_MATCH_MAX];
+	size_t blocked;
+};
+
+/*
+ * Unseal the persons matching a NIR, less those who blocked this
+ * professional (people.h: the answer is then as if they had no record).
+ * Returns 0 or a negative enum vg_err.
+ */
+static int lookup(struct req *r, const struct nir *n, struct fhir_person *out, struct matched *m,
                   size_t *np)
 {
 	/*
@@ -168,6 +183,14 @@ static int lookup(struct req *r, const struct nir *n, struct fhir_person *out, u
 	rc = store_insured_find(r->v->store, bidx, rows, STORE_MATCH_MAX, &found);
 	if (rc != 0)
 		return rc;
+	m->blocked = 0;
+	for (size_t i = 0, k = 0; i < found; i++) {
+		if (people_blocked(r->v->people, rows[i].id, r->who.id))
+			m->blocked++;
+		else
+			rows[k++] = rows[i];
+	}
+	found -= m->blocked;
 	for (size_t i = 0; i < found; i++) {
 		struct store_insured *s = &rows[i];
 		struct fhir_person *p = &out[i];
@@ -183,7 +206,8 @@ static int lookup(struct req *r, const struct nir *n, struct fhir_person *out, u
 		            0)
 			goto out;
 		sodium_bin2hex(p->pid, sizeof(p->pid), s->pid, VAULT_BIDX);
-		memcpy(pks[i], s->card_pk, 32);
+		memcpy(m->pks[i], s->card_pk, 32);
+		m->ids[i] = s->id;
 		p->minimised = 0;
 	}
 	*np = found;
@@ -217,7 +241,8 @@ static enum MHD_Result lookup_failed(struct req *r, const char *asked, const cha
  * verify under one matched person's card key, be fresh, and not have been
  * used before (it is used now).
  */
-static enum gate_proof card_check(struct req *r, const char *nir15, uint8_t pks[][32], size_t n)
+static enum gate_proof card_check(struct req *r, const char *nir15, const struct matched *m,
+                                  size_t n)
 {
 	const char *h = req_header(r, "Vigie-Card-Proof");
 	int64_t now = r->now_ms / 1000;
@@ -229,8 +254,14 @@ static enum gate_proof card_check(struct req *r, const char *nir15, uint8_t pks[
 	if (card_proof_parse(h, strnlen(h, CARD_PROOF_MAX + 1), &p) != 0)
 		goto bad;
 	for (size_t i = 0; i < n; i++) {
-		if (card_proof_verify(&p, r->who.rpps, nir15, pks[i], now) != 0)
+		uint8_t revoked[32];
+
+		if (card_proof_verify(&p, r->who.rpps, nir15, m->pks[i], now) != 0)
 			continue;
+		/* An opposed card's key, still in a snapshot read before the opposition. */
+		if (people_opposed(r->v->people, m->ids[i], revoked) &&
+		    sodium_memcmp(revoked, m->pks[i], 32) == 0)
+			break;
 		crypto_generichash(id, sizeof(id), p.sig, sizeof(p.sig), NULL, 0);
 		if (guardian_proof_once(r->v->guardian, id, p.t + CARD_PROOF_WINDOW + 1, now) != 0)
 			break;
@@ -389,19 +420,52 @@ static int judge_invalid(struct req *r, const char *param, const char *route, en
 }
 
 /*
+ * A card-less lookup of someone whose card was opposed in the last
+ * PEOPLE_CARE_DAYS gets the minimised answer at most, and the person is told
+ * (an event e-mailed to their account, if they have one). 1 if so.
+ */
+static int opposed_care(struct req *r, const struct matched *m, size_t np)
+{
+	int care = 0;
+
+	for (size_t i = 0; i < np; i++) {
+		uint8_t revoked[32];
+		int64_t t = people_opposed(r->v->people, m->ids[i], revoked);
+		struct store_account acct;
+		char detail[160];
+
+		if (!t || r->now_ms - t > (int64_t)PEOPLE_CARE_DAYS * 86400000)
+			continue;
+		care = 1;
+		if (store_account_get(r->v->store, m->ids[i], &acct) != 0)
+			continue;
+		snprintf(detail, sizeof(detail),
+		         "{\"t_ms\":%lld,\"pro_id\":%lld,\"rpps\":\"%s\",\"card\":\"opposed\"}",
+		         (long long)r->now_ms, (long long)r->who.id, r->who.rpps);
+		if (ievent_add(r->v, acct.id, r->now_ms, "access_careful", detail, MAIL_PENDING) !=
+		    0)
+			log_event(LOG_ERROR, "lookup.care_event_failed", LI("account", acct.id));
+		sodium_memzero(&acct, sizeof(acct));
+	}
+	return care;
+}
+
+/*
  * A lookup that matched np persons through the gate. Returns 0 to answer
  * (with the persons minimised if *minimised), or -1 with the refusal in *res.
  */
 static int gate(struct req *r, const struct nir *n, const char *route, struct fhir_person *p,
-                uint8_t pks[][32], size_t np, int *minimised, enum MHD_Result *res)
+                const struct matched *m, size_t np, int *minimised, enum MHD_Result *res)
 {
-	enum gate_proof proof = np ? card_check(r, n->canon, pks, np)
+	enum gate_proof proof = np                                  ? card_check(r, n->canon, m, np)
 	                        : req_header(r, "Vigie-Card-Proof") ? GATE_PROOF_BAD
 	                                                            : GATE_NO_PROOF;
 	struct guard_result g = judge(r, n->canon, NIR_LEN, 1, p, np, proof);
 	struct gate_verdict v = gate_verdict(proof, &g, r->v->cfg.guard_observe);
 
 	*minimised = 0;
+	if (proof != GATE_PROOF_OK && v.answer == GATE_FULL && opposed_care(r, m, np))
+		v.answer = GATE_MINIMISE;
 	if (v.answer == GATE_FULL)
 		return 0;
 	if (v.answer == GATE_MINIMISE) {
@@ -410,10 +474,10 @@ static int gate(struct req *r, const struct nir *n, const char *route, struct fh
 		*minimised = 1;
 		return 0;
 	}
-	if (v.bad_proof)
+	if (v.bad_proof) /* as for anyone's NIR without a record; the person is told it was them */
 		*res = refuse(r, n->canon, route, MHD_HTTP_FORBIDDEN, "security",
 		              "the card-presence proof is invalid, expired or already used",
-		              gate_decision_name(&v));
+		              !np && m->blocked ? "blocked" : gate_decision_name(&v));
 	else
 		*res = guard_refuse(r, n->canon, route, v.refusal);
 	return -1;
@@ -426,7 +490,7 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	static const char *const C_ALLOWED[] = { "beneficiary:identifier", "_format", NULL };
 	struct qargs q = { .allowed = coverage_only ? C_ALLOWED : P_ALLOWED };
 	struct fhir_person persons[STORE_MATCH_MAX];
-	uint8_t pks[STORE_MATCH_MAX][32];
+	struct matched m;
 	const char *route = coverage_only ? "Coverage" : "Patient";
 	const char *why = NULL, *fields;
 	char self[512];
@@ -458,10 +522,10 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 			return res;
 		return refuse(r, q.val[0], route, MHD_HTTP_BAD_REQUEST, "invalid", why, "invalid");
 	}
-	rc = lookup(r, &n, persons, pks, &np);
+	rc = lookup(r, &n, persons, &m, &np);
 	if (rc != 0)
 		return lookup_failed(r, n.canon, route, rc);
-	if (gate(r, &n, route, persons, pks, np, &minimised, &res) != 0) {
+	if (gate(r, &n, route, persons, &m, np, &minimised, &res) != 0) {
 		wipe_persons(persons, np);
 		return res;
 	}
@@ -483,7 +547,10 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	atomic_fetch_add_explicit(&r->v->metrics.persons_returned, np, memory_order_relaxed);
 	/* Sent only once the access is durable in the journal (see the top comment). */
 	access_of(r, n.canon, route, 200, (int)np, np ? fields : "",
-	          minimised ? "minimise" : "allow", &a);
+	          !np && m.blocked ? "blocked"
+	          : minimised      ? "minimise"
+	                           : "allow",
+	          &a);
 	reply_prepare_json(r, MHD_HTTP_OK, NULL, &w);
 	if (minimised)
 		reply_add_header(r, "Vigie-Guard", "minimise");
@@ -503,7 +570,7 @@ enum MHD_Result api_coverage_search(struct req *r)
 enum MHD_Result api_eligibility_submit(struct req *r)
 {
 	struct fhir_person persons[STORE_MATCH_MAX], *pick = NULL;
-	uint8_t pks[STORE_MATCH_MAX][32];
+	struct matched m;
 	struct fhir_elig_req rq;
 	const char *why = NULL;
 	size_t np = 0, nmatch = 0;
@@ -525,10 +592,10 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 		              "Content-Type must be application/fhir+json", "invalid");
 	if (fhir_parse_eligibility(r->body ? r->body : "", r->body_len, &rq, &why) != 0)
 		return refuse(r, "", "$submit", MHD_HTTP_BAD_REQUEST, "invalid", why, "invalid");
-	rc = lookup(r, &rq.nir, persons, pks, &np);
+	rc = lookup(r, &rq.nir, persons, &m, &np);
 	if (rc != 0)
 		return lookup_failed(r, rq.nir.canon, "$submit", rc);
-	if (gate(r, &rq.nir, "$submit", persons, pks, np, &minimised, &res) != 0) {
+	if (gate(r, &rq.nir, "$submit", persons, &m, np, &minimised, &res) != 0) {
 		wipe_persons(persons, np);
 		return res;
 	}
@@ -543,7 +610,8 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 		wipe_persons(persons, np);
 		if (nmatch == 0)
 			return refuse(r, rq.nir.canon, "$submit", MHD_HTTP_NOT_FOUND, "not-found",
-			              "no insured person matches this identifier", "not-found");
+			              "no insured person matches this identifier",
+			              m.blocked ? "blocked" : "not-found");
 		return refuse(r, rq.nir.canon, "$submit", MHD_HTTP_UNPROCESSABLE_CONTENT,
 		              "multiple-matches",
 		              "several people are billed under this NIR: give the patient's "

@@ -37,15 +37,17 @@
 #define RECEIPT_MAX        16384
 
 static const struct body_spec ILOGIN_BODY = {
-	"{\"login\": \"<NIR or e-mail>\", \"password\"}",
-	2,
-	{ { "login", 1, 255, 0 }, { "password", 0, 1024, 0 } },
+	"{\"login\": \"<NIR or e-mail>\", \"password\", \"secondFactor\": \"<when set up>\"}",
+	3,
+	{ { "login", 1, 255, 0 },
+	  { "password", 0, 1024, 0 },
+	  { "secondFactor", 0, 31, BODY_OPTIONAL } },
 };
 
 int insured_login_parse(const char *body, size_t len, struct insured_login_req *out,
                         char why[BODY_WHY_MAX])
 {
-	char *const o[] = { out->login, out->password };
+	char *const o[] = { out->login, out->password, out->second };
 
 	memset(out, 0, sizeof(*out));
 	return body_parse(body, len, &ILOGIN_BODY, o, why);
@@ -155,7 +157,38 @@ static void ilogin_work(struct req *r)
 			ok = i;
 	if (ok == SIZE_MAX) {
 		log_event(LOG_INFO, "ilogin.failed", LI("account", acc[0].id), LS("ip", r->ip));
+		for (size_t i = 0; i < n; i++)
+			account_note_failure(r, acc[i].id, "password");
 		prepare_ifail(r);
+		goto out;
+	}
+	/*
+	 * The password is right. A second factor, once set up, is asked as well,
+	 * and a wrong one is the same 401 (the failure stays counted). Only then
+	 * is the owner's lock told: nobody learns it without the password.
+	 */
+	if (acc[ok].totp_on) {
+		int recovery = 0, good;
+
+		logins_lock(v->logins, SESSION_INSURED, acc[ok].id);
+		good = store_account_get(v->store, acc[ok].id, &acc[ok]) == 0 &&
+		       account_second_factor(r, &acc[ok], lr.second, &recovery) &&
+		       store_account_update(v->store, &acc[ok]) == 0;
+		logins_unlock(v->logins, SESSION_INSURED, acc[ok].id);
+		if (!good) {
+			account_note_failure(r, acc[ok].id, "second factor");
+			prepare_ifail(r);
+			goto out;
+		}
+		if (recovery)
+			VG_IGNORE(
+			        account_event(r, acc[ok].id, "recovery_used", MAIL_PENDING, NULL));
+	}
+	if (acc[ok].owner_lock_ms) {
+		account_note_failure(r, acc[ok].id, "locked");
+		reply_prepare_outcome(r, MHD_HTTP_FORBIDDEN, "security",
+		                      "this account is locked: an operator or a code sent by post "
+		                      "unlocks it");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) { /* the attempt is refunded: this was the owner */
@@ -164,6 +197,7 @@ static void ilogin_work(struct req *r)
 		logins_unlock(v->logins, SESSION_INSURED, acc[i].id);
 	}
 	logins_succeeded(v->logins, r->ip, now);
+	VG_IGNORE(account_note_login(r, acc[ok].id));
 	log_event(LOG_INFO, "ilogin.ok", LI("account", acc[ok].id), LS("ip", r->ip));
 	reply_prepare_new_session(r, v->isessions, acc[ok].id, now);
 out:

@@ -35,31 +35,31 @@ int codes_issue(struct store *st, const struct vault *v, int64_t insured_id, int
 }
 
 int codes_check(struct store *st, const struct vault *v, int64_t insured_id, int purpose,
-                const char *typed, size_t len, int64_t now_ms, int *channel)
+                const char *typed, size_t len, int64_t now_ms, struct store_code *out)
 {
 	char canon[MSGCODE_TEXT];
 	uint8_t h[VAULT_BIDX];
-	struct store_code c;
 	int rc;
 
 	if (msgcode_parse(typed, len, canon) != 0)
 		return VG_EINVAL;
-	rc = store_code_live(st, insured_id, purpose, now_ms, &c);
+	rc = store_code_live(st, insured_id, purpose, now_ms, out);
 	if (rc != 0)
 		return rc;
 	code_hash(v, canon, h);
-	if (sodium_memcmp(h, c.hash, VAULT_BIDX) != 0) {
-		c.failures++;
-		if (c.failures >= CODES_MAX_FAILURES)
-			c.used_ms = -1; /* dead: a new letter is needed */
-		rc = store_code_set(st, &c);
-		return rc ? rc : VG_EDENIED;
-	}
-	c.used_ms = now_ms;
-	rc = store_code_set(st, &c);
-	if (rc == 0 && channel)
-		*channel = c.channel;
-	return rc;
+	if (sodium_memcmp(h, out->hash, VAULT_BIDX) == 0)
+		return 0;
+	out->failures++;
+	if (out->failures >= CODES_MAX_FAILURES)
+		out->used_ms = -1; /* dead: a new letter is needed */
+	rc = store_code_set(st, out);
+	return rc ? rc : VG_EDENIED;
+}
+
+int codes_use(struct store *st, struct store_code *c, int64_t now_ms)
+{
+	c->used_ms = now_ms;
+	return store_code_set(st, c);
 }
 
 static int recovery_open(const struct vault *v, const struct store_account *a,

@@ -33,13 +33,17 @@ VG_MUST_USE int codes_issue(struct store *st, const struct vault *v, int64_t ins
                             int64_t *expires_ms);
 
 /*
- * Check a typed code (len bytes, untrusted) for insured_id: 0 and the code is
- * used up (*channel set: enum code_channel); VG_EDENIED (wrong: counted) or
- * VG_ENOTFOUND (no live code), VG_EINVAL (not a code's shape: not counted), or a store error.
+ * Check a typed code (len bytes, untrusted) for insured_id: 0 and *out is the
+ * live code it matches (not used up yet: codes_use, once what it buys is
+ * done, so that a refused password does not cost the letter); VG_EDENIED
+ * (wrong: counted), VG_ENOTFOUND (no live code), VG_EINVAL (not a code's
+ * shape: not counted), or a store error.
  */
 VG_MUST_USE int codes_check(struct store *st, const struct vault *v, int64_t insured_id,
                             int purpose, const char *typed, size_t len, int64_t now_ms,
-                            int *channel);
+                            struct store_code *out);
+/* Use up code c at now_ms. 0 or a store error. */
+VG_MUST_USE int codes_use(struct store *st, struct store_code *c, int64_t now_ms);
 
 /* Make STORE_RECOVERY_N recovery codes into codes and a->recovery_sealed (sealed hashes). */
 VG_MUST_USE int codes_recovery_new(const struct vault *v, struct store_account *a,

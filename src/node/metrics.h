@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "core/jw.h"
 
-#define METRICS_ROUTES  32 /* enum route */
+#define METRICS_ROUTES  64 /* enum route */
 #define METRICS_BUCKETS 12 /* latency histogram buckets */
 
 struct metrics {
@@ -26,6 +26,7 @@ struct metrics {
 	atomic_uint_fast64_t card_proofs_ok, card_proofs_bad;
 	atomic_uint_fast64_t verify_genuine, verify_unknown, verify_throttled; /* POST /verify */
 	atomic_uint_fast64_t reports_received, reports_throttled; /* POST /report-phishing */
+	atomic_uint_fast64_t misuse_reports; /* POST /me/reports: "it was not me" */
 	atomic_uint_fast64_t incident_acts; /* operators' acts on incidents, over HTTP */
 };
 

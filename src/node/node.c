@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "crypto/pwpolicy.h"
 #include "node/access.h"
 #include "node/directory.h"
 #include "node/guardian.h"
@@ -77,8 +78,8 @@ static void tell_accesses(void *ctx, const struct access_rec *rows, size_t n)
 		snprintf(detail, sizeof(detail),
 		         "{\"index\":%lld,\"t_ms\":%lld,\"pro_id\":%lld,\"rpps\":\"%s\","
 		         "\"route\":\"%s\",\"decision\":\"%s\",\"fields\":\"%s\"}",
-		         (long long)a->idx, (long long)a->t_ms, (long long)a->pro_id, a->rpps, a->route,
-		         a->decision, a->fields);
+		         (long long)a->idx, (long long)a->t_ms, (long long)a->pro_id, a->rpps,
+		         a->route, a->decision, a->fields);
 		if (ievent_add(v, account, a->t_ms, "access", detail, MAIL_PENDING) != 0)
 			log_event(LOG_ERROR, "people.alert_failed", LI("index", a->idx));
 	}
@@ -117,6 +118,10 @@ int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
 	ac.on_rows_ctx = v;
 	*what = "what people said (blocks, oppositions, alerts)";
 	rc = people_new(store, vigie_now_ms(v), &v->people);
+	if (rc != 0)
+		goto fail;
+	*what = "the password blocklist";
+	rc = pwlist_ensure(dir, &v->pwlist);
 	if (rc != 0)
 		goto fail;
 	*what = "the journal";
@@ -183,6 +188,7 @@ void vigie_free(struct vigie *v)
 	throttle_free(v->report_ip);
 	access_log_free(v->access); /* everything journaled is indexed */
 	people_free(v->people);
+	pwlist_free(v->pwlist);
 	directory_free(v->directory);
 	guardian_free(v->guardian);
 	logins_free(v->logins);

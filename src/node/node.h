@@ -85,6 +85,7 @@ struct directory;
 struct workers;
 struct throttle;
 struct people;
+struct pwlist;
 
 struct vigie {
 	struct vigie_cfg cfg;
@@ -97,6 +98,7 @@ struct vigie {
 	struct guardian *guardian;   /* the guard's per-account state, proofs, alerts */
 	struct directory *directory; /* professionals' directory data, cached */
 	struct people *people;       /* what insured people said: blocks, oppositions, alerts */
+	struct pwlist *pwlist;       /* common and breached passwords (crypto/pwpolicy.h) */
 	struct workers *workers;     /* Argon2id off the event threads */
 	struct workers *slow;        /* operators' long work (incidents): never holds logins up */
 	struct throttle *verify_ip;  /* POST /verify: unknown codes per address */

@@ -43,6 +43,7 @@ int ievent_add(struct vigie *v, int64_t account_id, int64_t t_ms, const char *ki
 	e.detail_len = len + VAULT_OVERHEAD;
 	rc = store_event_put(v->store, &e);
 	if (rc != 0)
-		log_event(LOG_ERROR, "ievent.store_failed", LI("account", account_id), LS("kind", kind));
+		log_event(LOG_ERROR, "ievent.store_failed", LI("account", account_id),
+		          LS("kind", kind));
 	return rc;
 }

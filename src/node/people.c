@@ -41,7 +41,8 @@ static struct cell *find(const struct table *t, uint64_t a, uint64_t b)
 {
 	if (!t->cap)
 		return NULL;
-	for (size_t i = mix(a, b) & (t->cap - 1), n = 0; n < t->cap; i = (i + 1) & (t->cap - 1), n++) {
+	for (size_t i = mix(a, b) & (t->cap - 1), n = 0; n < t->cap;
+	     i = (i + 1) & (t->cap - 1), n++) {
 		struct cell *c = &t->c[i];
 
 		if (c->a == 0 && c->b == 0 && !c->dead)

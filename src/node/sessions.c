@@ -220,11 +220,16 @@ int sessions_revoke_subject(struct sessions *s, int64_t subject)
 int sessions_close(struct sessions *s, const char *token, size_t len)
 {
 	uint8_t h[VAULT_BIDX];
-	unsigned k;
 
 	if (hash_token(s, token, len, h) != 0)
 		return 0;
-	k = slot_of(h);
+	return sessions_close_hash(s, h);
+}
+
+int sessions_close_hash(struct sessions *s, const uint8_t h[VAULT_BIDX])
+{
+	unsigned k = slot_of(h);
+
 	pthread_mutex_lock(&s->lock[k % STRIPES]);
 	if (s->slot[k].used && sodium_memcmp(s->slot[k].h, h, VAULT_BIDX) == 0)
 		s->slot[k].used = 0;

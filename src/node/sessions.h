@@ -51,5 +51,7 @@ VG_MUST_USE int sessions_revoke_subject(struct sessions *s, int64_t subject);
 
 /* End a session (logout). 0 even if it did not exist. */
 VG_MUST_USE int sessions_close(struct sessions *s, const char *token, size_t len);
+/* End the session whose stored hash is h (a person ending one of their sessions). */
+VG_MUST_USE int sessions_close_hash(struct sessions *s, const uint8_t h[VAULT_BIDX]);
 
 #endif

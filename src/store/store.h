@@ -125,8 +125,8 @@ enum code_channel { CODE_LETTER = 1, CODE_EMAIL = 2 };
 struct store_code {
 	int64_t id;
 	int64_t insured_id;
-	int purpose; /* enum code_purpose */
-	int channel; /* enum code_channel */
+	int purpose;              /* enum code_purpose */
+	int channel;              /* enum code_channel */
 	uint8_t hash[VAULT_BIDX]; /* keyed hash (VAULT_D_MESSAGE) of the canonical code */
 	int64_t created_ms, expires_ms, used_ms;
 	int32_t failures;
@@ -158,7 +158,7 @@ struct store_misuse {
 	int64_t id;
 	int64_t account_id;
 	int64_t t_ms;
-	int64_t access_idx; /* the journal entry reported */
+	int64_t access_idx;             /* the journal entry reported */
 	uint8_t body[STORE_MISUSE_MAX]; /* sealed ("misuse", "body", id): the person's words */
 	size_t body_len;
 };

@@ -231,14 +231,16 @@ static const char *const SQL[S_N] = {
 	                    "ORDER BY id LIMIT ?2",
 	[S_SES_OF] = "SELECT token_hash, pro_id, created, last_used, expires, ip FROM session "
 	             "WHERE pro_id = ?1 ORDER BY created DESC LIMIT ?2",
-	[S_ISES_OF] = "SELECT token_hash, account_id, created, last_used, expires, ip FROM isession "
-	              "WHERE account_id = ?1 ORDER BY created DESC LIMIT ?2",
+	[S_ISES_OF] =
+	        "SELECT token_hash, account_id, created, last_used, expires, ip FROM isession "
+	        "WHERE account_id = ?1 ORDER BY created DESC LIMIT ?2",
 	[S_ICLIENT_SEEN] = "INSERT OR IGNORE INTO iclient(account_id, client, first_seen) "
 	                   "VALUES (?1, ?2, ?3)",
 	[S_CODE_KILL] = "UPDATE code SET used_ms = -1 WHERE insured_id = ?1 AND purpose = ?2 "
 	                "AND used_ms = 0",
-	[S_CODE_PUT] = "INSERT INTO code(insured_id, purpose, channel, hash, created_ms, expires_ms, "
-	               "used_ms, failures) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
+	[S_CODE_PUT] =
+	        "INSERT INTO code(insured_id, purpose, channel, hash, created_ms, expires_ms, "
+	        "used_ms, failures) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
 	[S_CODE_LIVE] = "SELECT id, insured_id, purpose, channel, hash, created_ms, expires_ms, "
 	                "used_ms, failures FROM code WHERE insured_id = ?1 AND purpose = ?2 "
 	                "AND used_ms = 0 AND expires_ms > ?3 ORDER BY id DESC LIMIT 1",
@@ -257,12 +259,15 @@ static const char *const SQL[S_N] = {
 	                   "WHERE id = ?1",
 	[S_BLOCK_ON] = "INSERT OR IGNORE INTO block(insured_id, pro_id, t_ms) VALUES (?1, ?2, ?3)",
 	[S_BLOCK_OFF] = "DELETE FROM block WHERE insured_id = ?1 AND pro_id = ?2",
-	[S_BLOCKS_OF] = "SELECT pro_id, t_ms FROM block WHERE insured_id = ?1 ORDER BY t_ms, pro_id "
-	                "LIMIT ?2",
-	[S_BLOCKS_ALL] = "SELECT insured_id, pro_id FROM block WHERE (insured_id, pro_id) > (?1, ?2) "
-	                 "ORDER BY insured_id, pro_id LIMIT ?3",
-	[S_CARD_SET] = "UPDATE insured SET card_pk = ?2, card_opposed_ms = CASE WHEN ?3 > 0 THEN ?3 "
-	               "ELSE card_opposed_ms END WHERE id = ?1",
+	[S_BLOCKS_OF] =
+	        "SELECT pro_id, t_ms FROM block WHERE insured_id = ?1 ORDER BY t_ms, pro_id "
+	        "LIMIT ?2",
+	[S_BLOCKS_ALL] =
+	        "SELECT insured_id, pro_id FROM block WHERE (insured_id, pro_id) > (?1, ?2) "
+	        "ORDER BY insured_id, pro_id LIMIT ?3",
+	[S_CARD_SET] =
+	        "UPDATE insured SET card_pk = ?2, card_opposed_ms = CASE WHEN ?3 > 0 THEN ?3 "
+	        "ELSE card_opposed_ms END WHERE id = ?1",
 	[S_CARDS_OPPOSED] = "SELECT id, card_opposed_ms FROM insured WHERE card_opposed_ms >= ?1 "
 	                    "AND card_opposed_ms > 0 AND id > ?2 ORDER BY id LIMIT ?3",
 	[S_MISUSE_PUT] = "INSERT INTO misuse(account_id, t_ms, access_idx, body) "
@@ -584,11 +589,13 @@ static const char *const ACCT_ADDED[][2] = {
 	{ "totp_last_step",
 	  "ALTER TABLE account ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0" },
 	{ "recovery", "ALTER TABLE account ADD COLUMN recovery BLOB" },
-	{ "owner_lock_ms", "ALTER TABLE account ADD COLUMN owner_lock_ms INTEGER NOT NULL DEFAULT 0" },
+	{ "owner_lock_ms",
+	  "ALTER TABLE account ADD COLUMN owner_lock_ms INTEGER NOT NULL DEFAULT 0" },
 	{ "alerts", "ALTER TABLE account ADD COLUMN alerts INTEGER NOT NULL DEFAULT 0" },
 	{ "pw_short", "ALTER TABLE account ADD COLUMN pw_short INTEGER NOT NULL DEFAULT 0" },
 	{ "created_ms", "ALTER TABLE account ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0" },
-	{ "pw_changed_ms", "ALTER TABLE account ADD COLUMN pw_changed_ms INTEGER NOT NULL DEFAULT 0" },
+	{ "pw_changed_ms",
+	  "ALTER TABLE account ADD COLUMN pw_changed_ms INTEGER NOT NULL DEFAULT 0" },
 	{ "pw_failed", "ALTER TABLE account ADD COLUMN pw_failed INTEGER NOT NULL DEFAULT 0" },
 };
 
@@ -621,9 +628,10 @@ static int pro_migrate(sqlite3 *db)
 	                            NULL, NULL, NULL) != SQLITE_OK)
 		rc = VG_EIO;
 	if (rc == 0)
-		rc = add_column_to(db, "PRAGMA main.table_info(insured)", "card_opposed_ms",
-		                   "ALTER TABLE insured ADD COLUMN card_opposed_ms INTEGER NOT NULL "
-		                   "DEFAULT 0");
+		rc = add_column_to(
+		        db, "PRAGMA main.table_info(insured)", "card_opposed_ms",
+		        "ALTER TABLE insured ADD COLUMN card_opposed_ms INTEGER NOT NULL "
+		        "DEFAULT 0");
 	for (size_t i = 0; rc == 0 && i < sizeof(ACCT_ADDED) / sizeof(ACCT_ADDED[0]); i++)
 		rc = add_column_to(db, "PRAGMA main.table_info(account)", ACCT_ADDED[i][0],
 		                   ACCT_ADDED[i][1]);
@@ -2463,7 +2471,8 @@ static int sq_access_get(struct store *s, int64_t idx, struct access_rec *a)
 		rc = col_blob(q, 10, a->salt, ACCESS_SALT, ACCESS_SALT, NULL);
 		text_col(q, 11, a->record, sizeof(a->record));
 		if (rc == 0)
-			rc = col_blob(q, 12, a->patient, ACCESS_PATIENT_LEN, ACCESS_PATIENT_LEN, NULL);
+			rc = col_blob(q, 12, a->patient, ACCESS_PATIENT_LEN, ACCESS_PATIENT_LEN,
+			              NULL);
 	} else {
 		rc = rc == SQLITE_DONE ? VG_ENOTFOUND : map_rc(rc);
 	}
