@@ -8,7 +8,7 @@ mode=${1:-build}
 
 pkgs=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsodium-dev
       libsqlite3-dev libjansson-dev liboath-dev libcurl4-openssl-dev libcairo2-dev
-      libfontconfig-dev fonts-dejavu-core sqlite3 curl libzxcvbn-dev
+      libfontconfig-dev fonts-dejavu-core sqlite3 curl libzxcvbn-dev libqrencode-dev
       # the word lists `vigie init` builds the password blocklist from (pwpolicy.h)
       john-data cracklib-runtime wamerican wfrench wbritish)
 if [ "$mode" = test ]; then
