@@ -124,9 +124,9 @@ size_t pwlist_count(const struct pwlist *l);
 
 /*
  * 1 if the len bytes of pw (not NUL-terminated), case-folded, or their
- * skeleton, are in the open list l (not NULL); 0 if not, and for input that is not valid
- * UTF-8 or longer than PASSWORD_MAX (the build skips such lines). One
- * BLAKE2b and at most max_probe slot reads per key.
+ * skeleton, are in the open list l (not NULL); 0 if not, and for input
+ * that is not valid UTF-8 or longer than PASSWORD_MAX (the build skips
+ * such lines). One BLAKE2b and at most max_probe slot reads per key.
  */
 VG_MUST_USE int pwlist_contains(const struct pwlist *l, const char *pw, size_t len);
 
@@ -149,7 +149,7 @@ enum pw_verdict {
  * repetition, the blocklist, the context, the entropy floor.
  *
  * This function assumes: (a) list is an open list, or NULL to skip the
- * blocklist (tests; the server always has one: pwlist_ensure); (b) context
+ * blocklist (tests; a server should always pass one: pwlist_ensure); (b) context
  * (NULL, or n_context NUL-terminated words, borrowed; NULL entries skipped):
  * names, the e-mail's local part, the NIR, a birth date as YYYY-MM-DD (its
  * DDMMYYYY, DDMMYY and YYYYMMDD forms are added); the service's own words
