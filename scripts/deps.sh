@@ -8,7 +8,9 @@ mode=${1:-build}
 
 pkgs=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsodium-dev
       libsqlite3-dev libjansson-dev liboath-dev libcurl4-openssl-dev libcairo2-dev
-      libfontconfig-dev fonts-dejavu-core sqlite3 curl)
+      libfontconfig-dev fonts-dejavu-core sqlite3 curl libzxcvbn-dev libqrencode-dev
+      # the word lists `vigie init` builds the password blocklist from (pwpolicy.h)
+      john-data cracklib-runtime wamerican wfrench wbritish)
 if [ "$mode" = test ]; then
   pkgs+=(libcmocka-dev clang libclang-rt-14-dev wrk bc nodejs npm golang-go
          golang-golang-x-mod-dev faketime tzdata clang-format

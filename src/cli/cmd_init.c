@@ -1,4 +1,7 @@
-/* cmd_init.c - `vigie init`: the data directory (0700), the master key (0600), the database. */
+/*
+ * cmd_init.c - `vigie init`: the data directory (0700), the master key (0600), the database,
+ * the journal, and the password blocklist (pwlist.bin, from Debian's word lists).
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,10 +12,50 @@
 
 #include "cli/cli.h"
 #include "cli/open.h"
+#include "crypto/pwpolicy.h"
 #include "crypto/vault.h"
 #include "journal/journal.h"
 #include "store/store.h"
 #include "core/banned.h"
+
+/* n with a comma every three digits ("592,115"), into buf. */
+static const char *grouped(size_t n, char *buf, size_t cap)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof(digits), "%zu", n), i, k = 0;
+
+	for (i = 0; i < len && (size_t)k + 2 < cap; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = digits[i];
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+/*
+ * The password blocklist. Not fatal: init cannot be run twice, and pwlist_ensure (the server's
+ * way in) builds a missing list once the word lists are installed.
+ */
+static void init_pwlist(const char *dir)
+{
+	char path[4096], count[40];
+	size_t n = 0;
+	int rc;
+
+	cli_path(path, sizeof(path), dir, PWLIST_FILE);
+	rc = pwlist_build(path, PWLIST_SOURCES_DEFAULT, PWLIST_SOURCES_DEFAULT_N, &n);
+	if (rc == 0)
+		printf("password blocklist: %s entries (%s)\n", grouped(n, count, sizeof(count)),
+		       PWLIST_FILE);
+	else if (rc == VG_ENOTFOUND)
+		fprintf(stderr, "vigie: warning: no word list found for the password blocklist "
+		                "(apt-get install john-data cracklib-runtime wamerican wfrench "
+		                "wbritish); it is built when first needed once they are\n");
+	else
+		fprintf(stderr, "vigie: warning: cannot build the password blocklist %s: %s\n",
+		        path, vg_strerror(rc));
+}
 
 int cmd_init(int argc, char **argv)
 {
@@ -66,6 +109,7 @@ int cmd_init(int argc, char **argv)
 		return cli_fail("cannot create the database %s: %s", db, vg_strerror(rc));
 	if (chmod(db, 0600) != 0)
 		return cli_fail("cannot set mode 0600 on %s", db);
+	init_pwlist(dir);
 	/* The journal: its signing key (0600), verifier key, and the empty tree's checkpoint. */
 	cli_journal_paths(dir, &jp);
 	{

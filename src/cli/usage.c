@@ -16,7 +16,8 @@ static const struct usage USAGE[] = {
 	{ "init",
 	  "vigie init [--data DIR] [--origin NAME]\n"
 	  "  Create the data directory (mode 0700), the master key and the journal's signing\n"
-	  "  key (0600), the database and the empty journal.\n"
+	  "  key (0600), the database, the empty journal and the password blocklist\n"
+	  "  (pwlist.bin, from Debian's word lists).\n"
 	  "  --origin NAME   the journal's origin line in its checkpoints (default vigie.example/journal)\n" },
 	{ "seed",
 	  "vigie seed [--data DIR] --insured N --pros M [--seed S] [--sample K] [--accounts A] [--quiet]\n"
