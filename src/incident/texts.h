@@ -178,16 +178,16 @@
 	"espace personnel, rubrique « Activité »."
 
 #define TXT_ACCT_ACCESS_S    "Votre dossier a été consulté"
-#define TXT_ACCT_ACCESS      "%s, %s, %s, a consulté votre dossier d'assurance maladie."
+#define TXT_ACCT_ACCESS      "%s, %s, a consulté votre dossier d'assurance maladie."
 #define TXT_ACCT_ACCESS_SEEN "Ce qui lui a été montré : %s."
 #define TXT_ACCT_ACCESS_MINIMISED                                                                      \
 	"La réponse a été réduite : ni votre nom ni votre date de naissance complète ne lui ont " \
 	"été montrés."
-#define TXT_ACCT_ACCESS_REFUSED                                                                    \
-	"%s, %s, %s, a tenté de consulter votre dossier d'assurance maladie. La consultation a "  \
-	"été refusée : rien ne lui a été montré."
-#define TXT_ACCT_ACCESS_BLOCKED                                                                      \
-	"%s, %s, %s, a tenté de consulter votre dossier d'assurance maladie. Vous avez bloqué ce " \
+#define TXT_ACCT_ACCESS_REFUSED                                                                     \
+	"%s, %s, a tenté de consulter votre dossier d'assurance maladie. La consultation a été " \
+	"refusée : rien ne lui a été montré."
+#define TXT_ACCT_ACCESS_BLOCKED                                                                    \
+	"%s, %s, a tenté de consulter votre dossier d'assurance maladie. Vous avez bloqué ce "   \
 	"professionnel : rien ne lui a été montré."
 #define TXT_ACCT_ACCESS_ENTRY "Cette consultation est l'entrée n° %lld du journal des accès."
 #define TXT_ACCT_ACCESS_NOT_YOU                                                                          \
@@ -195,9 +195,9 @@
 	"espace personnel, rubrique « Qui a consulté mon dossier », choisissez « Ce n'était pas "   \
 	"moi » sur cette consultation. C'est le signal le plus fort pour notre équipe de sécurité. " \
 	"Vous pouvez aussi y bloquer ce professionnel."
-#define TXT_ACCT_PRO_UNKNOWN  "un professionnel de santé (RPPS %s)"
-#define TXT_ACCT_CITY_UNKNOWN "ville inconnue"
-#define TXT_ACCT_PRO_AT       "à %s"
+#define TXT_ACCT_PRO         "%s %s, %s à %s" /* given, family, profession, city */
+#define TXT_ACCT_PRO_NO_CITY "%s %s, %s"
+#define TXT_ACCT_PRO_UNKNOWN "un professionnel de santé (RPPS %s)"
 
 #define TXT_ACCT_RESET_S "Votre code pour choisir un nouveau mot de passe"
 #define TXT_ACCT_RESET                                                                               \
