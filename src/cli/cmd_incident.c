@@ -23,50 +23,7 @@
 #include "incident/letter.h"
 #include "incident/report.h"
 #include "incident/scope.h"
-#include "journal/journal.h"
-#include "node/access.h"
-#include "node/control.h"
 #include "core/banned.h"
-
-struct cli_journal {
-	const char *dir;
-	struct store *st;
-	const struct vault *v;
-	struct access_log *direct; /* the journal itself, when no server holds it */
-};
-
-static int journal_fn(void *arg, const struct access_rec *act, uint64_t *index)
-{
-	struct cli_journal *j = arg;
-	char why[128];
-	int rc;
-
-	if (!j->direct) {
-		struct cli_journal_paths jp;
-		struct access_cfg cfg = { 0 };
-
-		rc = control_journal(j->dir, act, index, why);
-		if (rc == 0)
-			return 0;
-		if (rc != VG_ENOTFOUND) {
-			fprintf(stderr, "vigie: the server did not journal the act: %s\n", why);
-			return rc;
-		}
-		cli_journal_paths(j->dir, &jp);
-		cfg.journal_dir = jp.dir;
-		cfg.key_path = jp.key;
-		cfg.origin = JOURNAL_ORIGIN_DEFAULT;
-		rc = access_log_new(j->st, j->v, NULL, &cfg, &j->direct);
-		if (rc != 0) {
-			fprintf(stderr,
-			        "vigie: cannot open the journal %s (%s): is a server running without "
-			        "its control socket %s/%s?\n",
-			        jp.dir, vg_strerror(rc), j->dir, CONTROL_SOCK);
-			return rc;
-		}
-	}
-	return access_log_append_wait(j->direct, act, index);
-}
 
 static int64_t offset_s;
 
@@ -194,10 +151,10 @@ static int parse_args(int argc, char **argv, const char *cmd, struct args *a)
 static void ctx_init(struct incident_ctx *c, struct cli_journal *j, struct store *st,
                      const struct vault *v, const char *dir)
 {
-	*j = (struct cli_journal){ dir, st, v, NULL };
+	cli_journal_init(j, dir, st, v);
 	*c = (struct incident_ctx){ .st = st,
 		                    .v = v,
-		                    .journal = journal_fn,
+		                    .journal = cli_journal_act,
 		                    .journal_arg = j,
 		                    .now_ms = wall_ms(NULL),
 		                    .by = 0,
@@ -438,7 +395,7 @@ int cmd_incident(int argc, char **argv)
 	} else {
 		status = cli_usage("incident");
 	}
-	access_log_free(j.direct);
+	cli_journal_release(&j);
 	store_close(st);
 	vault_free(v);
 	free(q);
@@ -537,7 +494,7 @@ int cmd_notify(int argc, char **argv)
 			        ch, (long long)p.sent, (long long)p.failed,
 			        (long long)p.unreachable, (long long)p.campaign_id);
 	}
-	access_log_free(j.direct);
+	cli_journal_release(&j);
 	store_close(st);
 	vault_free(v);
 	letter_fonts_release();

@@ -31,5 +31,7 @@ const char *access_purpose(const char *route)
 {
 	if (strncmp(route, "incident.", 9) == 0 || strncmp(route, "notify.", 7) == 0)
 		return "incident-response";
+	if (strncmp(route, "enrol.", 6) == 0)
+		return "account";
 	return "rights-check";
 }

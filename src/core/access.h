@@ -41,8 +41,9 @@ int access_profession_parse(const char *s, size_t len);
 
 /*
  * The purpose an access record states: "incident-response" for an operator's
- * act on an incident or a campaign (routes "incident.*", "notify.*"), else
- * "rights-check" (a lookup, or a refused attempt at one).
+ * act on an incident or a campaign (routes "incident.*", "notify.*"),
+ * "account" for an insured person's activation or reset code sent to them
+ * ("enrol.*"), else "rights-check" (a lookup, or a refused attempt at one).
  */
 const char *access_purpose(const char *route);
 
