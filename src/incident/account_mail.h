@@ -50,6 +50,7 @@
 #define ACCOUNT_MAIL_ATTEMPTS   5     /* temporary failures before an event is FAILED */
 #define ACCOUNT_MAIL_BACKOFF_MS 60000 /* after one, the sender waits 1, 2, 4, 8 min */
 #define ACCOUNT_MAIL_CLIENT_MAX 96    /* bytes of a client's description */
+#define ACCOUNT_MAIL_LOCK       "account-mail.lock" /* runs take turns on DIR/this file */
 
 /* What an event's e-mail tells, read from its kind and detail (account_mail_facts). */
 enum account_mail_access { ACCESS_SHOWN = 0, ACCESS_MINIMISED, ACCESS_REFUSED, ACCESS_BLOCKED };
