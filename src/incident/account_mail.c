@@ -246,7 +246,8 @@ void account_mail_compose(const struct account_mail_facts *f, const struct insur
 	} else if (strcmp(f->kind, "reset_code") == 0) {
 		snprintf(subject, 128, "%s", TXT_ACCT_RESET_S);
 		report_paris(f->expires_ms, until);
-		message_addf(body, cap, &n, TXT_ACCT_RESET "\n", TXT_SECRET_WITHHELD);
+		/* On its own line, as in a letter (two spaces: not the message code's four). */
+		message_addf(body, cap, &n, TXT_ACCT_RESET "\n\n  " TXT_SECRET_WITHHELD "\n\n");
 		message_addf(body, cap, &n, TXT_ACCT_RESET_UNTIL "\n\n", until);
 		message_addf(body, cap, &n, TXT_ACCT_RESET_HOW "\n\n");
 		message_addf(body, cap, &n, TXT_ACCT_RESET_NOT_YOU "\n\n");

@@ -202,7 +202,7 @@
 #define TXT_ACCT_RESET_S "Votre code pour choisir un nouveau mot de passe"
 #define TXT_ACCT_RESET                                                                               \
 	"Vous avez demandé à choisir un nouveau mot de passe pour votre compte. Voici votre code " \
-	"de réinitialisation, à usage unique : %s"
+	"de réinitialisation, à usage unique :"
 #define TXT_ACCT_RESET_UNTIL "Il est valable jusqu'au %s (heure de Paris), une seule fois."
 #define TXT_ACCT_RESET_HOW                                                                           \
 	"Tapez vous-même l'adresse du site officiel dans votre navigateur ; sur la page de "        \

@@ -269,7 +269,7 @@ static void reset_code_is_in_the_mail_not_in_the_copy(void **state)
 	assert_non_null(strstr(body, "au moins 15 caractères"));
 	assert_non_null(strstr(body, TXT_ACCT_NEVER_ASK));
 	assert_int_equal(message_reveal(body, f.secret, sent, sizeof(sent)), 0);
-	assert_non_null(strstr(sent, "à usage unique : " SECRET "\n"));
+	assert_non_null(strstr(sent, "à usage unique :\n\n  " SECRET "\n\n"));
 	assert_null(strstr(sent, TXT_SECRET_WITHHELD));
 	assert_no_link(sent);
 	/* The message code is still the first indented line of what is sent. */
