@@ -22,6 +22,7 @@ int cmd_sim(int argc, char **argv);
 int cmd_hours(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
+int cmd_enrol(int argc, char **argv);
 
 /* usage.c: "usage: ..." of cmd on stderr; returns 2 (an exit status). */
 int cli_usage(const char *cmd);

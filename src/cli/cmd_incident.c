@@ -2,6 +2,7 @@
  * cmd_incident.c - the operator's commands after a breach:
  *   vigie incident open|widen|close|show|export|draft|list
  *   vigie notify --incident ID --channel email,letter[,sms]
+ *   vigie notify --account-events (what insured people's accounts must tell them)
  * Acts are journaled as the console's: through the running server's control
  * socket (node/control.h) when a server holds the journal, else in the
  * journal itself (the command takes its lock for the time it runs).
@@ -18,55 +19,13 @@
 
 #include "cli/cli.h"
 #include "cli/open.h"
+#include "incident/account_mail.h"
 #include "incident/campaign.h"
 #include "incident/incident.h"
 #include "incident/letter.h"
 #include "incident/report.h"
 #include "incident/scope.h"
-#include "journal/journal.h"
-#include "node/access.h"
-#include "node/control.h"
 #include "core/banned.h"
-
-struct cli_journal {
-	const char *dir;
-	struct store *st;
-	const struct vault *v;
-	struct access_log *direct; /* the journal itself, when no server holds it */
-};
-
-static int journal_fn(void *arg, const struct access_rec *act, uint64_t *index)
-{
-	struct cli_journal *j = arg;
-	char why[128];
-	int rc;
-
-	if (!j->direct) {
-		struct cli_journal_paths jp;
-		struct access_cfg cfg = { 0 };
-
-		rc = control_journal(j->dir, act, index, why);
-		if (rc == 0)
-			return 0;
-		if (rc != VG_ENOTFOUND) {
-			fprintf(stderr, "vigie: the server did not journal the act: %s\n", why);
-			return rc;
-		}
-		cli_journal_paths(j->dir, &jp);
-		cfg.journal_dir = jp.dir;
-		cfg.key_path = jp.key;
-		cfg.origin = JOURNAL_ORIGIN_DEFAULT;
-		rc = access_log_new(j->st, j->v, NULL, &cfg, &j->direct);
-		if (rc != 0) {
-			fprintf(stderr,
-			        "vigie: cannot open the journal %s (%s): is a server running without "
-			        "its control socket %s/%s?\n",
-			        jp.dir, vg_strerror(rc), j->dir, CONTROL_SOCK);
-			return rc;
-		}
-	}
-	return access_log_append_wait(j->direct, act, index);
-}
 
 static int64_t offset_s;
 
@@ -98,7 +57,8 @@ enum {
 	O_RATE = 'R',
 	O_BATCH = 'b',
 	O_QUIET = 'q',
-	O_PARALLEL = 'P'
+	O_PARALLEL = 'P',
+	O_ACCOUNT = 'A'
 };
 
 static const struct option OPTS[] = {
@@ -121,6 +81,7 @@ static const struct option OPTS[] = {
 	{ "batch", required_argument, NULL, O_BATCH },
 	{ "quiet", no_argument, NULL, O_QUIET },
 	{ "parallel", required_argument, NULL, O_PARALLEL },
+	{ "account-events", no_argument, NULL, O_ACCOUNT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -128,7 +89,7 @@ struct args {
 	const char *dir, *rpps, *from, *to, *ip, *title, *format, *out, *contact, *channel, *smtp,
 	        *mailfrom;
 	int64_t id;
-	int json, quiet;
+	int json, quiet, account;
 	double rate;
 	int64_t batch, parallel;
 };
@@ -155,6 +116,7 @@ static int parse_args(int argc, char **argv, const char *cmd, struct args *a)
 		case O_OUT: a->out = optarg; break;
 		case O_JSON: a->json = 1; break;
 		case O_QUIET: a->quiet = 1; break;
+		case O_ACCOUNT: a->account = 1; break;
 		case O_CONTACT: a->contact = optarg; break;
 		case O_OFFSET:
 			if (cli_i64(optarg, "--clock-offset", &offset_s) != 0)
@@ -194,10 +156,10 @@ static int parse_args(int argc, char **argv, const char *cmd, struct args *a)
 static void ctx_init(struct incident_ctx *c, struct cli_journal *j, struct store *st,
                      const struct vault *v, const char *dir)
 {
-	*j = (struct cli_journal){ dir, st, v, NULL };
+	cli_journal_init(j, dir, st, v);
 	*c = (struct incident_ctx){ .st = st,
 		                    .v = v,
-		                    .journal = journal_fn,
+		                    .journal = cli_journal_act,
 		                    .journal_arg = j,
 		                    .now_ms = wall_ms(NULL),
 		                    .by = 0,
@@ -438,7 +400,7 @@ int cmd_incident(int argc, char **argv)
 	} else {
 		status = cli_usage("incident");
 	}
-	access_log_free(j.direct);
+	cli_journal_release(&j);
 	store_close(st);
 	vault_free(v);
 	free(q);
@@ -482,6 +444,46 @@ static int progress(void *arg, const struct campaign_progress *p)
 	return 0;
 }
 
+/*
+ * --account-events: what insured people's accounts have to tell them, sent
+ * once (a server started without --smtp leaves them waiting). Runs of one
+ * data directory take turns on DIR/account-mail.lock with a server's sender.
+ */
+static int account_events(const struct args *a)
+{
+	static atomic_int stop_account;
+	struct account_mail_counts c;
+	struct account_mail *am = NULL;
+	struct store *st = NULL;
+	struct vault *v = NULL;
+	char lock[4096];
+	struct account_mail_cfg cfg = { a->smtp, a->mailfrom, lock, 1 };
+	int rc;
+
+	if (!a->smtp || !a->mailfrom)
+		return cli_fail("--account-events needs --smtp URL and --from-address ADDR");
+	cli_path(lock, sizeof(lock), a->dir, ACCOUNT_MAIL_LOCK);
+	if (account_mail_new(&cfg, &am) != 0)
+		return cli_fail("--from-address: not an address we send as");
+	if (cli_open(a->dir, &v, &st) != 0) {
+		account_mail_free(am);
+		return 1;
+	}
+	rc = account_mail_run(am, st, v, wall_ms(NULL), &stop_account, &c);
+	if (!a->quiet || rc != 0)
+		fprintf(stderr,
+		        "vigie: account e-mails: %lld sent, %lld failed, %lld to try again%s\n",
+		        (long long)c.sent, (long long)c.failed, (long long)c.retry,
+		        rc == VG_EBUSY ? " (the mail server did not take one: run this again)"
+		                       : "");
+	account_mail_free(am);
+	store_close(st);
+	vault_free(v);
+	if (rc != 0 && rc != VG_EBUSY)
+		return cli_fail("account e-mails: %s", vg_strerror(rc));
+	return rc == VG_EBUSY ? 3 : 0;
+}
+
 int cmd_notify(int argc, char **argv)
 {
 	struct cli_journal j;
@@ -496,6 +498,8 @@ int cmd_notify(int argc, char **argv)
 
 	if (parse_args(argc, argv, "notify", &a) != 0)
 		return 2;
+	if (a.account)
+		return a.id || a.channel ? cli_usage("notify") : account_events(&a);
 	if (a.id == 0 || !a.channel || strlen(a.channel) >= sizeof(channels))
 		return cli_usage("notify");
 	if (cli_open(a.dir, &v, &st) != 0)
@@ -537,7 +541,7 @@ int cmd_notify(int argc, char **argv)
 			        ch, (long long)p.sent, (long long)p.failed,
 			        (long long)p.unreachable, (long long)p.campaign_id);
 	}
-	access_log_free(j.direct);
+	cli_journal_release(&j);
 	store_close(st);
 	vault_free(v);
 	letter_fonts_release();

@@ -3,7 +3,9 @@
  * over HTTP (http/server.h), wait for SIGTERM or SIGINT, then stop cleanly:
  * no new connections, requests in flight finished, access records flushed,
  * keys wiped. SIGHUP (systemctl reload, logrotate, a closed terminal)
- * reopens the log file and keeps serving.
+ * reopens the log file and keeps serving. With --smtp, a thread sends the
+ * insured people's account e-mails (incident/account_mail.h) every 2 s;
+ * without it they wait in the store for `vigie notify --account-events`.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,6 +19,8 @@
 #include "cli/cli.h"
 #include "cli/open.h"
 #include "http/server.h"
+#include "incident/account_mail.h"
+#include "incident/mail.h"
 #include "node/control.h"
 #include "node/node.h"
 #include "sys/log.h"
@@ -57,6 +61,12 @@ static int write_port_file(const char *path, unsigned port)
 	return fclose(f);
 }
 
+/* The service clock, for the account e-mails' sender. */
+static int64_t service_ms(void *arg)
+{
+	return vigie_now_ms(arg);
+}
+
 /* A bounded number option: 0, or a message and 1. */
 static int bounded(const char *s, const char *what, uint64_t lo, uint64_t hi, uint64_t *out)
 {
@@ -84,9 +94,14 @@ int cmd_serve(int argc, char **argv)
 		{ "login-sources-max", required_argument, NULL, 'S' },
 		{ "clock-offset", required_argument, NULL, 'K' },
 		{ "log", required_argument, NULL, 'L' },
+		{ "smtp", required_argument, NULL, 'M' },
+		{ "from-address", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dir = NULL, *port_file = NULL, *log_path = NULL, *what = NULL;
+	const char *smtp = NULL, *mail_from = NULL;
+	struct account_mail_thread *mailer = NULL;
+	char mail_lock[4096];
 	struct http_server *srv = calloc(1, sizeof(*srv));
 	struct vigie_cfg vc;
 	struct http_cfg hc;
@@ -143,6 +158,8 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'P': port_file = optarg; break;
 		case 'L': log_path = optarg; break;
+		case 'M': smtp = optarg; break;
+		case 'F': mail_from = optarg; break;
 		case 'T':
 			if (bounded(optarg, "--conn-timeout", 1, 3600, &x))
 				goto out;
@@ -189,6 +206,10 @@ int cmd_serve(int argc, char **argv)
 		default: status = cli_usage("serve"); goto out;
 		}
 	}
+	if (!smtp != !mail_from || (mail_from && !mail_address_ok(mail_from))) {
+		cli_fail("account e-mails need --smtp URL and --from-address ADDR (an address)");
+		goto out;
+	}
 	rc = log_path ? log_open(log_path) : 0;
 	if (rc != 0) {
 		cli_fail("cannot open the log file %s: %s", log_path, vg_strerror(rc));
@@ -217,6 +238,24 @@ int cmd_serve(int argc, char **argv)
 		cli_fail("cannot create the control socket %s/%s", dir, CONTROL_SOCK);
 		http_stop(srv);
 		goto out;
+	}
+	/* Insured people's account e-mails: sent every 2 s, or left waiting without --smtp. */
+	if (smtp) {
+		struct account_mail_cfg mc = { smtp, mail_from, mail_lock, 0 };
+
+		cli_path(mail_lock, sizeof(mail_lock), dir, ACCOUNT_MAIL_LOCK);
+		if (account_mail_start(v->store, v->vault, &mc, service_ms, v, &mailer) != 0) {
+			cli_fail("cannot start the account e-mails' sender (--smtp %s)", smtp);
+			control_stop(ctl);
+			ctl = NULL;
+			http_stop(srv);
+			goto out;
+		}
+		log_event(LOG_INFO, "serve.account_mail", LS("smtp", smtp));
+	} else {
+		log_event(LOG_INFO, "serve.account_mail_off",
+		          LS("note", "no --smtp: account e-mails wait for vigie notify "
+		                     "--account-events"));
 	}
 	if (port_file && write_port_file(port_file, srv->bound_port) != 0)
 		log_event(LOG_WARN, "serve.port_file_failed", LS("path", port_file));
@@ -254,6 +293,7 @@ int cmd_serve(int argc, char **argv)
 	http_stop(srv);
 	status = 0;
 out:
+	account_mail_stop(mailer); /* before the node: it borrows its store and vault */
 	control_stop(ctl);
 	vigie_free(v); /* the journal's queue is empty: http_stop waited for it */
 	if (status == 0)

@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 		{ "operator", cmd_operator }, { "card-proof", cmd_card_proof },
 		{ "sim", cmd_sim },           { "hours", cmd_hours },
 		{ "incident", cmd_incident }, { "notify", cmd_notify },
+		{ "enrol", cmd_enrol },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||

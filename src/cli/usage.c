@@ -31,6 +31,7 @@ static const struct usage USAGE[] = {
 	  "            [--port-file FILE] [--log FILE] [--conn-timeout S] [--login-burst N]\n"
 	  "            [--origin NAME] [--checkpoint-ms MS] [--guard enforce|observe]\n"
 	  "            [--login-accounts-max N] [--login-sources-max N] [--clock-offset S]\n"
+	  "            [--smtp URL --from-address ADDR]\n"
 	  "  Serve the FHIR rights service until SIGTERM or SIGINT (a clean stop: requests in\n"
 	  "  flight answered, the journal flushed, keys wiped). SIGHUP reopens the log file.\n"
 	  "  --listen        address to bind (default 127.0.0.1:8080; port 0: a free one)\n"
@@ -40,6 +41,9 @@ static const struct usage USAGE[] = {
 	  "  --guard observe the guard decides, counts and journals but does not act\n"
 	  "  --clock-offset S  the service clock runs S seconds ahead of the system clock\n"
 	  "                  (negative: behind); for tests and demos that need a given hour\n"
+	  "  --smtp URL      send insured people's account e-mails (smtp://host:port), from\n"
+	  "                  --from-address, every 2 s; without it they wait for `vigie notify\n"
+	  "                  --account-events`\n"
 	  "  --journal-nowait-for-benchmarks  answers do not wait for their journal entries\n"
 	  "                  (benchmarks only: breaks the write-ahead rule)\n" },
 	{ "totp",
@@ -93,7 +97,29 @@ static const struct usage USAGE[] = {
 	  "  gateway in --out DIR. Each message has no link and a code that POST /verify and\n"
 	  "  the person's account confirm. --rate: messages per second at most. Interrupted\n"
 	  "  (Ctrl-C, a crash, the mail server gone: exit status 3), the same command resumes:\n"
-	  "  nobody is missed, nobody gets a second message (README: the outbox's guarantee).\n" },
+	  "  nobody is missed, nobody gets a second message (README: the outbox's guarantee).\n"
+	  "       vigie notify [--data DIR] --account-events --smtp URL --from-address ADDR\n"
+	  "  Send once what insured people's accounts have to tell them (a new login, a new\n"
+	  "  password, an access to their record, a reset code...), then exit: for a server\n"
+	  "  started without --smtp, whose account e-mails wait. Exit status 3 if the mail\n"
+	  "  server did not take one (run it again).\n" },
+	{ "enrol",
+	  "vigie enrol [--data DIR] --nir NIR [--birthdate YYYY-MM-DD] [--reset [--email]]\n"
+	  "            [--out DIR] [--print-code] [--clock-offset S]\n"
+	  "       vigie enrol [--data DIR] --sample N --out DIR [--print-code]\n"
+	  "  The letter that lets an insured person open their own account: a one-time\n"
+	  "  activation code (valid 60 days), as a PDF to print and post, with its own message\n"
+	  "  code that POST /verify confirms. --reset: a password-reset code for a person who\n"
+	  "  has an account (an activation letter is refused to them); --email sends it by\n"
+	  "  e-mail instead (valid one hour), through the account's outbox: a server started\n"
+	  "  with --smtp, or `vigie notify --account-events`, sends it. A new code kills the\n"
+	  "  person's earlier one. Journaled before the code is issued (route enrol.letter or\n"
+	  "  enrol.reset, in the person's own view of accesses).\n"
+	  "  --birthdate     which person, when several share the NIR (dependants)\n"
+	  "  --sample N      letters for the first N insured people with no account (demos)\n"
+	  "  --out DIR       where the PDF letters go (one file each, printed on stdout)\n"
+	  "  --print-code    also print \"code: XXXX-XXXX-XXXX\" (tests and demos only: the code\n"
+	  "                  is otherwise only on paper or in the e-mail)\n" },
 	{ "card-proof",
 	  "vigie card-proof [--data DIR] --rpps RPPS --nir NIR [--at UNIX]\n"
 	  "  A Vigie-Card-Proof header value made with the demo card key (cards.key), as the\n"

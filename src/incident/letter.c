@@ -41,8 +41,9 @@
 #define ADDR_LEAD    12.5
 #define GAP          (BODY_LEAD * 0.6) /* a blank line of the body */
 
-#define CODE_INDENT "    "         /* message.c's code line */
-#define BULLET      "\xe2\x80\x93" /* U+2013 EN DASH, the French list mark */
+#define CODE_INDENT   "    "         /* message.c's code line */
+#define SECRET_INDENT "  "           /* a one-time code's line (enrolment letters) */
+#define BULLET        "\xe2\x80\x93" /* U+2013 EN DASH, the French list mark */
 
 /* The fonts of a letter, each a cairo scaled font made once per batch. */
 enum font_id { F_BODY, F_SUBJECT, F_SENDER, F_SMALL, F_ADDR, F_CODE, F_COUNT };
@@ -527,6 +528,27 @@ static int code_box(struct letter_batch *b, const char *code)
 	return rc;
 }
 
+/*
+ * A one-time code the reader types (a body line of two spaces, then the
+ * code): large, in the code's font, centred on the text column, unboxed (the
+ * box is the message code's). Never split across pages.
+ */
+static int secret_line(struct letter_batch *b, const char *s, size_t n)
+{
+	double mid = (MARGIN + TEXT_RIGHT) / 2, top, y;
+	double h = MM(2.0) + b->ascent[F_CODE] + b->descent[F_CODE] + MM(2.0);
+	int rc = need(b, h - b->ascent[F_BODY]);
+
+	if (rc != 0)
+		return rc;
+	top = b->y - b->ascent[F_BODY];
+	y = top + MM(2.0) + b->ascent[F_CODE];
+	rc = line_at(b, F_CODE, s, n, mid, y, CENTRE, TEXT_RIGHT - MARGIN);
+	b->y = top + h + b->ascent[F_BODY];
+	b->at_top = 0;
+	return rc;
+}
+
 /* The letter's first page, above the body: sender, address, date, subject. */
 static int head(struct letter_batch *b, const char *address, const char *date_text,
                 const char *subject)
@@ -578,6 +600,8 @@ static int body_text(struct letter_batch *b, const char *body, const char *code)
 		} else if (n >= 4 && memcmp(s, CODE_INDENT, 4) == 0) {
 			rc = code_box(b, code);
 			boxed = 1;
+		} else if (n >= 3 && memcmp(s, SECRET_INDENT, 2) == 0 && s[2] != ' ') {
+			rc = secret_line(b, s + 2, n - 2);
 		} else if (n >= 2 && memcmp(s, "- ", 2) == 0) {
 			rc = paragraph(b, F_BODY, s + 2, n - 2, BULLET_TEXT, BULLET_TEXT, BODY_LEAD,
 			               BULLET, BULLET_X);

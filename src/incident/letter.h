@@ -14,6 +14,9 @@
  *   - the body's code line (the one that starts with four spaces, as
  *     message_compose writes it) replaced by the message code, large, in
  *     DejaVu Sans Mono, in a box labelled TXT_LETTER_CODE;
+ *   - a body line of two spaces then text (a one-time code the reader
+ *     types: an activation code) set large in DejaVu Sans Mono, centred,
+ *     unboxed;
  *   - "Page n" (TXT_LETTER_PAGE) centred at the foot of every page, n
  *     counted from 1 in each letter.
  * Nothing but the given text is printed: no link, no address of a site

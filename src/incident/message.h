@@ -53,6 +53,48 @@ VG_MUST_USE int message_create(struct store *st, const struct vault *v, int64_t 
                                int64_t now_ms, struct store_message *m, char code[MSGCODE_TEXT]);
 
 /*
+ * Writes a message's subject (128 bytes) and text (cap bytes, NUL-terminated)
+ * for its code; arg is the caller's. Called once or more by message_new (a
+ * clash of codes draws another): the same arguments must give the same text.
+ */
+typedef void (*message_compose_fn)(void *arg, const char code[MSGCODE_TEXT], char subject[128],
+                                   char *body, size_t cap);
+
+/*
+ * message_create for any text: a fresh id and code, the text from compose,
+ * sealed and stored; campaign 0 for a message of no campaign (an account's
+ * e-mails, enrolment letters). Same results as message_create. compose's
+ * text must carry the code as message_closing writes it (message_text reads
+ * it back from there).
+ */
+VG_MUST_USE int message_new(struct store *st, const struct vault *v, int64_t person,
+                            int64_t campaign, const char *channel, int64_t now_ms,
+                            message_compose_fn compose, void *arg, struct store_message *m,
+                            char code[MSGCODE_TEXT]);
+
+/*
+ * Append to body (cap bytes; *n its length so far, advanced, and kept NUL-
+ * terminated even when cut) what every message ends with: how to check it
+ * (TXT_MSG_CHECK), the code on its own indented line, what to do if the code
+ * is unknown, the signature.
+ */
+void message_closing(char *body, size_t cap, size_t *n, const char code[MSGCODE_TEXT]);
+
+/* Append printf-style to body as message_closing does (a cut text stays NUL-terminated). */
+void message_addf(char *body, size_t cap, size_t *n, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+/*
+ * A one-time code the message gives (an activation or reset code) is not kept
+ * in its stored copy, which the person's account shows and a session thief
+ * could read: the stored text has TXT_SECRET_WITHHELD where the code goes,
+ * and the copy that is sent is message_reveal's. Copy text into out (cap
+ * bytes) with the first TXT_SECRET_WITHHELD replaced by secret. 0, VG_ENOTFOUND
+ * (no such mark in text), VG_ETOOBIG (out is too small).
+ */
+VG_MUST_USE int message_reveal(const char *text, const char *secret, char *out, size_t cap);
+
+/*
  * The text of stored message m (its body unsealed) into body (MESSAGE_TEXT_MAX
  * + 1 bytes), and its code recovered from the text (the line after the check
  * sentence) into code when not NULL. 0, VG_ECRYPTO, VG_ECORRUPT.

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/access.h"
 #include "core/civil.h"
 #include "incident/affected.h"
 #include "core/banned.h"
@@ -60,4 +61,25 @@ void texts_date_long(int64_t t_ms, char out[48])
 		snprintf(out, 48, TXT_LETTER_DATE_FIRST, MONTHS[m - 1], (long long)y);
 	else
 		snprintf(out, 48, TXT_LETTER_DATE, d, MONTHS[m - 1], (long long)y);
+}
+
+const char *texts_profession(int kind)
+{
+	switch (kind) {
+	case PRO_PHARMACIST: return "pharmacien";
+	case PRO_GP: return "médecin généraliste";
+	case PRO_SPECIALIST: return "médecin spécialiste";
+	case PRO_LAB: return "laboratoire d'analyses";
+	case PRO_HOSPITAL: return "établissement de santé";
+	}
+	return "professionnel de santé";
+}
+
+void texts_time(int64_t t_ms, char out[8])
+{
+	int64_t t = civil_floor_div(t_ms, 1000);
+	int64_t local = t + (int64_t)civil_paris_offset_min(t) * 60;
+	int64_t sec = local - civil_floor_div(local, 86400) * 86400;
+
+	snprintf(out, 8, "%02d:%02d", (int)(sec / 3600), (int)(sec / 60 % 60));
 }

@@ -119,6 +119,130 @@
 	"vous explique tout. Aucun lien dans nos messages, ne donnez aucun code. Verifiez ce "     \
 	"message sur le site officiel avec le code %s"
 
+/* ---- an insured person's own account: e-mails (account_mail.c) ---- */
+/* What stands for a one-time code in a message's stored copy (message_reveal). */
+#define TXT_SECRET_WITHHELD     "[code retiré de cette copie]"
+#define TXT_ACCT_WHEN           "le %s (heure de Paris)"
+#define TXT_ACCT_FROM           "Depuis l'adresse %s, avec %s."
+#define TXT_ACCT_FROM_NO_IP     "Avec %s, depuis une adresse inconnue."
+#define TXT_ACCT_FROM_NONE      "Nous ne savons pas depuis quelle adresse ni avec quel appareil."
+#define TXT_ACCT_CLIENT_UNKNOWN "un navigateur ou une application que nous ne reconnaissons pas"
+#define TXT_ACCT_CLIENT_ON      "%s sous %s"
+#define TXT_ACCT_NOT_YOU                                                                                \
+	"Si ce n'était pas vous : quelqu'un connaît peut-être votre mot de passe. Tapez vous-même " \
+	"l'adresse du site officiel dans votre navigateur, connectez-vous, puis dans votre espace "     \
+	"personnel, rubrique « Sécurité », changez votre mot de passe et fermez toutes les "        \
+	"sessions ; vous pouvez aussi y verrouiller votre compte. Si vous ne pouvez plus vous "         \
+	"connecter, demandez un code de réinitialisation sur la page de connexion du site "            \
+	"officiel."
+#define TXT_ACCT_YOU "Si c'était bien vous, vous n'avez rien à faire."
+#define TXT_ACCT_NEVER_ASK                                                                           \
+	"Nous ne vous demanderons jamais votre mot de passe ni un code, ni par téléphone, ni par " \
+	"courriel, ni par SMS."
+
+#define TXT_ACCT_NEW_CLIENT_S "Nouvelle connexion à votre compte"
+#define TXT_ACCT_NEW_CLIENT                                                                        \
+	"Une connexion à votre compte a eu lieu %s depuis un appareil ou un navigateur que nous " \
+	"ne connaissions pas pour vous."
+#define TXT_ACCT_PASSWORD_S "Le mot de passe de votre compte a été changé"
+#define TXT_ACCT_PASSWORD   "Le mot de passe de votre compte a été changé %s."
+#define TXT_ACCT_TOTP_ON_S  "Double authentification activée sur votre compte"
+#define TXT_ACCT_TOTP_ON                                                                           \
+	"La double authentification (un code à six chiffres de votre application, en plus du "    \
+	"mot de passe) a été activée sur votre compte %s."
+#define TXT_ACCT_TOTP_OFF_S "Double authentification désactivée sur votre compte"
+#define TXT_ACCT_TOTP_OFF                                                                               \
+	"La double authentification a été désactivée sur votre compte %s : le mot de passe suffit " \
+	"désormais pour s'y connecter."
+#define TXT_ACCT_RECOVERY_S "Un code de secours de votre compte a été utilisé"
+#define TXT_ACCT_RECOVERY                                                                            \
+	"Un de vos codes de secours a servi %s à se connecter à votre compte à la place du code " \
+	"de votre application. Chaque code de secours ne sert qu'une fois."
+#define TXT_ACCT_CARD_S "Votre carte a été mise en opposition"
+#define TXT_ACCT_CARD                                                                              \
+	"Votre carte a été mise en opposition %s depuis votre compte : elle ne permet plus de "  \
+	"prouver votre présence chez un professionnel de santé."
+#define TXT_ACCT_LOCKED_S "Votre compte est verrouillé"
+#define TXT_ACCT_LOCKED                                                                               \
+	"Votre compte a été verrouillé %s : plus personne ne peut s'y connecter tant qu'il n'est " \
+	"pas déverrouillé."
+#define TXT_ACCT_UNLOCKED_S "Votre compte est déverrouillé"
+#define TXT_ACCT_UNLOCKED   "Votre compte a été déverrouillé %s : on peut de nouveau s'y connecter."
+#define TXT_ACCT_SESSIONS_S "Les sessions ouvertes sur votre compte ont été fermées"
+#define TXT_ACCT_SESSIONS                                                                             \
+	"Toutes les sessions ouvertes sur votre compte ont été fermées %s : chaque appareil doit " \
+	"se connecter de nouveau."
+#define TXT_ACCT_OTHER_S "Activité sur votre compte"
+#define TXT_ACCT_OTHER                                                                             \
+	"Une opération a eu lieu sur votre compte %s. Vous en trouverez le détail dans votre "   \
+	"espace personnel, rubrique « Activité »."
+
+#define TXT_ACCT_ACCESS_S    "Votre dossier a été consulté"
+#define TXT_ACCT_ACCESS      "%s, %s, a consulté votre dossier d'assurance maladie."
+#define TXT_ACCT_ACCESS_SEEN "Ce qui lui a été montré : %s."
+#define TXT_ACCT_ACCESS_MINIMISED                                                                      \
+	"La réponse a été réduite : ni votre nom ni votre date de naissance complète ne lui ont " \
+	"été montrés."
+#define TXT_ACCT_ACCESS_REFUSED                                                                     \
+	"%s, %s, a tenté de consulter votre dossier d'assurance maladie. La consultation a été " \
+	"refusée : rien ne lui a été montré."
+#define TXT_ACCT_ACCESS_BLOCKED                                                                    \
+	"%s, %s, a tenté de consulter votre dossier d'assurance maladie. Vous avez bloqué ce "   \
+	"professionnel : rien ne lui a été montré."
+#define TXT_ACCT_ACCESS_ENTRY "Cette consultation est l'entrée n° %lld du journal des accès."
+#define TXT_ACCT_ACCESS_NOT_YOU                                                                          \
+	"Si vous n'étiez pas chez ce professionnel à ce moment-là, dites-le nous : dans votre "       \
+	"espace personnel, rubrique « Qui a consulté mon dossier », choisissez « Ce n'était pas "   \
+	"moi » sur cette consultation. C'est le signal le plus fort pour notre équipe de sécurité. " \
+	"Vous pouvez aussi y bloquer ce professionnel."
+#define TXT_ACCT_PRO         "%s %s, %s à %s" /* given, family, profession, city */
+#define TXT_ACCT_PRO_NO_CITY "%s %s, %s"
+#define TXT_ACCT_PRO_UNKNOWN "un professionnel de santé (RPPS %s)"
+
+#define TXT_ACCT_RESET_S "Votre code pour choisir un nouveau mot de passe"
+#define TXT_ACCT_RESET                                                                               \
+	"Vous avez demandé à choisir un nouveau mot de passe pour votre compte. Voici votre code " \
+	"de réinitialisation, à usage unique :"
+#define TXT_ACCT_RESET_UNTIL "Il est valable jusqu'au %s (heure de Paris), une seule fois."
+#define TXT_ACCT_RESET_HOW                                                                           \
+	"Tapez vous-même l'adresse du site officiel dans votre navigateur ; sur la page de "        \
+	"connexion, choisissez « Mot de passe oublié » et saisissez votre numéro de sécurité " \
+	"sociale, ce code et un nouveau mot de passe d'au moins 15 caractères."
+#define TXT_ACCT_RESET_NOT_YOU                                                                     \
+	"Si vous n'avez rien demandé, ne faites rien : votre mot de passe reste le même, et ce " \
+	"code expirera."
+
+/* ---- enrolment and reset letters (vigie enrol, enrol.c) ---- */
+#define TXT_ENROL_S "Votre code pour activer votre compte personnel"
+#define TXT_ENROL                                                                                  \
+	"Vous pouvez ouvrir votre compte personnel d'assurance maladie : vous y verrez qui a "     \
+	"consulté votre dossier, vous pourrez signaler une consultation qui n'était pas vous, "  \
+	"bloquer un professionnel, mettre votre carte en opposition et vérifier nos messages. "   \
+	"Voici votre code d'activation, à usage unique :"
+#define TXT_ENROL_HOW                                                                               \
+	"Pour activer votre compte : sur le site officiel, rubrique « Créer mon compte », "      \
+	"saisissez votre numéro de sécurité sociale, ce code, et un mot de passe d'au moins 15 " \
+	"caractères. Tapez vous-même l'adresse du site dans votre navigateur."
+#define TXT_ENROL_NOT_YOU                                                                             \
+	"Si vous ne souhaitez pas de compte, ne faites rien : ce code expirera. Un nouveau courrier " \
+	"rend celui-ci caduc."
+#define TXT_RESET_S "Votre code pour choisir un nouveau mot de passe"
+#define TXT_RESET                                                                                    \
+	"Un nouveau mot de passe a été demandé pour votre compte personnel d'assurance maladie. " \
+	"Voici votre code de réinitialisation, à usage unique :"
+#define TXT_RESET_HOW                                                                                   \
+	"Pour choisir un nouveau mot de passe : sur le site officiel, page de connexion, "              \
+	"rubrique « Mot de passe oublié », saisissez votre numéro de sécurité sociale, ce code, " \
+	"et un nouveau mot de passe d'au moins 15 caractères. Tapez vous-même l'adresse du site "     \
+	"dans votre navigateur."
+#define TXT_RESET_NOT_YOU                                                                          \
+	"Si vous n'avez rien demandé, ne faites rien : votre mot de passe actuel reste valable, " \
+	"et ce code expirera."
+#define TXT_LETTER_UNTIL "Ce code est valable jusqu'au %s à %s (heure de Paris), une seule fois."
+#define TXT_LETTER_NEVER_ASK                                                                          \
+	"L'Assurance Maladie ne vous demandera jamais ce code, ni par téléphone, ni par courriel, " \
+	"ni par SMS. Ne le donnez à personne, même à quelqu'un qui dit travailler pour nous."
+
 /* ---- POST /verify ---- */
 #define TXT_VERIFY_GENUINE                                                                         \
 	"Ce code est authentique : ce message vient bien de nous. Son texte complet est dans "     \
@@ -134,6 +258,10 @@
 const char *texts_field_label(int field);
 /* "Le 2 décembre 2026": the day of t_ms in Paris, for letters. */
 void texts_date_long(int64_t t_ms, char out[48]);
+/* A profession in French ("pharmacien", "médecin généraliste"...), enum pro_kind. */
+const char *texts_profession(int kind);
+/* "14:05": the time of day of t_ms in Paris. */
+void texts_time(int64_t t_ms, char out[8]);
 /* What was seen, as one phrase ("votre numéro de sécurité sociale, vos nom et prénoms et ..."). */
 void texts_fields_phrase(uint32_t fields, char *out, size_t cap);
 

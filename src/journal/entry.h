@@ -11,7 +11,9 @@
  *
  * ("purpose" is access_purpose(route): an operator's act on an incident is
  * recorded the same way, route "incident.open", fields "incident:<id>",
- * persons the affected count, the patient pseudonym all zeros)
+ * persons the affected count, the patient pseudonym all zeros; an
+ * activation or reset code sent to a person, route "enrol.letter" or
+ * "enrol.reset", purpose "account", under that person's pseudonym)
  *
  * and the journal entry (32 bytes) is
  *

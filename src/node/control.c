@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "node/access.h"
 #include "node/node.h"
@@ -77,29 +78,46 @@ static void write_all(int fd, const char *s)
 	}
 }
 
+/* "enrol.letter" or "enrol.reset": an insured person's code sent by post or e-mail. */
+static int is_enrol(const char *route)
+{
+	return strcmp(route, "enrol.letter") == 0 || strcmp(route, "enrol.reset") == 0;
+}
+
 /* The act a request line asks for, checked: 0, or VG_EINVAL with why. */
 static int act_parse(const char *line, struct access_rec *a, const char **why)
 {
 	json_error_t jerr;
 	json_t *root = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
-	const char *route, *fields, *dot;
+	const char *route, *fields, *dot, *patient = NULL;
 	json_int_t persons;
-	int rc = VG_EINVAL;
+	int rc = VG_EINVAL, enrol;
 
-	*why = "the request is {\"route\",\"fields\",\"persons\"}";
-	if (!root || json_unpack(root, "{s:s, s:s, s:I !}", "route", &route, "fields", &fields,
-	                         "persons", &persons) != 0)
+	*why = "the request is {\"route\",\"fields\",\"persons\"[,\"patient\"]}";
+	if (!root || json_unpack(root, "{s:s, s:s, s:I, s?:s !}", "route", &route, "fields",
+	                         &fields, "persons", &persons, "patient", &patient) != 0)
 		goto out;
 	dot = strchr(route, '.');
+	enrol = is_enrol(route);
 	if (!dot || !dot[1] || strlen(route) >= sizeof(a->route) ||
 	    strspn(dot + 1, "abcdefghijklmnopqrstuvwxyz") != strlen(dot + 1) ||
-	    (strncmp(route, "incident.", 9) != 0 && strncmp(route, "notify.", 7) != 0)) {
-		*why = "only operator acts (incident.*, notify.*) are journaled here";
+	    (strncmp(route, "incident.", 9) != 0 && strncmp(route, "notify.", 7) != 0 && !enrol)) {
+		*why = "only operator acts (incident.*, notify.*, enrol.letter|reset) are journaled "
+		       "here";
 		goto out;
 	}
-	if (strncmp(fields, "incident:", 9) != 0 || !fields[9] || strlen(fields) > 28 ||
-	    strspn(fields + 9, "0123456789") != strlen(fields + 9)) {
-		*why = "fields is incident:<id>";
+	if (!enrol &&
+	    (patient || strncmp(fields, "incident:", 9) != 0 || !fields[9] || strlen(fields) > 28 ||
+	     strspn(fields + 9, "0123456789") != strlen(fields + 9))) {
+		*why = "fields is incident:<id>, and no patient";
+		goto out;
+	}
+	/* An enrolment act is about one person: their access pseudonym, in hex. */
+	if (enrol &&
+	    (!patient || strlen(patient) != 2 * ACCESS_PATIENT_LEN ||
+	     strspn(patient, "0123456789abcdef") != 2 * ACCESS_PATIENT_LEN ||
+	     (strcmp(fields, "letter") != 0 && strcmp(fields, "email") != 0) || persons != 1)) {
+		*why = "an enrol act has fields letter or email, persons 1 and a patient (32 hex)";
 		goto out;
 	}
 	if (persons < 0 || persons > 0x7fffffff) {
@@ -107,6 +125,9 @@ static int act_parse(const char *line, struct access_rec *a, const char **why)
 		goto out;
 	}
 	memset(a, 0, sizeof(*a));
+	if (enrol && sodium_hex2bin(a->patient, sizeof(a->patient), patient, strlen(patient), NULL,
+	                            NULL, NULL) != 0)
+		goto out;
 	snprintf(a->rpps, sizeof(a->rpps), "console");
 	snprintf(a->ip, sizeof(a->ip), "local");
 	snprintf(a->route, sizeof(a->route), "%s", route);
@@ -251,8 +272,18 @@ int control_journal(const char *dir, const struct access_rec *act, uint64_t *ind
 		return errno == ENOENT || errno == ECONNREFUSED ? VG_ENOTFOUND : VG_EIO;
 	}
 	VG_IGNORE(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
-	snprintf(line, sizeof(line), "{\"route\":\"%s\",\"fields\":\"%s\",\"persons\":%d}\n",
-	         act->route, act->fields, act->n_results);
+	if (is_enrol(act->route)) {
+		char hex[2 * ACCESS_PATIENT_LEN + 1];
+
+		sodium_bin2hex(hex, sizeof(hex), act->patient, sizeof(act->patient));
+		snprintf(line, sizeof(line),
+		         "{\"route\":\"%s\",\"fields\":\"%s\",\"persons\":%d,\"patient\":\"%s\"}\n",
+		         act->route, act->fields, act->n_results, hex);
+	} else {
+		snprintf(line, sizeof(line),
+		         "{\"route\":\"%s\",\"fields\":\"%s\",\"persons\":%d}\n", act->route,
+		         act->fields, act->n_results);
+	}
 	write_all(fd, line);
 	if (read_line(fd, line, sizeof(line)) == 0 && (root = json_loads(line, 0, NULL)) != NULL) {
 		if ((jv = json_object_get(root, "index")) && json_is_integer(jv)) {

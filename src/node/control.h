@@ -7,7 +7,11 @@
  *     -> {"route":"incident.open","fields":"incident:12","persons":5310}
  *     <- {"index":48213}            or  {"error":"<why>"}
  * Only operator acts are accepted: route "incident.<word>" or
- * "notify.<word>", fields "incident:<id>", persons 0..2^31-1. The record is
+ * "notify.<word>", fields "incident:<id>", persons 0..2^31-1; or an
+ * enrolment act about one person (vigie enrol): route "enrol.letter" or
+ * "enrol.reset", fields "letter" or "email", persons 1 and "patient", the
+ * person's access pseudonym in hex (so that their own view of who accessed
+ * their record shows the letter). The record is
  * written as the console's (rpps "console", address "local") at the server's
  * clock, and answered once durable. The socket is 0600 in the 0700 data
  * directory, and a peer whose uid is neither the server's nor root is refused
