@@ -106,16 +106,14 @@ enum MHD_Result api_admin_insured_card(struct req *r);
 #define ACCOUNT_BODIES 13
 struct store_account;
 /* A login's second factor for account a (6 digits, or a recovery code): 1 right, 0 wrong. */
-int account_second_factor(struct req *r, struct store_account *a, const char *code,
-                          int *recovery);
+int account_second_factor(struct req *r, struct store_account *a, const char *code, int *recovery);
 /* A login of account id succeeded: its events (and the new-client notice). 0 or an error. */
 int account_note_login(struct req *r, int64_t id);
 /* An event of account id with this request's client (extra: trusted ,"k":v pairs or NULL). */
 int account_event(struct req *r, int64_t id, const char *kind, int mail, const char *extra);
 /* A login of account id failed (why: a static word): its event. */
 void account_note_failure(struct req *r, int64_t id, const char *why);
-VG_MUST_USE int account_body_parse(int kind, const char *body, size_t len,
-                                   char why[BODY_WHY_MAX]);
+VG_MUST_USE int account_body_parse(int kind, const char *body, size_t len, char why[BODY_WHY_MAX]);
 
 /* api_incident.c - operators after a breach: incidents, their affected set, the draft */
 enum MHD_Result api_admin_incidents(struct req *r);

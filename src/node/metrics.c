@@ -121,7 +121,8 @@ void metrics_render(const struct metrics *m, const char *const *route_names, str
 	        LOAD(((struct metrics *)m)->reports_received));
 	counter(w, "vigie_phishing_reports_throttled_total", "Reports refused by the throttle.",
 	        LOAD(((struct metrics *)m)->reports_throttled));
-	counter(w, "vigie_misuse_reports_total", "Accesses an insured person reported as not theirs.",
+	counter(w, "vigie_misuse_reports_total",
+	        "Accesses an insured person reported as not theirs.",
 	        LOAD(((struct metrics *)m)->misuse_reports));
 	counter(w, "vigie_incident_acts_total",
 	        "Operators' acts on incidents (open, widen, close, export).",

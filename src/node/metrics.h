@@ -27,7 +27,7 @@ struct metrics {
 	atomic_uint_fast64_t verify_genuine, verify_unknown, verify_throttled; /* POST /verify */
 	atomic_uint_fast64_t reports_received, reports_throttled; /* POST /report-phishing */
 	atomic_uint_fast64_t misuse_reports; /* POST /me/reports: "it was not me" */
-	atomic_uint_fast64_t incident_acts; /* operators' acts on incidents, over HTTP */
+	atomic_uint_fast64_t incident_acts;  /* operators' acts on incidents, over HTTP */
 };
 
 /* Upper bounds of the latency buckets, in seconds. */

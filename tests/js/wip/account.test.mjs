@@ -10,8 +10,8 @@ import path from 'node:path';
 import {
   test, NIR_SYSTEM, seededDataDir, startServer, readSample, readAccounts, readTsv, Pros, http,
   assertOutcome, totpAtStep, nowStep, sleep, pinClock, vigie, makeTmp, clockOffsetS,
-} from './lib.mjs';
-import { cardProof, readCardsKey } from './card.mjs';
+} from '../lib.mjs';
+import { cardProof, readCardsKey } from '../card.mjs';
 
 // Lookups in opening hours, a Tuesday afternoon in Paris, whatever the hour the suite runs.
 pinClock('2026-12-01T15:00:00+01:00');

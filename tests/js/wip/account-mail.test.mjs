@@ -11,8 +11,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import {
   test, seededDataDir, startServer, readAccounts, vigie, vigieOk, http, Pros, NIR_SYSTEM, sleep,
-} from './lib.mjs';
-import { startMta, mtaAvailable } from './mta.mjs';
+} from '../lib.mjs';
+import { startMta, mtaAvailable } from '../mta.mjs';
 
 const FROM = 'securite@assurance-maladie.test';
 const avail = mtaAvailable();
