@@ -2123,7 +2123,6 @@ static void misuse_json(struct req *r, const struct store_misuse *m, int for_ope
 		jw_end(w);
 		if (for_operator) {
 			jw_kstr(w, "ip", acc.ip);
-			jw_end(w);
 			/* The incidents whose scope holds this access. */
 			jw_karr(w, "incidents");
 			if (inc && sc && store_incident_list(r->v->store, inc, 64, &ni) == 0)
@@ -2142,9 +2141,6 @@ static void misuse_json(struct req *r, const struct store_misuse *m, int for_ope
 						jw_int(w, inc[i].id);
 				}
 			jw_end(w);
-			jw_end(w);
-			sodium_memzero(text, sizeof(text));
-			return;
 		}
 	}
 	jw_end(w);
