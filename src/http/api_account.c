@@ -1532,6 +1532,17 @@ enum MHD_Result api_me_sessions_revoke(struct req *r)
 
 /* ---- GET /me (FHIR), POST /me/export -------------------------------------- */
 
+/* The Bundle's self link: the service root (the FHIR base without its "/fhir") + "/me". */
+static void me_url(const struct req *r, char *out, size_t cap)
+{
+	const char *base = r->srv->cfg.base_url;
+	size_t n = strlen(base);
+
+	if (n >= 5 && strcmp(base + n - 5, "/fhir") == 0)
+		n -= 5;
+	snprintf(out, cap, "%.*s/me", (int)n, base);
+}
+
 /* Me and my dependants (everyone under my number), unsealed into p. 0 or an error. */
 static int my_persons(struct req *r, const struct store_account *a, struct fhir_person *p,
                       int64_t *ids, size_t *np)
@@ -1572,7 +1583,7 @@ enum MHD_Result api_me_record(struct req *r)
 	if (!p || store_account_get(r->v->store, r->who.id, &a) != 0 ||
 	    my_persons(r, &a, p, ids, &n) != 0)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient", BUSY);
-	snprintf(self, sizeof(self), "%s/../me", r->srv->cfg.base_url);
+	me_url(r, self, sizeof(self));
 	jw_init(&w, 4096);
 	fhir_bundle_patients(&w, r->srv->cfg.base_url, self, p, n, 1);
 	sodium_memzero(p, PERSONS_MAX * sizeof(*p));
@@ -1676,7 +1687,7 @@ static void export_work(struct req *r)
 	/* Journaled before anything is read out for the answer. */
 	if (journal_act(r, a->patient, "me.export", 0, NULL) != 0)
 		goto out;
-	snprintf(self, sizeof(self), "%s/../me", r->srv->cfg.base_url);
+	me_url(r, self, sizeof(self));
 	jw_init(&fw, 4096);
 	fhir_bundle_patients(&fw, r->srv->cfg.base_url, self, p, n, 1);
 	sodium_memzero(p, PERSONS_MAX * sizeof(*p));

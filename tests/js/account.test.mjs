@@ -219,6 +219,7 @@ test('second factor: TOTP with an otpauth URI and a QR code, recovery codes once
   const short = await me(t, 'POST', '/me/password', { current: GOOD, new: 'Kq8#zWm2Lp', secondFactor: rec[2] });
   assert.equal(short.status, 200, short.text);
   // ...but then the second factor cannot be turned off before a long password is set.
+  assertOutcome(await me(t, 'POST', '/me/totp/disable', { password: 'Kq8#zWm2Lp' }), 400, 'invalid');
   const off = await me(t, 'POST', '/me/totp/disable', { password: 'Kq8#zWm2Lp', secondFactor: rec[3] });
   assertOutcome(off, 409, 'business-rule');
   const long = await me(t, 'POST', '/me/password', { current: 'Kq8#zWm2Lp', new: GOOD2, secondFactor: rec[1] });
@@ -328,6 +329,9 @@ test('opposition: a lost card is refused at once and after a restart; card-less 
   assert.equal(issued.status, 200, issued.text);
   assert.match(issued.json.publicKey, /^[A-Za-z0-9_-]{43}$/);
   assertOutcome(await http(server, 'POST', '/admin/insured/card', { token: tA2, body: { nir: acc.nir } }), 403, 'forbidden');
+  for (const body of [{ nir: '12345' }, { nir: acc.nir, birthDate: '1er mai' }, { nir: acc.nir, card: 'x' }, {}])
+    assertOutcome(await http(server, 'POST', '/admin/insured/card', { token: opTok, body }), 400, 'invalid');
+  assertOutcome(await http(server, 'POST', '/admin/insured/card', { token: opTok, body: { nir: solo[7].nir, birthDate: '1901-01-01' } }), 404, 'not-found');
   const t2 = await loginOk(acc.nir, acc.password);
   const kinds = (await me(t2, 'GET', '/me/activity')).json.events.map((e) => e.kind);
   assert.ok(kinds.includes('card_opposed'), kinds.join());
@@ -370,8 +374,13 @@ test('blocking a professional: their lookup answers as if I had no record, the a
   assert.ok(mine.length >= 1, acc2.text);
   assert.ok(mine.some((a) => a.route === '$submit' && a.decision === 'blocked'), JSON.stringify(mine));
   if (under.length === 1) assert.ok(mine.every((a) => a.decision === 'blocked'), JSON.stringify(mine));
+  assertOutcome(await me(t, 'POST', '/me/blocks/remove', { rpps: 'abc' }), 400, 'invalid');
+  assertOutcome(await me(t, 'POST', '/me/blocks/remove', { rpps: pA.rpps, all: true }), 400, 'invalid');
+  assertOutcome(await me(t, 'POST', '/me/blocks/remove', { rpps: operator.rpps }), 404, 'not-found');
+  assert.deepEqual((await me(t, 'GET', '/me/blocks')).json.blocks.map((x) => x.rpps), [pA.rpps], 'nothing changed');
   const un = await me(t, 'POST', '/me/blocks/remove', { rpps: pA.rpps });
   assert.equal(un.status, 200);
+  assert.deepEqual((await me(t, 'GET', '/me/blocks')).json.blocks, []);
   const again = await http(server, 'GET', q(acc.nir), { token: tA, card: false });
   assert.equal(again.json.total, under.length);
 });
