@@ -13,15 +13,12 @@
  * e-mail queued (incident/account_mail.h). The code is never printed unless
  * --print-code asks (tests, demos).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -121,9 +118,6 @@ static int parse(int argc, char **argv, struct args *a)
 	if (a->birthdate && (strlen(a->birthdate) != 10 || a->birthdate[4] != '-' ||
 	                     a->birthdate[7] != '-' || strspn(a->birthdate, "0123456789-") != 10))
 		return cli_fail("--birthdate: YYYY-MM-DD") + 1;
-	/* A missing output directory is made (private: letters carry codes). */
-	if (a->out && access(a->out, F_OK) != 0 && errno == ENOENT)
-		(void)mkdir(a->out, 0700);
 	if (a->out && access(a->out, W_OK) != 0)
 		return cli_fail("--out %s: not a directory we can write to", a->out) + 1;
 	a->dir = cli_data_dir(a->dir);

@@ -79,7 +79,7 @@ before(async () => {
   sample = readSample(data);
   operator = readTsv(path.join(data, 'operators.tsv'))[0];
   cards = readCardsKey(data);
-  letters = path.join(await makeTmp('vigie-letters-'), 'out');
+  letters = await makeTmp('vigie-letters-');
   const withAccount = new Set(readAccounts(data).map((a) => a.nir));
   const count = new Map();
   for (const r of sample) count.set(r.nir, (count.get(r.nir) ?? 0) + 1);
@@ -234,7 +234,10 @@ test('second factor: TOTP with an otpauth URI and a QR code, recovery codes once
 test('activity: logins with their client, open sessions, and ending one or all', async () => {
   const p = solo[5];
   const c = await letter(p.nir);
-  assert.equal((await http(server, 'POST', '/auth/insured/activate', { body: { nir: p.nir, code: c, password: GOOD } })).status, 201);
+  const act0 = await http(server, 'POST', '/auth/insured/activate', { body: { nir: p.nir, code: c, password: GOOD } });
+  assert.equal(act0.status, 201, act0.text);
+  const t0 = act0.json.access_token; // activation opens a session too
+  assert.ok(t0);
   const t1 = await loginOk(p.nir, GOOD, {}, { 'user-agent': 'Firefox/140 (test)' });
   const t2 = await loginOk(p.nir, GOOD, {}, { 'user-agent': 'x'.repeat(200).replaceAll('x', '"') });
   const t3 = await loginOk(p.nir, GOOD);
@@ -249,7 +252,7 @@ test('activity: logins with their client, open sessions, and ending one or all',
   assert.match(quotes[0].detail.clientHash, /^[0-9a-f]{16}$/);
   assert.ok(ev.some((e) => e.kind === 'new_client' && e.detail.client === 'Firefox/140 (test)'));
   const sessions = act.json.sessions;
-  assert.ok(sessions.length >= 4, `${sessions.length} sessions`);
+  assert.equal(sessions.length, 4, `${sessions.length} sessions: activation's and three logins`);
   assert.equal(sessions.filter((s) => s.current).length, 1);
   const other = sessions.find((s) => !s.current);
   assertOutcome(await me(t1, 'POST', '/me/sessions/revoke', {}), 400, 'invalid');
@@ -259,11 +262,15 @@ test('activity: logins with their client, open sessions, and ending one or all',
   const one = await me(t1, 'POST', '/me/sessions/revoke', { session: other.id });
   assert.equal(one.status, 200, one.text);
   assert.equal(one.json.sessions, 1);
-  const alive = await Promise.all([t2, t3].map(async (t) => (await me(t, 'GET', '/me/account')).status));
-  assert.equal(alive.filter((s) => s === 401).length, 1, `one of the others ended: ${alive}`);
+  const alive = await Promise.all([t0, t2, t3].map(async (t) => (await me(t, 'GET', '/me/account')).status));
+  assert.equal(alive.filter((s) => s === 401).length, 1, `exactly one of the others ended: ${alive}`);
+  assert.equal(alive.filter((s) => s === 200).length, 2, `the two others live on: ${alive}`);
+  assert.equal((await me(t1, 'GET', '/me/account')).status, 200, 'the current session lives on');
+  const after = await me(t1, 'GET', '/me/activity');
+  assert.ok(!after.json.sessions.some((s) => s.id === other.id), 'the ended session is no longer listed');
   const all = await me(t1, 'POST', '/me/sessions/revoke', { all: true });
   assert.equal(all.status, 200);
-  for (const t of [t1, t2, t3]) assert.equal((await me(t, 'GET', '/me/account')).status, 401);
+  for (const t of [t0, t1, t2, t3]) assert.equal((await me(t, 'GET', '/me/account')).status, 401);
 });
 
 test('my record as FHIR (Patient and Coverage, with my dependants), and the export, journaled before they leave', async () => {
