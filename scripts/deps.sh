@@ -14,7 +14,7 @@ pkgs=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsodium-d
 if [ "$mode" = test ]; then
   pkgs+=(libcmocka-dev clang libclang-rt-14-dev wrk bc nodejs npm golang-go
          golang-golang-x-mod-dev faketime tzdata clang-format
-         opensmtpd poppler-utils)
+         opensmtpd poppler-utils haproxy)
 fi
 
 missing=()

@@ -76,6 +76,25 @@ static int bounded(const char *s, const char *what, uint64_t lo, uint64_t hi, ui
 	return 0;
 }
 
+/* --trusted-proxy CIDR (repeatable): a proxy whose X-Forwarded-For is believed. */
+static int trusted_proxy(const char *s, struct http_cfg *c)
+{
+	struct netaddr n;
+
+	if (c->ntrusted >= HTTP_TRUSTED_MAX)
+		return cli_fail("--trusted-proxy: at most %d networks", HTTP_TRUSTED_MAX);
+	if (netaddr_parse_cidr(s, &n) != 0)
+		return cli_fail("--trusted-proxy %s: an address or a network, e.g. 10.0.0.5 or "
+		                "10.0.0.0/24",
+		                s);
+	if (n.bits == 0)
+		return cli_fail("--trusted-proxy %s: would believe every client's own "
+		                "X-Forwarded-For; name the proxies",
+		                s);
+	c->trusted[c->ntrusted++] = n;
+	return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option OPTS[] = {
@@ -96,6 +115,7 @@ int cmd_serve(int argc, char **argv)
 		{ "log", required_argument, NULL, 'L' },
 		{ "smtp", required_argument, NULL, 'M' },
 		{ "from-address", required_argument, NULL, 'F' },
+		{ "trusted-proxy", required_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dir = NULL, *port_file = NULL, *log_path = NULL, *what = NULL;
@@ -160,6 +180,10 @@ int cmd_serve(int argc, char **argv)
 		case 'L': log_path = optarg; break;
 		case 'M': smtp = optarg; break;
 		case 'F': mail_from = optarg; break;
+		case 'X':
+			if (trusted_proxy(optarg, &hc))
+				goto out;
+			break;
 		case 'T':
 			if (bounded(optarg, "--conn-timeout", 1, 3600, &x))
 				goto out;

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -64,19 +65,155 @@ static enum MHD_Result dispatch(struct req *r)
 	return r->route->handler(r);
 }
 
-static void client_ip(struct MHD_Connection *c, char out[46])
+/* A socket address as a netaddr: 0, or -1 (not IP). */
+static int sockaddr_net(const struct sockaddr *sa, struct netaddr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (sa && sa->sa_family == AF_INET)
+		netaddr_from_bytes(0, (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr,
+		                   out);
+	else if (sa && sa->sa_family == AF_INET6)
+		netaddr_from_bytes(
+		        1, (const uint8_t *)&((const struct sockaddr_in6 *)sa)->sin6_addr, out);
+	else
+		return -1;
+	return 0;
+}
+
+static int peer_of(struct MHD_Connection *c, struct netaddr *out)
 {
 	const union MHD_ConnectionInfo *ci =
 	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
-	memcpy(out, "unknown", 8);
-	if (!sa)
+	return sockaddr_net(ci ? ci->client_addr : NULL, out);
+}
+
+#define XFF_LINES_MAX 8
+
+struct xff_scan {
+	const char *v[XFF_LINES_MAX];
+	size_t n;
+	int over;
+};
+
+static enum MHD_Result scan_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+	struct xff_scan *x = cls;
+
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") == 0) {
+		if (x->n < XFF_LINES_MAX)
+			x->v[x->n++] = value ? value : "";
+		else
+			x->over = 1;
+	}
+	return MHD_YES;
+}
+
+/*
+ * The request's client, in r->ip: the TCP peer, or behind a trusted proxy
+ * the nearest untrusted hop of X-Forwarded-For (core/netaddr.h). A trusted
+ * proxy's header that cannot be read refuses the request (400): guessing
+ * would put every such client on the proxy's address.
+ */
+static void client_ip(struct req *r)
+{
+	const struct http_cfg *cfg = &r->srv->cfg;
+	struct netaddr peer, client;
+	struct xff_scan x = { 0 };
+
+	memcpy(r->ip, "unknown", 8);
+	if (peer_of(r->conn, &peer) != 0)
 		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, 46);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, 46);
+	netaddr_format(&peer, r->ip);
+	if (!cfg->ntrusted || !netaddr_in_any(&peer, cfg->trusted, cfg->ntrusted))
+		return;
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, scan_xff, &x);
+	if (x.over ||
+	    netaddr_forwarded(x.v, x.n, cfg->trusted, cfg->ntrusted, &peer, &client) != 0) {
+		r->refusal = "X-Forwarded-For from a trusted proxy cannot be read";
+		r->refusal_status = MHD_HTTP_BAD_REQUEST;
+		r->reply.close_after = 1;
+		return;
+	}
+	netaddr_format(&client, r->ip);
+}
+
+/*
+ * Open connections per untrusted peer, when trusted proxies are set (then
+ * libmicrohttpd's own per-address cap would cap the proxy, that is everyone):
+ * the accept policy refuses a peer at per_ip_limit; trusted peers only count
+ * against conn_limit. A small table under a lock: connections, not requests.
+ */
+struct peer_counts {
+	pthread_mutex_t lock;
+	size_t n, cap;
+	struct peer_count {
+		struct netaddr a;
+		unsigned open;
+	} e[];
+};
+
+static struct peer_count *peer_find(struct peer_counts *pc, const struct netaddr *a)
+{
+	for (size_t i = 0; i < pc->n; i++)
+		if (pc->e[i].a.family == a->family && memcmp(pc->e[i].a.a, a->a, 16) == 0)
+			return &pc->e[i];
+	return NULL;
+}
+
+static enum MHD_Result accept_peer(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	struct http_server *s = cls;
+	struct peer_count *e;
+	struct netaddr a;
+	enum MHD_Result ok;
+
+	(void)len;
+	if (sockaddr_net(sa, &a) != 0 || netaddr_in_any(&a, s->cfg.trusted, s->cfg.ntrusted))
+		return MHD_YES;
+	pthread_mutex_lock(&s->peers->lock);
+	e = peer_find(s->peers, &a);
+	ok = (!e || e->open < s->cfg.per_ip_limit) && (e || s->peers->n < s->peers->cap) ? MHD_YES
+	                                                                                 : MHD_NO;
+	pthread_mutex_unlock(&s->peers->lock);
+	return ok;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	static char counted;
+	struct http_server *s = cls;
+	struct peer_count *e;
+	struct netaddr a;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		if (peer_of(c, &a) != 0 || netaddr_in_any(&a, s->cfg.trusted, s->cfg.ntrusted))
+			return;
+		pthread_mutex_lock(&s->peers->lock);
+		e = peer_find(s->peers, &a);
+		if (!e && s->peers->n < s->peers->cap) {
+			e = &s->peers->e[s->peers->n++];
+			e->a = a;
+			e->open = 0;
+		}
+		if (e) {
+			e->open++;
+			*socket_ctx = &counted;
+		}
+		pthread_mutex_unlock(&s->peers->lock);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_ctx == &counted) {
+		*socket_ctx = NULL;
+		if (peer_of(c, &a) != 0)
+			return;
+		pthread_mutex_lock(&s->peers->lock);
+		e = peer_find(s->peers, &a);
+		if (e && --e->open == 0)
+			*e = s->peers->e[--s->peers->n]; /* swap-remove */
+		pthread_mutex_unlock(&s->peers->lock);
+	}
 }
 
 struct header_scan {
@@ -154,7 +291,6 @@ static struct req *req_new(struct http_server *s, struct MHD_Connection *conn, c
 	r->t0_ns = mono_ns();
 	r->now_ms = vigie_now_ms(s->v);
 	arena_init(&r->arena, r->arena_first, sizeof(r->arena_first), REQ_ARENA_LIMIT);
-	client_ip(conn, r->ip);
 	return r;
 }
 
@@ -172,6 +308,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r)
 			return MHD_NO;
 		*req_cls = r;
+		client_ip(r);
 		check_headers(r);
 		if (r->refusal)
 			return reply_outcome(r, r->refusal_status,
@@ -267,6 +404,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
+static void free_peers(struct http_server *s)
+{
+	if (!s->peers)
+		return;
+	pthread_mutex_destroy(&s->peers->lock);
+	free(s->peers);
+	s->peers = NULL;
+}
+
 /* A listening socket on cfg.host:cfg.port, so the bound port is known before serving. */
 static int listen_on(const struct http_cfg *c, uint16_t *port)
 {
@@ -311,19 +457,31 @@ int http_start(struct http_server *s, struct vigie *v, const struct http_cfg *cf
 			return VG_ETOOBIG;
 		}
 	}
+	if (s->cfg.ntrusted) {
+		s->peers =
+		        calloc(1, sizeof(*s->peers) + s->cfg.conn_limit * sizeof(s->peers->e[0]));
+		if (!s->peers) {
+			close(fd);
+			return VG_ENOMEM;
+		}
+		s->peers->cap = s->cfg.conn_limit;
+		pthread_mutex_init(&s->peers->lock, NULL);
+	}
 	s->daemon = MHD_start_daemon(
 	        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
-	        NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-	        s, /* first, so every message goes through it */
+	        s->peers ? accept_peer : NULL, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+	        mhd_log, s, /* first, so every message goes through it */
 	        MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
 	        (unsigned int)s->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
 	        (unsigned int)s->cfg.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	        (unsigned int)s->cfg.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+	        (unsigned int)(s->peers ? 0 : s->cfg.per_ip_limit), MHD_OPTION_CONNECTION_TIMEOUT,
 	        (unsigned int)s->cfg.conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	        (size_t)(32 * 1024), MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+	        s->peers ? on_connection : NULL, s, MHD_OPTION_END);
 	if (!s->daemon) {
 		close(fd);
+		free_peers(s);
 		return VG_EIO;
 	}
 	return 0;
@@ -352,4 +510,5 @@ void http_stop(struct http_server *s)
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd); /* ours: MHD does not close a quiesced listening socket */
 	s->daemon = NULL;
+	free_peers(s);
 }

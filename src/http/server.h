@@ -17,6 +17,9 @@
 #include <microhttpd.h>
 
 #include "core/err.h"
+#include "core/netaddr.h"
+
+#define HTTP_TRUSTED_MAX 16 /* --trusted-proxy networks */
 
 struct vigie;
 
@@ -29,6 +32,14 @@ struct http_cfg {
 	unsigned per_ip_limit; /* open connections per client address */
 	unsigned conn_timeout; /* seconds of silence before a connection is closed */
 	size_t body_max;       /* bytes of request body accepted */
+	/*
+	 * Proxies whose X-Forwarded-For is believed (core/netaddr.h): from these
+	 * peers the client is the nearest untrusted hop of the header, and every
+	 * address-keyed defence (login throttles, the guard, activity) sees it.
+	 * They are exempt from per_ip_limit, which still holds for other peers.
+	 */
+	struct netaddr trusted[HTTP_TRUSTED_MAX];
+	size_t ntrusted;
 };
 
 /* Defaults for every field. */
@@ -41,6 +52,7 @@ struct http_server {
 	uint16_t bound_port;
 	_Atomic int stopping;         /* no new journaled replies: shutting down */
 	_Atomic long journal_waiting; /* connections suspended until their entry is durable */
+	struct peer_counts *peers; /* open connections per untrusted peer, with trusted proxies */
 };
 
 /*

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {
   NIR_SYSTEM, seededDataDir, startServer, readSample, Pros, http, assertOutcome,
   assertCleanExit, totpAtStep, nowStep, wrongTotp, sleep,
-  test,
+  test, luhnDigit, unknownRpps as unknownRppsOf,
 } from './lib.mjs';
 
 let data, server, pros, sample;
@@ -23,27 +23,8 @@ const login = (s, body, opts = {}) => http(s, 'POST', '/auth/pro/login', { body,
 const lookup = (s, token) => http(s, 'GET',
   `/fhir/Patient?identifier=${encodeURIComponent(`${NIR_SYSTEM}|${sample[0].nir}`)}`, { token });
 
-/** The Luhn check digit of 10 digits. */
-function luhnDigit(s10) {
-  let sum = 0;
-  for (let i = 0; i < 10; i++) {
-    let d = Number(s10[9 - i]);
-    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; }
-    sum += d;
-  }
-  return String((10 - (sum % 10)) % 10);
-}
 const isLuhn = (s) => /^\d{11}$/.test(s) && luhnDigit(s.slice(0, 10)) === s[10];
-
-/** An RPPS with a correct Luhn key that no professional of the data set has. */
-function unknownRpps() {
-  const taken = new Set(pros.all.map((p) => p.rpps));
-  for (let i = 0; ; i++) {
-    const s10 = String(1000000000 + i * 7777);
-    const r = s10 + luhnDigit(s10);
-    if (!taken.has(r)) return r;
-  }
-}
+const unknownRpps = () => unknownRppsOf(pros);
 
 test('the seeded RPPS numbers carry a valid Luhn key', () => {
   assert.ok(pros.all.length >= 10);

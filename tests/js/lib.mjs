@@ -408,6 +408,27 @@ export class Pros {
   }
 }
 
+/** The Luhn check digit of 10 digits (the RPPS key). */
+export function luhnDigit(s10) {
+  let sum = 0;
+  for (let i = 0; i < 10; i++) {
+    let d = Number(s10[9 - i]);
+    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; }
+    sum += d;
+  }
+  return String((10 - (sum % 10)) % 10);
+}
+
+/** An RPPS with a correct Luhn key that no professional of pros (a Pros) has. */
+export function unknownRpps(pros) {
+  const taken = new Set(pros.all.map((p) => p.rpps));
+  for (let i = 0; ; i++) {
+    const s10 = String(1000000000 + i * 7777);
+    const r = s10 + luhnDigit(s10);
+    if (!taken.has(r)) return r;
+  }
+}
+
 /* ------------------------------------------------------------------- NIR -- */
 
 /** The NIR key of the 13 first characters (2A -> 19, 2B -> 18). */
