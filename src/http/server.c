@@ -363,6 +363,67 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return dispatch(r);
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* RFC 3986 unreserved: never needs an escape, so an escaped one is a second spelling. */
+static int unreserved(int b)
+{
+	return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
+	       b == '-' || b == '.' || b == '_' || b == '~';
+}
+
+/*
+ * Percent-decoding (libmicrohttpd calls this for the path and for each
+ * query key and value), stricter than the library's own. The path, the one
+ * string that starts with '/', is left exactly as sent when an escape in it
+ * decodes to a control byte (%00), to '/' or to a character that needs no
+ * escape (%61 for 'a'): it then routes nowhere (404), so no second spelling
+ * of a path reaches an endpoint that a proxy's rule on the plain spelling
+ * guards, and no NUL cuts it short. In keys and values, an escaped control
+ * byte stays escaped (the parsers then refuse it whole). Never lengthens.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	int path = s[0] == '/';
+	size_t i = 0, o = 0;
+
+	(void)cls;
+	(void)c;
+	if (path)
+		for (size_t k = 0; s[k]; k++) {
+			int hi, lo, b;
+
+			if (s[k] != '%' || (hi = hexval(s[k + 1])) < 0 ||
+			    (lo = hexval(s[k + 2])) < 0)
+				continue;
+			b = hi * 16 + lo;
+			if (b < 0x20 || b == 0x7f || b == '/' || unreserved(b))
+				return strlen(s); /* as sent */
+		}
+	while (s[i]) {
+		int hi, lo, b;
+
+		if (s[i] == '%' && (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0 &&
+		    (b = hi * 16 + lo) >= 0x20 && b != 0x7f) {
+			s[o++] = (char)b;
+			i += 3;
+		} else {
+			s[o++] = s[i++];
+		}
+	}
+	s[o] = '\0';
+	return o;
+}
+
 /* libmicrohttpd's own messages, as log lines like every other. */
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
@@ -477,8 +538,9 @@ int http_start(struct http_server *s, struct vigie *v, const struct http_cfg *cf
 	        (unsigned int)(s->peers ? 0 : s->cfg.per_ip_limit), MHD_OPTION_CONNECTION_TIMEOUT,
 	        (unsigned int)s->cfg.conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	        (size_t)(32 * 1024), MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-	        s->peers ? on_connection : NULL, s, MHD_OPTION_END);
+	        MHD_OPTION_UNESCAPE_CALLBACK, unescape, s, MHD_OPTION_NOTIFY_COMPLETED,
+	        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, s->peers ? on_connection : NULL, s,
+	        MHD_OPTION_END);
 	if (!s->daemon) {
 		close(fd);
 		free_peers(s);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   test, NIR_SYSTEM, seededDataDir, startServer, readSample, readTsv, Pros, http, assertOutcome,
-  totpAtStep, nowStep, withKey, sleep, pinClock, serviceNowS,
+  totpAtStep, nowStep, withKey, sleep, pinClock, serviceNowS, raw,
 } from './lib.mjs';
 import { cardProof, readCardsKey } from './card.mjs';
 
@@ -345,4 +345,16 @@ test('the guard state of a suspension outlives a restart (the store holds it)', 
   const still = pros.all.find((p) => p.rpps === after[0]);
   assertOutcome(await pros.loginResponse(server, still), 401);
   assert.ok(fs.existsSync(path.join(data, 'honeytokens.tsv')));
+});
+
+test('an operator endpoint has one spelling: %00, escaped letters or slashes route nowhere', async () => {
+  const op = await operatorToken();
+  const get = (target) => raw(server, [`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${op}\r\nConnection: close\r\n\r\n`]);
+  assert.equal((await get('/admin/alerts')).status, 200, 'control: the plain spelling');
+  for (const t of ['/admin/alerts%00', '/admin/alerts%00.css', '/%61dmin/alerts', '/admin/%61lerts',
+    '/admin%2Falerts', '/admin/alerts%2f', '/admin/alert%73', '/admin/alerts%0a', '/%41dmin/alerts']) {
+    const r = await get(t);
+    assert.equal(r.status, 404, `${t}: ${r.text}`);
+    assert.match(r.text, /OperationOutcome/);
+  }
 });

@@ -383,6 +383,17 @@ test('a burst of 200 parallel garbage requests, then a normal lookup works', asy
   assert.ok(ok.json.total >= 1);
 });
 
+test('query values are decoded as usual, but an escaped control byte is refused, never cut short', async () => {
+  const get = (target) => raw(server, [`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`]);
+  const ident = `/fhir/Patient?identifier=${q(`${NIR_SYSTEM}|${nir}`)}`;
+  assert.equal((await get(ident)).status, 200, 'control: %3A and %7C decode');
+  for (const tail of ['%00', '%00x', '%0a', '%1f', '%7f']) {
+    const r = await get(ident + tail);
+    assert.equal(r.status, 400, `${tail}: ${r.text}`);
+    assert.match(r.text, /OperationOutcome/);
+  }
+});
+
 test('the main server stops cleanly', async () => {
   assertCleanExit(await server.stop(), server);
 });
