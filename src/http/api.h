@@ -109,6 +109,8 @@ struct store_account;
 int account_second_factor(struct req *r, struct store_account *a, const char *code, int *recovery);
 /* A login of account id succeeded: its events (and the new-client notice). 0 or an error. */
 int account_note_login(struct req *r, int64_t id);
+/* 1 if account id has logged in from this request's client (address and user agent) before. */
+int account_known_client(struct req *r, int64_t id);
 /* An event of account id with this request's client (extra: trusted ,"k":v pairs or NULL). */
 int account_event(struct req *r, int64_t id, const char *kind, int mail, const char *extra);
 /* A login of account id failed (why: a static word): its event. */

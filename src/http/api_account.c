@@ -85,6 +85,32 @@ void acct_wipe_body(struct req *r)
 		sodium_memzero(r->body, r->body_len);
 }
 
+/* The keyed hash of this request's client (address and user agent). */
+static void client_hash(struct req *r, const char *ua, size_t ual, uint8_t h[VAULT_BIDX])
+{
+	crypto_generichash_state st;
+	uint8_t key[VAULT_BIDX];
+
+	/* The key is the client domain's blind of a constant. */
+	vault_blind(r->v->vault, VAULT_D_GUARD, "iclient-v1", 10, key);
+	crypto_generichash_init(&st, key, sizeof(key), VAULT_BIDX);
+	crypto_generichash_update(&st, (const uint8_t *)r->ip, strlen(r->ip) + 1);
+	if (ua)
+		crypto_generichash_update(&st, (const uint8_t *)ua, ual);
+	crypto_generichash_final(&st, h, VAULT_BIDX);
+	sodium_memzero(key, sizeof(key));
+}
+
+int account_known_client(struct req *r, int64_t id)
+{
+	const char *ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
+	uint8_t h[VAULT_BIDX];
+	int known = 0;
+
+	client_hash(r, ua, ua ? strnlen(ua, 8192) : 0, h);
+	return store_iclient_known(r->v->store, id, h, &known) == 0 && known;
+}
+
 /*
  * The client of this request, as an event's detail keeps it: the address,
  * the first 80 bytes of the user agent and a keyed hash of the whole
@@ -96,19 +122,12 @@ static int client_detail(struct req *r, const char *extra, char *out, size_t cap
 {
 	const char *ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
 	size_t ual = ua ? strnlen(ua, 8192) : 0;
-	crypto_generichash_state st;
-	uint8_t h[VAULT_BIDX], key[VAULT_BIDX];
+	uint8_t h[VAULT_BIDX];
 	char hex[17], *s;
 	size_t len;
 	struct jw w;
 
-	/* A keyed hash of the full string: the key is the client domain's blind of a constant. */
-	vault_blind(r->v->vault, VAULT_D_GUARD, "iclient-v1", 10, key);
-	crypto_generichash_init(&st, key, sizeof(key), sizeof(h));
-	crypto_generichash_update(&st, (const uint8_t *)r->ip, strlen(r->ip) + 1);
-	if (ua)
-		crypto_generichash_update(&st, (const uint8_t *)ua, ual);
-	crypto_generichash_final(&st, h, sizeof(h));
+	client_hash(r, ua, ual, h);
 	sodium_bin2hex(hex, sizeof(hex), h, 8);
 	if (hash)
 		memcpy(hash, h, VAULT_BIDX);

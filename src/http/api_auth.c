@@ -226,6 +226,19 @@ static void login_work(struct req *r)
 	rc = rpps_validate(lr.rpps, strlen(lr.rpps)) == 0 ? store_pro_get(v->store, lr.rpps, &p)
 	                                                  : VG_ENOTFOUND;
 	if (rc == VG_ENOTFOUND) {
+		/* No account: a decoy fails and locks as one would, so no answer tells. */
+		int64_t until =
+		        logins_decoy_lock(v->logins, SESSION_PRO, lr.rpps, strlen(lr.rpps), now);
+
+		if (until > now) {
+			atomic_fetch_add(&v->metrics.logins_throttled, 1);
+			reply_prepare_throttled(
+			        r, until == INT64_MAX ? 3600 : until - now,
+			        until == INT64_MAX ? "this account is locked; contact the operator"
+			                           : "too many failed logins on this account");
+			goto out;
+		}
+		logins_decoy_failed(v->logins, SESSION_PRO, lr.rpps, strlen(lr.rpps), now);
 		check_password(NULL, &lr); /* the same cost as for a real account */
 		watch_failure(r, lr.rpps, NULL, now);
 		prepare_fail(r);

@@ -105,7 +105,7 @@ static void ilogin_work(struct req *r)
 	char why[BODY_WHY_MAX];
 	int64_t now = r->now_ms / 1000, wait;
 	size_t n = 0, ok = SIZE_MAX;
-	int by_email = 0, rc;
+	int by_email = 0, indexed, rc;
 
 	memset(acc, 0, sizeof(acc));
 	if (insured_login_parse(r->body ? r->body : "", r->body_len, &lr, why) != 0) {
@@ -119,8 +119,8 @@ static void ilogin_work(struct req *r)
 		goto out;
 	}
 	logins_attempt(v->logins, r->ip, now); /* refunded on success */
-	rc = login_index(v->vault, lr.login, &by_email, bidx) == 0
-	             ? store_account_find(v->store, by_email, bidx, acc, ACCOUNTS_PER_LOGIN, &n)
+	indexed = login_index(v->vault, lr.login, &by_email, bidx) == 0;
+	rc = indexed ? store_account_find(v->store, by_email, bidx, acc, ACCOUNTS_PER_LOGIN, &n)
 	             : 0;
 	if (rc != 0) {
 		reply_prepare_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
@@ -128,6 +128,18 @@ static void ilogin_work(struct req *r)
 		goto out;
 	}
 	if (n == 0) {
+		/* No account: a decoy fails and locks as one would, so no answer tells. */
+		const void *key = indexed ? (const void *)bidx : lr.login;
+		size_t klen = indexed ? VAULT_BIDX : strlen(lr.login);
+		int64_t until = logins_decoy_lock(v->logins, SESSION_INSURED, key, klen, now);
+
+		if (until > now) {
+			atomic_fetch_add(&v->metrics.logins_throttled, 1);
+			reply_prepare_throttled(r, until == INT64_MAX ? 3600 : until - now,
+			                        "too many failed logins on this account");
+			goto out;
+		}
+		logins_decoy_failed(v->logins, SESSION_INSURED, key, klen, now);
 		password_burn(lr.password, strlen(lr.password)); /* the same cost as an account */
 		prepare_ifail(r);
 		goto out;
@@ -142,6 +154,13 @@ static void ilogin_work(struct req *r)
 			continue;
 		}
 		locked = acc[i].locked_until;
+		/*
+		 * A back-off (not the lock at acct_fail_max) does not stop the owner's
+		 * own client (address and user agent it logged in from before): a
+		 * thief failing elsewhere cannot lock the owner out.
+		 */
+		if (locked > now && locked != INT64_MAX && account_known_client(r, id))
+			locked = 0;
 		if (locked <= now)
 			iaccount_failed(v, &acc[i], now);
 		logins_unlock(v->logins, SESSION_INSURED, id);

@@ -10,7 +10,16 @@
 #include "node/throttle.h"
 #include "core/banned.h"
 
-#define STRIPES 64
+#define STRIPES      64
+#define DECOY_SLOTS  4096 /* logins naming no account, remembered at once */
+#define DECOY_PROBES 8
+
+/* A login that names no account, failing as an account would (logins_decoy_*). */
+struct decoy {
+	uint8_t key[16]; /* keyed hash of (kind, login); all zero: empty */
+	int32_t failed;
+	int64_t until, last;
+};
 
 struct logins {
 	struct login_policy p;
@@ -18,6 +27,8 @@ struct logins {
 	pthread_mutex_t wlock;
 	struct login_watch *watch;
 	pthread_mutex_t stripe[STRIPES];
+	uint8_t dkey[crypto_generichash_KEYBYTES];
+	struct decoy *decoy; /* DECOY_SLOTS, under wlock */
 };
 
 int logins_new(const struct login_policy *p, struct logins **out)
@@ -31,8 +42,11 @@ int logins_new(const struct login_policy *p, struct logins **out)
 		return VG_ENOMEM;
 	l->p = *p;
 	l->watch = malloc(sizeof(*l->watch));
-	rc = l->watch ? throttle_new(p->ip_fail_burst, p->ip_fail_period, &l->ip) : VG_ENOMEM;
+	l->decoy = calloc(DECOY_SLOTS, sizeof(*l->decoy));
+	rc = l->watch && l->decoy ? throttle_new(p->ip_fail_burst, p->ip_fail_period, &l->ip)
+	                          : VG_ENOMEM;
 	if (rc != 0) {
+		free(l->decoy);
 		free(l->watch);
 		free(l);
 		return rc;
@@ -40,6 +54,7 @@ int logins_new(const struct login_policy *p, struct logins **out)
 	randombytes_buf(key, sizeof(key)); /* per process: addresses cannot be chosen to collide */
 	login_watch_init(l->watch, key);
 	sodium_memzero(key, sizeof(key));
+	randombytes_buf(l->dkey, sizeof(l->dkey));
 	pthread_mutex_init(&l->wlock, NULL);
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_init(&l->stripe[i], NULL);
@@ -56,6 +71,8 @@ void logins_free(struct logins *l)
 	pthread_mutex_destroy(&l->wlock);
 	throttle_free(l->ip);
 	free(l->watch);
+	free(l->decoy);
+	sodium_memzero(l->dkey, sizeof(l->dkey));
 	free(l);
 }
 
@@ -116,4 +133,65 @@ void logins_lock(struct logins *l, int kind, int64_t id)
 void logins_unlock(struct logins *l, int kind, int64_t id)
 {
 	pthread_mutex_unlock(stripe(l, kind, id));
+}
+
+/*
+ * The decoy of (kind, login), under wlock: its slot, or with make the
+ * emptiest or oldest of its probe window (a flood evicts the oldest). NULL
+ * when not found and !make.
+ */
+static struct decoy *decoy_of(struct logins *l, int kind, const void *login, size_t len, int make)
+{
+	uint8_t k[16], tag = (uint8_t)kind;
+	struct decoy *oldest = NULL;
+	crypto_generichash_state st;
+	uint32_t h;
+
+	crypto_generichash_init(&st, l->dkey, sizeof(l->dkey), sizeof(k));
+	crypto_generichash_update(&st, &tag, 1);
+	crypto_generichash_update(&st, login, len);
+	crypto_generichash_final(&st, k, sizeof(k));
+	k[0] |= 1; /* never all zero */
+	memcpy(&h, k, sizeof(h));
+	for (unsigned i = 0; i < DECOY_PROBES; i++) {
+		struct decoy *d = &l->decoy[(h + i) % DECOY_SLOTS];
+
+		if (memcmp(d->key, k, sizeof(k)) == 0)
+			return d;
+		if (!oldest || d->last < oldest->last)
+			oldest = d;
+	}
+	if (!make)
+		return NULL;
+	memset(oldest, 0, sizeof(*oldest));
+	memcpy(oldest->key, k, sizeof(k));
+	return oldest;
+}
+
+int64_t logins_decoy_lock(struct logins *l, int kind, const void *login, size_t len, int64_t now)
+{
+	struct decoy *d;
+	int64_t until = 0;
+
+	pthread_mutex_lock(&l->wlock);
+	d = decoy_of(l, kind, login, len, 0);
+	if (d && d->until > now)
+		until = d->until;
+	pthread_mutex_unlock(&l->wlock);
+	return until;
+}
+
+void logins_decoy_failed(struct logins *l, int kind, const void *login, size_t len, int64_t now)
+{
+	struct decoy *d;
+	int64_t lock;
+
+	pthread_mutex_lock(&l->wlock);
+	d = decoy_of(l, kind, login, len, 1);
+	if (d->failed < INT32_MAX)
+		d->failed++;
+	lock = login_policy_account_lock(&l->p, d->failed);
+	d->until = lock == LOGIN_LOCKED_FOREVER ? INT64_MAX : lock ? now + lock : 0;
+	d->last = d->until > now ? d->until : now; /* a locked decoy is the last evicted */
+	pthread_mutex_unlock(&l->wlock);
 }

@@ -9,6 +9,7 @@
 #ifndef VIGIE_NODE_LOGINS_H
 #define VIGIE_NODE_LOGINS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -42,6 +43,17 @@ void logins_succeeded(struct logins *l, const char *ip, int64_t now);
 unsigned logins_failed(struct logins *l, const char *ip, const char *rpps, int64_t pro_id,
                        int64_t now);
 
+/*
+ * Decoys: a login that names no account (an unknown RPPS, a NIR or e-mail
+ * with no account, a honeytoken) fails and locks exactly as an account does
+ * (login_policy_account_lock over its consecutive failures), so that no
+ * answer tells whether an account exists. kind: enum session_kind; login:
+ * the bytes the login named (an RPPS, a blind index). logins_decoy_lock is
+ * the time until which it is locked (0: not; INT64_MAX: as an account at
+ * acct_fail_max). In memory, DECOY_SLOTS of them (a flood evicts the oldest).
+ */
+int64_t logins_decoy_lock(struct logins *l, int kind, const void *login, size_t len, int64_t now);
+void logins_decoy_failed(struct logins *l, int kind, const void *login, size_t len, int64_t now);
 /*
  * The lock of one account (kind: enum session_kind) for a check-and-set of
  * its login state. Locks are striped (two accounts may share one): hold one

@@ -323,6 +323,8 @@ struct store_ops {
 	                   size_t cap, size_t *n);
 	int (*iclient_seen)(struct store *s, int64_t account_id, const uint8_t client[VAULT_BIDX],
 	                    int64_t t, int *is_new);
+	int (*iclient_known)(struct store *s, int64_t account_id, const uint8_t client[VAULT_BIDX],
+	                     int *known);
 	int (*code_put)(struct store *s, struct store_code *c);
 	int (*code_live)(struct store *s, int64_t insured_id, int purpose, int64_t now_ms,
 	                 struct store_code *out);
@@ -704,6 +706,11 @@ VG_MUST_USE static inline int store_sessions_of(struct store *s, int kind, int64
 VG_MUST_USE static inline int store_iclient_seen(struct store *s, int64_t account_id, const uint8_t client[VAULT_BIDX], int64_t t, int *is_new)
 {
 	return s->ops->iclient_seen(s, account_id, client, t, is_new);
+}
+/* Whether an insured account has logged in from client before (*known 1), without marking it. */
+VG_MUST_USE static inline int store_iclient_known(struct store *s, int64_t account_id, const uint8_t client[VAULT_BIDX], int *known)
+{
+	return s->ops->iclient_known(s, account_id, client, known);
 }
 /* Insert a one-time code (c->id is set); codes of the same person and purpose before it die. */
 VG_MUST_USE static inline int store_code_put(struct store *s, struct store_code *c)

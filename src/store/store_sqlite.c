@@ -91,6 +91,7 @@ enum stmt_id {
 	S_SES_OF,
 	S_ISES_OF,
 	S_ICLIENT_SEEN,
+	S_ICLIENT_KNOWN,
 	S_CODE_KILL,
 	S_CODE_PUT,
 	S_CODE_LIVE,
@@ -236,6 +237,7 @@ static const char *const SQL[S_N] = {
 	        "WHERE account_id = ?1 ORDER BY created DESC LIMIT ?2",
 	[S_ICLIENT_SEEN] = "INSERT OR IGNORE INTO iclient(account_id, client, first_seen) "
 	                   "VALUES (?1, ?2, ?3)",
+	[S_ICLIENT_KNOWN] = "SELECT 1 FROM iclient WHERE account_id = ?1 AND client = ?2",
 	[S_CODE_KILL] = "UPDATE code SET used_ms = -1 WHERE insured_id = ?1 AND purpose = ?2 "
 	                "AND used_ms = 0",
 	[S_CODE_PUT] =
@@ -2135,6 +2137,23 @@ static int sq_iclient_seen(struct store *s, int64_t account_id, const uint8_t cl
 	return rc;
 }
 
+static int sq_iclient_known(struct store *s, int64_t account_id, const uint8_t client[VAULT_BIDX],
+                            int *known)
+{
+	sqlite3_stmt *q = stmt(s, S_ICLIENT_KNOWN);
+	int rc;
+
+	*known = 0;
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, account_id);
+	sqlite3_bind_blob(q, 2, client, VAULT_BIDX, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	*known = rc == SQLITE_ROW;
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : map_rc(rc);
+}
+
 /* A new code kills the person's earlier ones of the same purpose, in one transaction. */
 static int sq_code_put(struct store *s, struct store_code *c)
 {
@@ -2545,6 +2564,7 @@ static const struct store_ops SQLITE_OPS = {
 	.account_alerting = sq_account_alerting,
 	.sessions_of = sq_sessions_of,
 	.iclient_seen = sq_iclient_seen,
+	.iclient_known = sq_iclient_known,
 	.code_put = sq_code_put,
 	.code_live = sq_code_live,
 	.code_set = sq_code_set,

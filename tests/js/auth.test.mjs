@@ -24,7 +24,7 @@ const lookup = (s, token) => http(s, 'GET',
   `/fhir/Patient?identifier=${encodeURIComponent(`${NIR_SYSTEM}|${sample[0].nir}`)}`, { token });
 
 const isLuhn = (s) => /^\d{11}$/.test(s) && luhnDigit(s.slice(0, 10)) === s[10];
-const unknownRpps = () => unknownRppsOf(pros);
+const unknownRpps = (k = 0) => unknownRppsOf(pros, k);
 
 test('the seeded RPPS numbers carry a valid Luhn key', () => {
   assert.ok(pros.all.length >= 10);
@@ -236,12 +236,12 @@ test('concurrent failures cannot slip past the account limit (5)', async () => {
 });
 
 test('logins hash off the event threads: /healthz answers while Argon2id runs', async () => {
-  const s6 = await startServer(data, ['--login-burst', '1000']);
+  const s6 = await startServer(data, ['--login-burst', '1000', '--login-accounts-max', '250']);
   try {
-    const unknown = unknownRpps();
     const order = [];
+    // Six accounts that do not exist (one failing six times would back off at the sixth, unhashed).
     const logins = Array.from({ length: 6 }, (_, i) =>
-      login(s6, { rpps: unknown, password: `guess-${i}`, totp: '000000' }).then((r) => { order.push('login'); return r; }));
+      login(s6, { rpps: unknownRpps(i), password: `guess-${i}`, totp: '000000' }).then((r) => { order.push('login'); return r; }));
     await sleep(20); // the logins are in flight (6 x Argon2id on 2 workers)
     const h = await http(s6, 'GET', '/healthz');
     order.push('healthz');

@@ -419,13 +419,13 @@ export function luhnDigit(s10) {
   return String((10 - (sum % 10)) % 10);
 }
 
-/** An RPPS with a correct Luhn key that no professional of pros (a Pros) has. */
-export function unknownRpps(pros) {
+/** The k-th RPPS (from 0) with a correct Luhn key that no professional of pros (a Pros) has. */
+export function unknownRpps(pros, k = 0) {
   const taken = new Set(pros.all.map((p) => p.rpps));
   for (let i = 0; ; i++) {
     const s10 = String(1000000000 + i * 7777);
     const r = s10 + luhnDigit(s10);
-    if (!taken.has(r)) return r;
+    if (!taken.has(r) && k-- === 0) return r;
   }
 }
 

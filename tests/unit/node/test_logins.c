@@ -50,10 +50,47 @@ static void address_budget_and_watch(void **state)
 	logins_free(l);
 }
 
+/* A login naming no account backs off and locks as an account would (login_policy_account_lock). */
+static void decoys_fail_like_accounts(void **state)
+{
+	struct login_policy p;
+	struct logins *l;
+	int64_t t = 10000;
+	char login[32];
+
+	(void)state;
+	login_policy_defaults(&p);
+	assert_int_equal(logins_new(&p, &l), 0);
+	for (int32_t k = 1; k <= (int32_t)p.acct_fail_max; k++) {
+		int64_t lock = login_policy_account_lock(&p, k);
+
+		assert_int_equal(logins_decoy_lock(l, SESSION_PRO, "10000000001", 11, t), 0);
+		logins_decoy_failed(l, SESSION_PRO, "10000000001", 11, t);
+		assert_int_equal(logins_decoy_lock(l, SESSION_PRO, "10000000001", 11, t),
+		                 lock == LOGIN_LOCKED_FOREVER ? INT64_MAX : lock ? t + lock : 0);
+		if (lock != LOGIN_LOCKED_FOREVER)
+			t += lock; /* wait the lock out, as a patient guesser does */
+	}
+	/* Locked for good, as an account at acct_fail_max. */
+	assert_int_equal(logins_decoy_lock(l, SESSION_PRO, "10000000001", 11, t + 86400 * 365),
+	                 INT64_MAX);
+	/* Another login, and the same bytes under the other kind, are untouched. */
+	assert_int_equal(logins_decoy_lock(l, SESSION_PRO, "10000000002", 11, t), 0);
+	assert_int_equal(logins_decoy_lock(l, SESSION_INSURED, "10000000001", 11, t), 0);
+	/* A flood of other logins evicts the oldest first, never the locked one. */
+	for (int i = 0; i < 20000; i++) {
+		snprintf(login, sizeof(login), "flood-%d", i);
+		logins_decoy_failed(l, SESSION_INSURED, login, strlen(login), t);
+	}
+	assert_int_equal(logins_decoy_lock(l, SESSION_PRO, "10000000001", 11, t), INT64_MAX);
+	logins_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(address_budget_and_watch),
+		cmocka_unit_test(decoys_fail_like_accounts),
 	};
 
 	if (sodium_init() < 0)

@@ -768,6 +768,31 @@ static void access_of_pro(void **state)
 	assert_int_equal(c.n, 0);
 }
 
+/* A client is known to an account once seen, only to that account, and asking marks nothing. */
+static void iclients(void **state)
+{
+	struct fx *f = *state;
+	uint8_t a[VAULT_BIDX], b[VAULT_BIDX];
+	int known = -1, is_new = -1;
+
+	memset(a, 0xa1, sizeof(a));
+	memset(b, 0xb2, sizeof(b));
+	assert_int_equal(store_iclient_known(f->st, 7, a, &known), 0);
+	assert_int_equal(known, 0);
+	assert_int_equal(store_iclient_known(f->st, 7, a, &known), 0);
+	assert_int_equal(known, 0); /* asking did not mark it */
+	assert_int_equal(store_iclient_seen(f->st, 7, a, 100, &is_new), 0);
+	assert_int_equal(is_new, 1);
+	assert_int_equal(store_iclient_seen(f->st, 7, a, 200, &is_new), 0);
+	assert_int_equal(is_new, 0);
+	assert_int_equal(store_iclient_known(f->st, 7, a, &known), 0);
+	assert_int_equal(known, 1);
+	assert_int_equal(store_iclient_known(f->st, 8, a, &known), 0);
+	assert_int_equal(known, 0); /* another account */
+	assert_int_equal(store_iclient_known(f->st, 7, b, &known), 0);
+	assert_int_equal(known, 0); /* another client */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -786,6 +811,7 @@ int main(void)
 		cmocka_unit_test(campaigns_and_outbox),
 		cmocka_unit_test(insured_by_patient),
 		cmocka_unit_test(access_of_pro),
+		cmocka_unit_test(iclients),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
