@@ -153,44 +153,59 @@ static void watch_failure(struct req *r, const char *rpps, const struct store_pr
 
 /*
  * A login succeeded: if this client (address and user agent) is new for the
- * account, the professional is told (a notice the e-mail issue sends).
+ * account, the professional is told (a notice the e-mail issue sends). The
+ * notice keeps the first UA_PREFIX bytes of the user agent and a hash of the
+ * client, so a client string of any length or content is told, never
+ * dropped; the notice and "this client is known" are one transaction: if the
+ * notice cannot be written, the client stays new and the next login tries
+ * again.
  */
+#define UA_PREFIX 48 /* escaped, at most 6 bytes each: the detail fits a notice */
+
 static void note_client(struct req *r, const struct store_pro *p, int64_t now)
 {
 	const char *ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
-	char buf[512], detail[NOTICE_DETAIL_MAX - 64];
+	size_t ual = ua ? strnlen(ua, 8192) : 0;
+	char buf[512], hex[17];
 	uint8_t client[VAULT_BIDX];
-	int is_new = 0, n;
+	int is_new = 0, n, rc;
 	struct jw w;
 
 	n = snprintf(buf, sizeof(buf), "client-v1\n%s\n%s", r->ip, ua ? ua : "");
 	vault_blind(r->v->vault, VAULT_D_GUARD, buf,
 	            n > 0 && (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1, client);
-	if (store_client_seen(r->v->store, p->id, client, now, &is_new) != 0) {
-		log_event(LOG_ERROR, "login.client_store_failed", LI("pro", p->id));
-		return;
-	}
-	if (!is_new)
-		return;
-	jw_init(&w, 256);
-	jw_obj(&w);
-	jw_kint(&w, "t", now);
-	jw_kstr(&w, "ip", r->ip);
-	jw_key(&w, "user_agent");
-	jw_strn(&w, ua ? ua : "", ua ? strnlen(ua, 200) : 0);
-	jw_end(&w);
-	if (jw_finish(&w) == 0) {
-		size_t len;
-		char *s = jw_detach(&w, &len);
+	sodium_bin2hex(hex, sizeof(hex), client, 8);
+	rc = store_begin(r->v->store);
+	if (rc == 0)
+		rc = store_client_seen(r->v->store, p->id, client, now, &is_new);
+	if (rc == 0 && is_new) {
+		jw_init(&w, 256);
+		jw_obj(&w);
+		jw_kint(&w, "t", now);
+		jw_kstr(&w, "ip", r->ip);
+		jw_key(&w, "user_agent");
+		jw_strn(&w, ua ? ua : "", ual > UA_PREFIX ? UA_PREFIX : ual);
+		jw_kint(&w, "user_agent_bytes", (int64_t)ual);
+		jw_kstr(&w, "client_hash", hex);
+		jw_end(&w);
+		rc = jw_finish(&w);
+		if (rc == 0) {
+			size_t len;
+			char *s = jw_detach(&w, &len);
 
-		if (len < sizeof(detail)) {
-			memcpy(detail, s, len + 1);
-			notice_add(r->v, p->id, now, "new_client", detail);
+			rc = notice_put(r->v, p->id, now, "new_client", s);
+			free(s);
+		} else {
+			jw_release(&w);
 		}
-		free(s);
-	} else {
-		jw_release(&w);
 	}
+	if (rc == 0)
+		rc = store_commit(r->v->store);
+	else
+		VG_IGNORE(store_rollback(r->v->store));
+	if (rc != 0)
+		log_event(LOG_ERROR, "login.new_client_notice_failed", LI("pro", p->id),
+		          LS("error", vg_strerror(rc)));
 }
 
 /* The slow part of a login, on a worker; it prepares the reply. */

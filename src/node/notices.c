@@ -8,22 +8,32 @@
 #include "sys/log.h"
 #include "core/banned.h"
 
-void notice_add(struct vigie *v, int64_t pro_id, int64_t t_s, const char *kind,
-                const char *detail_json)
+int notice_put(struct vigie *v, int64_t pro_id, int64_t t_s, const char *kind,
+               const char *detail_json)
 {
 	struct store_notice x = { .pro_id = pro_id, .t = t_s };
 	size_t len = strlen(detail_json);
+	int rc;
 
 	snprintf(x.kind, sizeof(x.kind), "%s", kind);
-	if (len + VAULT_OVERHEAD > sizeof(x.detail) ||
-	    vault_seal(v->vault, "notice", "detail", pro_id, (const uint8_t *)detail_json, len,
-	               x.detail) != 0) {
-		log_event(LOG_ERROR, "notice.seal_failed", LI("pro", pro_id), LS("kind", kind));
-		return;
-	}
+	if (len + VAULT_OVERHEAD > sizeof(x.detail))
+		return VG_ETOOBIG;
+	rc = vault_seal(v->vault, "notice", "detail", pro_id, (const uint8_t *)detail_json, len,
+	                x.detail);
+	if (rc != 0)
+		return rc;
 	x.detail_len = len + VAULT_OVERHEAD;
-	if (store_notice_put(v->store, &x) != 0)
-		log_event(LOG_ERROR, "notice.store_failed", LI("pro", pro_id), LS("kind", kind));
+	return store_notice_put(v->store, &x);
+}
+
+void notice_add(struct vigie *v, int64_t pro_id, int64_t t_s, const char *kind,
+                const char *detail_json)
+{
+	int rc = notice_put(v, pro_id, t_s, kind, detail_json);
+
+	if (rc != 0)
+		log_event(LOG_ERROR, "notice.store_failed", LI("pro", pro_id), LS("kind", kind),
+		          LS("error", vg_strerror(rc)));
 }
 
 int ievent_add(struct vigie *v, int64_t account_id, int64_t t_ms, const char *kind,

@@ -20,6 +20,9 @@ struct vigie;
  */
 void notice_add(struct vigie *v, int64_t pro_id, int64_t t_s, const char *kind,
                 const char *detail_json);
+/* notice_add that says whether it was recorded: 0, VG_ETOOBIG (detail too long) or an error. */
+VG_MUST_USE int notice_put(struct vigie *v, int64_t pro_id, int64_t t_s, const char *kind,
+                           const char *detail_json);
 
 /*
  * Record an event of insured account account_id at t_ms (unix ms): kind

@@ -292,6 +292,19 @@ test('a login from a new client is a notice for the professional; a known one is
   assert.equal((await http(server, 'GET', '/auth/pro/notices', { token: t2 })).json.notices.length, 1, 'same client: no new notice');
   const t3 = await login({ 'user-agent': 'curl/8.0' });
   assert.equal((await http(server, 'GET', '/auth/pro/notices', { token: t3 })).json.notices.filter((n) => n.kind === 'new_client').length, 2);
+  // A user agent that grows six-fold when escaped (200 quotes) is told all the same: a prefix,
+  // its length and a hash, never dropped; then it is known.
+  const quotes = '"'.repeat(200);
+  const t4 = await login({ 'user-agent': quotes });
+  const n4 = (await http(server, 'GET', '/auth/pro/notices', { token: t4 })).json.notices.filter((n) => n.kind === 'new_client');
+  assert.equal(n4.length, 3, JSON.stringify(n4));
+  const q = n4.find((n) => n.detail.user_agent.startsWith('"'));
+  assert.ok(q, JSON.stringify(n4));
+  assert.equal(q.detail.user_agent, '"'.repeat(48));
+  assert.equal(q.detail.user_agent_bytes, 200);
+  assert.match(q.detail.client_hash, /^[0-9a-f]{16}$/);
+  const t5 = await login({ 'user-agent': quotes });
+  assert.equal((await http(server, 'GET', '/auth/pro/notices', { token: t5 })).json.notices.filter((n) => n.kind === 'new_client').length, 3, 'known now');
 });
 
 test('credential stuffing: an address failing on many accounts is blocked, others are not', async () => {
