@@ -411,6 +411,8 @@ enum MHD_Result api_logout(struct req *r)
  * the step-up cannot be used to guess codes. It buys nothing when no
  * step-up was asked.
  */
+#define STEP_UP_STRIKES_MAX 3 /* wrong step-up codes that end the session */
+
 enum MHD_Result api_step_up(struct req *r)
 {
 	struct vigie *v = r->v;
@@ -437,12 +439,15 @@ enum MHD_Result api_step_up(struct req *r)
 		sodium_memzero(&p, sizeof(p));
 		return reply_throttled(r, wait, "too many failed codes on this account");
 	}
+	/*
+	 * A wrong code counts against the session that sent it, never against
+	 * the account's login: a thief holding a stolen token but not the code
+	 * cannot lock the owner out, and loses the session at the third.
+	 */
 	if (rc == 0 && !p.suspended) {
 		ok = check_totp(v, &p, totp, now, &step);
 		if (ok)
-			rc = store_pro_set_auth(v->store, p.id, 0, 0, step);
-		else
-			account_failed(v, &p, now);
+			rc = store_pro_set_auth(v->store, p.id, p.failed, p.locked_until, step);
 	}
 	logins_unlock(v->logins, SESSION_PRO, r->who.id);
 	sodium_memzero(totp, sizeof(totp));
@@ -451,7 +456,21 @@ enum MHD_Result api_step_up(struct req *r)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "the service is busy; try again");
 	if (!ok) {
-		log_event(LOG_INFO, "step_up.failed", LI("pro", r->who.id), LS("ip", r->ip));
+		size_t tl = 0;
+		const char *tok = req_bearer(r, &tl);
+		unsigned strikes =
+		        tok ? logins_strike(v->logins, LOGINS_STRIKE_STEP_UP, tok, tl, now) : 0;
+
+		log_event(LOG_INFO, "step_up.failed", LI("pro", r->who.id), LS("ip", r->ip),
+		          LI("strikes", strikes));
+		if (strikes >= STEP_UP_STRIKES_MAX) {
+			VG_IGNORE(sessions_close(v->sessions, tok, tl));
+			return reply_with_header(
+			        r, MHD_HTTP_UNAUTHORIZED, "security",
+			        "three wrong codes: this session is ended; log in again",
+			        MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+			        "Bearer realm=\"vigie\", error=\"invalid_token\"");
+		}
 		return reply_with_header(r, MHD_HTTP_UNAUTHORIZED, "security",
 		                         "the one-time code is wrong or was already used",
 		                         MHD_HTTP_HEADER_WWW_AUTHENTICATE,

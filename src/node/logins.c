@@ -195,3 +195,19 @@ void logins_decoy_failed(struct logins *l, int kind, const void *login, size_t l
 	d->last = d->until > now ? d->until : now; /* a locked decoy is the last evicted */
 	pthread_mutex_unlock(&l->wlock);
 }
+
+unsigned logins_strike(struct logins *l, int kind, const void *key, size_t len, int64_t now)
+{
+	struct decoy *d;
+	unsigned n;
+
+	pthread_mutex_lock(&l->wlock);
+	d = decoy_of(l, kind, key, len, 1);
+	if (d->failed < INT32_MAX)
+		d->failed++;
+	if (d->last < now)
+		d->last = now;
+	n = (unsigned)d->failed;
+	pthread_mutex_unlock(&l->wlock);
+	return n;
+}

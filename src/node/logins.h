@@ -55,6 +55,13 @@ unsigned logins_failed(struct logins *l, const char *ip, const char *rpps, int64
 int64_t logins_decoy_lock(struct logins *l, int kind, const void *login, size_t len, int64_t now);
 void logins_decoy_failed(struct logins *l, int kind, const void *login, size_t len, int64_t now);
 /*
+ * Count a strike against key (len bytes) in the decoys' table under a kind of
+ * its own (LOGINS_STRIKE_*, apart from the session kinds): the strikes so far,
+ * this one included. Used for the wrong step-up codes of one session.
+ */
+#define LOGINS_STRIKE_STEP_UP 16
+unsigned logins_strike(struct logins *l, int kind, const void *key, size_t len, int64_t now);
+/*
  * The lock of one account (kind: enum session_kind) for a check-and-set of
  * its login state. Locks are striped (two accounts may share one): hold one
  * at a time, never two.

@@ -12,7 +12,7 @@ import {
 let data, server, pros, sample;
 
 before(async () => {
-  data = await seededDataDir({ pros: 14 }); // one fresh account per login below
+  data = await seededDataDir({ pros: 15 }); // one fresh account per login below
   // Many accounts fail from 127.0.0.1 here on purpose: the stuffing defence is tested apart.
   server = await startServer(data, ['--login-accounts-max', '250']);
   pros = new Pros(data);
@@ -117,6 +117,28 @@ test('logout revokes the token', async () => {
   assert.match(after.headers.get('www-authenticate') ?? '', /Bearer/);
   assert.match(after.headers.get('www-authenticate'), /invalid_token/);
   assertOutcome(await http(server, 'POST', '/auth/pro/logout', { token }), 401);
+});
+
+test('wrong step-up codes end the session that sent them, never the owner\'s login', async () => {
+  const pro = pros.fresh();
+  const wrong = (t) => http(server, 'POST', '/auth/pro/step-up', { token: t, body: { totp: wrongTotp(pro.totp_secret) } });
+  // Two stolen sessions, three wrong codes each: six in all, more than the five a login allows.
+  for (let k = 0; k < 2; k++) {
+    const stolen = await pros.login(server, pro);
+    for (let i = 0; i < 2; i++) {
+      const r = await wrong(stolen);
+      assertOutcome(r, 401, 'security');
+      assert.match(r.headers.get('www-authenticate'), /insufficient_user_authentication/);
+      assert.equal((await lookup(server, stolen)).status, 200, 'the session lives until the third');
+    }
+    const third = await wrong(stolen);
+    assertOutcome(third, 401, 'security');
+    assert.match(third.headers.get('www-authenticate'), /invalid_token/);
+    assertOutcome(await lookup(server, stolen), 401);
+  }
+  // The owner is not locked out.
+  const r = await pros.loginResponse(server, pro);
+  assert.equal(r.status, 200, r.text);
 });
 
 test('no token: 401 with WWW-Authenticate: Bearer', async () => {
