@@ -368,6 +368,16 @@ int auth_require(struct req *r, enum MHD_Result *res)
 		                     "the service is busy; try again");
 		return -1;
 	}
+	/*
+	 * Suspension is read on every request, not only enforced by revoking
+	 * tokens: a token minted while a suspension landed, or one a lost
+	 * revocation left alive, is refused all the same.
+	 */
+	if (pi.suspended) {
+		*res = reply_outcome(r, MHD_HTTP_FORBIDDEN, "forbidden",
+		                     "this account is suspended; the security team will call you");
+		return -1;
+	}
 	memcpy(r->who.rpps, pi.rpps, sizeof(r->who.rpps));
 	memcpy(r->who.dept, pi.dept, sizeof(r->who.dept));
 	r->who.kind = pi.kind;

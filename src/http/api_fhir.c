@@ -32,6 +32,7 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "node/access.h"
+#include "node/directory.h"
 #include "node/guardian.h"
 #include "node/node.h"
 #include "node/notices.h"
@@ -309,6 +310,7 @@ static void suspend_account(struct req *r, const struct guard_result *g)
 	reason_names(g->reasons, reasons, sizeof(reasons));
 	if (store_pro_set_suspended(v->store, r->who.id, 1) != 0)
 		log_event(LOG_ERROR, "guard.suspend_store_failed", LI("pro", r->who.id));
+	directory_forget(v->directory, r->who.id);
 	if (sessions_revoke_subject(v->sessions, r->who.id) != 0)
 		log_event(LOG_ERROR, "guard.revoke_failed", LI("pro", r->who.id));
 	guardian_alert_add(v->guardian, &al);

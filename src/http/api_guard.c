@@ -17,6 +17,7 @@
 #include "core/guard.h"
 #include "core/rpps.h"
 #include "http/request.h"
+#include "node/directory.h"
 #include "node/guardian.h"
 #include "node/node.h"
 #include "node/notices.h"
@@ -193,6 +194,7 @@ enum MHD_Result api_admin_reinstate(struct req *r)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "the service is busy; try again");
 	}
+	directory_forget(v->directory, p.id);
 	guardian_reinstate(v->guardian, p.id, r->now_ms);
 	guardian_alert_lifted(v->guardian, p.id, r->now_ms, r->who.id);
 	atomic_fetch_add(&v->metrics.guard_reinstated, 1);

@@ -49,11 +49,29 @@ void directory_free(struct directory *d)
 	free(d);
 }
 
-int directory_get(struct directory *d, int64_t pro_id, int64_t now, struct pro_info *out)
+static struct entry *entry_of(struct directory *d, int64_t pro_id, struct shard **s)
 {
 	uint64_t h = (uint64_t)pro_id * 0x9e3779b97f4a7c15ULL;
-	struct shard *s = &d->shard[h >> 58];
-	struct entry *e = &s->e[(h >> 52) % WAYS];
+
+	*s = &d->shard[h >> 58];
+	return &(*s)->e[(h >> 52) % WAYS];
+}
+
+void directory_forget(struct directory *d, int64_t pro_id)
+{
+	struct shard *s;
+	struct entry *e = entry_of(d, pro_id, &s);
+
+	pthread_mutex_lock(&s->lock);
+	if (e->info.id == pro_id)
+		memset(e, 0, sizeof(*e));
+	pthread_mutex_unlock(&s->lock);
+}
+
+int directory_get(struct directory *d, int64_t pro_id, int64_t now, struct pro_info *out)
+{
+	struct shard *s;
+	struct entry *e = entry_of(d, pro_id, &s);
 	struct store_pro p;
 	int rc, hit;
 
@@ -77,6 +95,7 @@ int directory_get(struct directory *d, int64_t pro_id, int64_t now, struct pro_i
 	out->kind = p.kind;
 	out->role = p.role;
 	out->hours_set = p.hours_set;
+	out->suspended = p.suspended != 0;
 	out->hours = p.hours;
 	sodium_memzero(&p, sizeof(p)); /* the password hash and sealed TOTP secret */
 	pthread_mutex_lock(&s->lock);

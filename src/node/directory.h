@@ -24,6 +24,7 @@ struct pro_info {
 	int kind;      /* enum pro_kind */
 	int role;      /* enum pro_role */
 	int hours_set; /* 0: the profession's usual hours */
+	int suspended; /* every request of the account is refused */
 	struct hours hours;
 };
 
@@ -36,5 +37,8 @@ void directory_free(struct directory *d);
 /* Professional pro_id as of now (unix seconds): 0 and *out, or a store error (VG_ENOTFOUND). */
 VG_MUST_USE int directory_get(struct directory *d, int64_t pro_id, int64_t now,
                               struct pro_info *out);
+
+/* Forget what is cached of pro_id (a suspension or a reinstatement on this node). */
+void directory_forget(struct directory *d, int64_t pro_id);
 
 #endif

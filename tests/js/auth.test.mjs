@@ -2,6 +2,8 @@
 // logout, and login throttling per address and per account.
 import { before } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 
 import {
   NIR_SYSTEM, seededDataDir, startServer, readSample, Pros, http, assertOutcome,
@@ -139,6 +141,28 @@ test('wrong step-up codes end the session that sent them, never the owner\'s log
   // The owner is not locked out.
   const r = await pros.loginResponse(server, pro);
   assert.equal(r.status, 200, r.text);
+});
+
+test('a suspension is read on every request: a token that escaped revocation is refused', async () => {
+  // A suspension whose revocation of sessions was lost (a token minted in the race, a crash):
+  // written straight into the database while the server is down, so that nothing revokes.
+  const d = await seededDataDir({ pros: 2, insured: 200 });
+  const ps = new Pros(d);
+  const pro = ps.fresh();
+  const s7 = await startServer(d);
+  const token = await ps.login(s7, pro);
+  const nir = readSample(d)[0].nir;
+  const look = (s) => http(s, 'GET', `/fhir/Patient?identifier=${encodeURIComponent(`${NIR_SYSTEM}|${nir}`)}`, { token });
+  assert.equal((await look(s7)).status, 200);
+  assertCleanExit(await s7.stop(), s7);
+  execFileSync('sqlite3', [path.join(d, 'vigie.db'), `UPDATE pro SET suspended = 1 WHERE rpps = '${pro.rpps}'`]);
+  const s8 = await startServer(d);
+  try {
+    assertOutcome(await look(s8), 403, 'forbidden');
+    assertOutcome(await http(s8, 'GET', '/auth/pro/notices', { token }), 403, 'forbidden');
+  } finally {
+    assertCleanExit(await s8.stop(), s8);
+  }
 });
 
 test('no token: 401 with WWW-Authenticate: Bearer', async () => {
