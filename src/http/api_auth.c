@@ -208,6 +208,18 @@ static void note_client(struct req *r, const struct store_pro *p, int64_t now)
 		          LS("error", vg_strerror(rc)));
 }
 
+/*
+ * The 429 of a login locked until `until` (INT64_MAX: for good), the same
+ * for an account and for a decoy: nothing in it tells whether one exists.
+ */
+static void prepare_locked(struct req *r, int64_t until, int64_t now)
+{
+	atomic_fetch_add(&r->v->metrics.logins_throttled, 1);
+	reply_prepare_throttled(r, until == INT64_MAX ? 3600 : until - now,
+	                        until == INT64_MAX ? "this account is locked; contact the operator"
+	                                           : "too many failed logins on this account");
+}
+
 /* The slow part of a login, on a worker; it prepares the reply. */
 static void login_work(struct req *r)
 {
@@ -246,11 +258,7 @@ static void login_work(struct req *r)
 		        logins_decoy_lock(v->logins, SESSION_PRO, lr.rpps, strlen(lr.rpps), now);
 
 		if (until > now) {
-			atomic_fetch_add(&v->metrics.logins_throttled, 1);
-			reply_prepare_throttled(
-			        r, until == INT64_MAX ? 3600 : until - now,
-			        until == INT64_MAX ? "this account is locked; contact the operator"
-			                           : "too many failed logins on this account");
+			prepare_locked(r, until, now);
 			goto out;
 		}
 		logins_decoy_failed(v->logins, SESSION_PRO, lr.rpps, strlen(lr.rpps), now);
@@ -271,11 +279,7 @@ static void login_work(struct req *r)
 	rc = store_pro_get_id(v->store, p.id, &p);
 	if (rc == 0 && p.locked_until > now) {
 		logins_unlock(v->logins, SESSION_PRO, p.id);
-		atomic_fetch_add(&v->metrics.logins_throttled, 1);
-		reply_prepare_throttled(
-		        r, p.locked_until == INT64_MAX ? 3600 : p.locked_until - now,
-		        p.locked_until == INT64_MAX ? "this account is locked; contact the operator"
-		                                    : "too many failed logins on this account");
+		prepare_locked(r, p.locked_until, now);
 		goto out;
 	}
 	if (rc == 0)

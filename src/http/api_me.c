@@ -95,6 +95,14 @@ static void iaccount_failed(struct vigie *v, const struct store_account *a, int6
 		log_event(LOG_ERROR, "ilogin.store_failed", LI("account", a->id));
 }
 
+/* The 429 of a login locked until `until`, the same for an account and for a decoy. */
+static void prepare_ilocked(struct req *r, int64_t until, int64_t now)
+{
+	atomic_fetch_add(&r->v->metrics.logins_throttled, 1);
+	reply_prepare_throttled(r, until == INT64_MAX ? 3600 : until - now,
+	                        "too many failed logins on this account");
+}
+
 /* The slow part of an insured login, on a worker; it prepares the reply. */
 static void ilogin_work(struct req *r)
 {
@@ -134,9 +142,7 @@ static void ilogin_work(struct req *r)
 		int64_t until = logins_decoy_lock(v->logins, SESSION_INSURED, key, klen, now);
 
 		if (until > now) {
-			atomic_fetch_add(&v->metrics.logins_throttled, 1);
-			reply_prepare_throttled(r, until == INT64_MAX ? 3600 : until - now,
-			                        "too many failed logins on this account");
+			prepare_ilocked(r, until, now);
 			goto out;
 		}
 		logins_decoy_failed(v->logins, SESSION_INSURED, key, klen, now);
@@ -165,9 +171,7 @@ static void ilogin_work(struct req *r)
 			iaccount_failed(v, &acc[i], now);
 		logins_unlock(v->logins, SESSION_INSURED, id);
 		if (locked > now) {
-			atomic_fetch_add(&v->metrics.logins_throttled, 1);
-			reply_prepare_throttled(r, locked == INT64_MAX ? 3600 : locked - now,
-			                        "too many failed logins on this account");
+			prepare_ilocked(r, locked, now);
 			goto out;
 		}
 	}

@@ -168,6 +168,16 @@ static struct decoy *decoy_of(struct logins *l, int kind, const void *login, siz
 	return oldest;
 }
 
+/* One more failure of (kind, login), its entry made if need be; under wlock. */
+static struct decoy *decoy_bump(struct logins *l, int kind, const void *login, size_t len)
+{
+	struct decoy *d = decoy_of(l, kind, login, len, 1);
+
+	if (d->failed < INT32_MAX)
+		d->failed++;
+	return d;
+}
+
 int64_t logins_decoy_lock(struct logins *l, int kind, const void *login, size_t len, int64_t now)
 {
 	struct decoy *d;
@@ -187,9 +197,7 @@ void logins_decoy_failed(struct logins *l, int kind, const void *login, size_t l
 	int64_t lock;
 
 	pthread_mutex_lock(&l->wlock);
-	d = decoy_of(l, kind, login, len, 1);
-	if (d->failed < INT32_MAX)
-		d->failed++;
+	d = decoy_bump(l, kind, login, len);
 	lock = login_policy_account_lock(&l->p, d->failed);
 	d->until = lock == LOGIN_LOCKED_FOREVER ? INT64_MAX : lock ? now + lock : 0;
 	d->last = d->until > now ? d->until : now; /* a locked decoy is the last evicted */
@@ -202,9 +210,7 @@ unsigned logins_strike(struct logins *l, int kind, const void *key, size_t len, 
 	unsigned n;
 
 	pthread_mutex_lock(&l->wlock);
-	d = decoy_of(l, kind, key, len, 1);
-	if (d->failed < INT32_MAX)
-		d->failed++;
+	d = decoy_bump(l, kind, key, len);
 	if (d->last < now)
 		d->last = now;
 	n = (unsigned)d->failed;
