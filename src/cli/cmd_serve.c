@@ -111,6 +111,7 @@ int cmd_serve(int argc, char **argv)
 		{ "guard", required_argument, NULL, 'G' },
 		{ "login-accounts-max", required_argument, NULL, 'A' },
 		{ "login-sources-max", required_argument, NULL, 'S' },
+		{ "login-spray-max", required_argument, NULL, 'Y' },
 		{ "clock-offset", required_argument, NULL, 'K' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "smtp", required_argument, NULL, 'M' },
@@ -213,6 +214,11 @@ int cmd_serve(int argc, char **argv)
 				vc.login.accounts_max = (unsigned)x;
 			else
 				vc.login.sources_max = (unsigned)x;
+			break;
+		case 'Y':
+			if (bounded(optarg, "--login-spray-max", 0, 1000000, &x))
+				goto out;
+			vc.login.spray_max = (unsigned)x;
 			break;
 		case 'K':
 			if (cli_i64(optarg, "--clock-offset", &vc.clock_offset_s) != 0 ||

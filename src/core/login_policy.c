@@ -28,6 +28,14 @@ void login_policy_defaults(struct login_policy *p)
 	p->window_s = 3600;
 	p->stuffing_block_s = 3600;
 	p->spread_lock_s = 900;
+	/*
+	 * People mistype: a node serving a region sees tens of failed insured
+	 * logins an hour. A list of stolen pairs fails nine times in ten: 200 in
+	 * an hour is a list, and for the next hour a new client of an account
+	 * without a second factor confirms with a code sent by e-mail.
+	 */
+	p->spray_max = 200;
+	p->spray_s = 3600;
 }
 
 int64_t login_policy_account_lock(const struct login_policy *p, int32_t failed)
@@ -62,7 +70,7 @@ static uint64_t hash(const struct login_watch *w, const char *s, size_t n)
 	return k ? k : 1;
 }
 
-/* "ip:<address>" and "pro:<id>": the two kinds of key, never equal. */
+/* "ip:<address>" and "acct:<kind>:<id>": the two kinds of key, never equal. */
 static uint64_t ip_key(const struct login_watch *w, const char *ip)
 {
 	char b[64];
@@ -71,10 +79,10 @@ static uint64_t ip_key(const struct login_watch *w, const char *ip)
 	return hash(w, b, n > 0 && (size_t)n < sizeof(b) ? (size_t)n : sizeof(b) - 1);
 }
 
-static uint64_t pro_key(const struct login_watch *w, int64_t pro_id)
+static uint64_t acct_key(const struct login_watch *w, int kind, int64_t id)
 {
-	char b[32];
-	int n = snprintf(b, sizeof(b), "pro:%lld", (long long)pro_id);
+	char b[48];
+	int n = snprintf(b, sizeof(b), "acct:%d:%lld", kind, (long long)id);
 
 	return hash(w, b, (size_t)n);
 }
@@ -118,8 +126,8 @@ static int64_t blocked(const struct login_watch *w, uint64_t key, int64_t now)
 	return c && c->blocked_until > now ? c->blocked_until - now : 0;
 }
 
-int64_t login_watch_wait(const struct login_watch *w, const char *ip, int64_t pro_id, int64_t now,
-                         const char **why)
+int64_t login_watch_wait(const struct login_watch *w, const char *ip, int kind, int64_t id,
+                         int64_t now, const char **why)
 {
 	int64_t s = blocked(w, ip_key(w, ip), now);
 
@@ -127,7 +135,7 @@ int64_t login_watch_wait(const struct login_watch *w, const char *ip, int64_t pr
 		*why = "too many accounts tried from this address";
 		return s;
 	}
-	if (pro_id > 0 && (s = blocked(w, pro_key(w, pro_id), now)) > 0)
+	if (id > 0 && (s = blocked(w, acct_key(w, kind, id), now)) > 0)
 		*why = "too many failed logins on this account";
 	return s;
 }
@@ -165,20 +173,55 @@ static void block(struct login_watch *w, uint64_t key, int64_t until)
 		c->last = until; /* a blocked key is the last to be evicted */
 }
 
+/* One more failed insured login on the node: raises the alarm at spray_max in a window. */
+static unsigned spray(struct login_watch *w, const struct login_policy *p, int64_t now)
+{
+	if (p->spray_max == 0)
+		return 0;
+	if (now - w->spray_start >= p->window_s) {
+		w->spray_start = now;
+		w->spray_n = 0;
+	}
+	if (w->spray_n < UINT32_MAX)
+		w->spray_n++;
+	if (w->spray_n < p->spray_max)
+		return 0;
+	/* Each failure past the mark keeps it raised; only the first one tells. */
+	if (w->spray_until <= now) {
+		w->spray_until = now + p->spray_s;
+		return LOGIN_SPRAY_ALARM;
+	}
+	w->spray_until = now + p->spray_s;
+	return 0;
+}
+
+int login_watch_alarm(const struct login_watch *w, const struct login_policy *p, int64_t now)
+{
+	return p->spray_max == 0 || w->spray_until > now;
+}
+
 unsigned login_watch_failed(struct login_watch *w, const struct login_policy *p, const char *ip,
-                            const char *rpps, int64_t pro_id, int64_t now)
+                            int kind, const void *login, size_t len, int64_t id, int64_t now)
 {
 	uint64_t k = ip_key(w, ip);
 	unsigned n, actions = 0;
+	char b[LOGIN_WATCH_LOGIN_MAX + 1];
 
-	n = count(w, p, k, hash(w, rpps, strlen(rpps)), now);
+	/* The login's item: kind and bytes, so that an RPPS and a NIR never meet. */
+	if (len > LOGIN_WATCH_LOGIN_MAX)
+		len = LOGIN_WATCH_LOGIN_MAX;
+	b[0] = (char)('0' + (kind & 7));
+	memcpy(b + 1, login, len);
+	if (kind == LOGIN_INSURED)
+		actions |= spray(w, p, now);
+	n = count(w, p, k, hash(w, b, len + 1), now);
 	if (n == p->accounts_max) {
 		block(w, k, now + p->stuffing_block_s);
 		actions |= LOGIN_STUFFING_BLOCKED;
 	}
-	if (pro_id <= 0)
+	if (id <= 0)
 		return actions;
-	k = pro_key(w, pro_id);
+	k = acct_key(w, kind, id);
 	n = count(w, p, k, hash(w, ip, strlen(ip)), now);
 	if (n > p->sources_max) {
 		block(w, k, now + p->spread_lock_s);

@@ -13,6 +13,18 @@
  *    distributed attack on one account (failures from more than sources_max
  *    distinct addresses within window_s lock it for spread_lock_s).
  *
+ * A block or a lock stops the failing pattern, not the people behind it: the
+ * caller still lets in a login that carries what a robot with a list of
+ * passwords does not have (a professional's current TOTP code, an insured
+ * person's second factor or known client; api_auth.c, api_me.c), and checks
+ * it before any password, so a blocked address costs no Argon2id.
+ *
+ * The spray alarm is the defence across addresses for insured logins, which
+ * may have no second factor: when failed insured logins on the whole node
+ * reach spray_max within window_s (a list of stolen pairs spread over many
+ * addresses), logins from a client the account has never used need a code
+ * e-mailed to the account for spray_s (0: always).
+ *
  * The watch is a fixed-size table (a flood evicts the oldest entries; memory
  * never grows) of keyed hashes, with explicit time. It is not thread-safe:
  * the caller serialises calls (node/logins holds a mutex; the simulator is
@@ -30,6 +42,7 @@
 #define LOGIN_WATCH_SLOTS     4096
 #define LOGIN_WATCH_ITEMS     16
 #define LOGIN_WATCH_KEY_BYTES 16
+#define LOGIN_WATCH_LOGIN_MAX 256 /* bytes of a login the watch tells apart */
 
 struct login_policy {
 	unsigned ip_fail_burst;   /* failed logins per address before throttling */
@@ -41,7 +54,12 @@ struct login_policy {
 	int64_t window_s;         /* over which accounts and addresses are counted */
 	int64_t stuffing_block_s; /* how long an address that tried too many accounts waits */
 	int64_t spread_lock_s;    /* how long an account failed from too many addresses waits */
+	unsigned spray_max; /* failed insured logins on the node that raise the alarm; 0: on */
+	int64_t spray_s;    /* how long the alarm lasts after it is raised */
 };
+
+/* The two login kinds the watch keeps apart (the values of store.h's enum session_kind). */
+enum login_kind { LOGIN_PRO = 0, LOGIN_INSURED = 1 };
 
 /* The defaults (documented beside each value in login_policy.c). */
 void login_policy_defaults(struct login_policy *p);
@@ -68,30 +86,37 @@ struct login_watch {
 	uint8_t hkey
 	        [LOGIN_WATCH_KEY_BYTES]; /* keyed hashes: addresses cannot be chosen to collide */
 	struct login_watch_cell cell[LOGIN_WATCH_SLOTS];
+	int64_t spray_start, spray_until; /* the alarm's window and how long it is raised */
+	uint32_t spray_n;                 /* failed insured logins in the window */
 };
 
 void login_watch_init(struct login_watch *w, const uint8_t hkey[LOGIN_WATCH_KEY_BYTES]);
 
 /*
- * Before a login attempt from ip on account pro_id (0: unknown or not yet
- * known) at now: seconds it must wait (0: go on), and why (a static
- * sentence) when it must.
+ * Before a login attempt from ip on account id of kind (enum login_kind; id
+ * 0: unknown or not yet known) at now: seconds it must wait (0: go on), and
+ * why (a static sentence) when it must.
  */
-int64_t login_watch_wait(const struct login_watch *w, const char *ip, int64_t pro_id, int64_t now,
-                         const char **why);
+int64_t login_watch_wait(const struct login_watch *w, const char *ip, int kind, int64_t id,
+                         int64_t now, const char **why);
 
 enum login_watch_action {
 	LOGIN_STUFFING_BLOCKED = 1 << 0, /* this failure blocked the address */
 	LOGIN_SPREAD_LOCKED = 1 << 1,    /* this failure locked the account */
+	LOGIN_SPRAY_ALARM = 1 << 2,      /* this failure raised the spray alarm */
 };
 
 /*
- * A failed login at now from ip on rpps (as typed: known or not), the
- * account pro_id (0 when no account has that RPPS). Returns the actions
- * this failure triggered (enum login_watch_action bits), once each: the
- * transition, not every failure after it.
+ * A failed login at now from ip of kind (enum login_kind) naming login (len
+ * bytes as typed or its blind index: known or not), the account id (0 when
+ * no account has it). Returns the actions this failure triggered (enum
+ * login_watch_action bits), once each: the transition, not every failure
+ * after it. Insured failures count towards the spray alarm.
  */
 unsigned login_watch_failed(struct login_watch *w, const struct login_policy *p, const char *ip,
-                            const char *rpps, int64_t pro_id, int64_t now);
+                            int kind, const void *login, size_t len, int64_t id, int64_t now);
+
+/* Whether the spray alarm is raised at now (always when p->spray_max is 0). */
+int login_watch_alarm(const struct login_watch *w, const struct login_policy *p, int64_t now);
 
 #endif

@@ -107,6 +107,21 @@ enum MHD_Result api_admin_insured_card(struct req *r);
 struct store_account;
 /* A login's second factor for account a (6 digits, or a recovery code): 1 right, 0 wrong. */
 int account_second_factor(struct req *r, struct store_account *a, const char *code, int *recovery);
+/*
+ * A failed login of kind (enum session_kind) naming login (len bytes: an
+ * RPPS, a blind index) on account id (0: none), from r->ip: the login watch
+ * (node/logins.h), and the log lines and metrics of what it triggered.
+ */
+void login_watch_failure(struct req *r, int kind, const void *login, size_t len, int64_t id,
+                         int64_t now);
+/*
+ * A login of account id from a client it never used, while the spray alarm
+ * is up, with the right password: typed (the secondFactor, "" if none) is
+ * the code e-mailed for it. 1 when typed is that live code (used up now);
+ * else 0, and with typed empty a new code is e-mailed (at most one every 2
+ * minutes). The account's login lock is taken here.
+ */
+int account_login_code(struct req *r, int64_t id, const char *typed);
 /* A login of account id succeeded: its events (and the new-client notice). 0 or an error. */
 int account_note_login(struct req *r, int64_t id);
 /* 1 if account id has logged in from this request's client (address and user agent) before. */

@@ -101,6 +101,21 @@ static void client_hash(struct req *r, const char *ua, size_t ual, uint8_t h[VAU
 	sodium_memzero(key, sizeof(key));
 }
 
+/*
+ * A code sent by post or e-mail was given from this client: it is the
+ * person's own, as if they had logged in from it (the spray alarm lets it in).
+ */
+static void mark_client(struct req *r, int64_t id)
+{
+	const char *ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
+	uint8_t h[VAULT_BIDX];
+	int is_new = 0;
+
+	client_hash(r, ua, ua ? strnlen(ua, 8192) : 0, h);
+	if (store_iclient_seen(r->v->store, id, h, r->now_ms / 1000, &is_new) != 0)
+		log_event(LOG_ERROR, "account.client_not_recorded", LI("account", id));
+}
+
 int account_known_client(struct req *r, int64_t id)
 {
 	const char *ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
@@ -413,6 +428,42 @@ int account_second_factor(struct req *r, struct store_account *a, const char *co
 	return second_factor_ok(r->v, a, code, r->now_ms / 1000, recovery);
 }
 
+#define LOGIN_CODE_GAP_MS (120 * 1000) /* one e-mailed login code per account every 2 minutes */
+
+int account_login_code(struct req *r, int64_t id, const char *typed)
+{
+	struct vigie *v = r->v;
+	char code[MSGCODE_TEXT], extra[96];
+	struct store_code live;
+	int64_t expires = 0;
+	int rc, ok = 0;
+
+	logins_lock(v->logins, SESSION_INSURED, id);
+	if (typed[0]) {
+		/* A wrong code is counted (CODES_MAX_FAILURES kill it); a right one is used up. */
+		rc = codes_check(v->store, v->vault, id, CODE_LOGIN, typed, strlen(typed),
+		                 r->now_ms, &live);
+		ok = rc == 0 && codes_use(v->store, &live, r->now_ms) == 0;
+		logins_unlock(v->logins, SESSION_INSURED, id);
+		return ok;
+	}
+	if (store_code_live(v->store, id, CODE_LOGIN, r->now_ms, &live) == 0 &&
+	    r->now_ms - live.created_ms < LOGIN_CODE_GAP_MS) {
+		logins_unlock(v->logins, SESSION_INSURED, id);
+		return 0; /* one just went: no mail bombing */
+	}
+	rc = codes_issue(v->store, v->vault, id, CODE_LOGIN, CODE_EMAIL, r->now_ms, code, &expires);
+	logins_unlock(v->logins, SESSION_INSURED, id);
+	if (rc == 0) {
+		snprintf(extra, sizeof(extra), ",\"code\":\"%s\",\"expires_ms\":%lld", code,
+		         (long long)expires);
+		VG_IGNORE(event(r, id, "login_code", MAIL_PENDING, extra));
+	}
+	sodium_memzero(code, sizeof(code));
+	sodium_memzero(extra, sizeof(extra));
+	return 0;
+}
+
 /*
  * A login succeeded: the event, and a notice to the owner when the client
  * (address and user agent) is new. Both are written in one transaction: if
@@ -616,6 +667,7 @@ static void activate_work(struct req *r)
 		goto out;
 	}
 	VG_IGNORE(event(r, a->id, "activated", MAIL_PENDING, NULL));
+	mark_client(r, a->id);
 	log_event(LOG_INFO, "account.activated", LI("account", a->id));
 	reply_prepare_new_session(r, v->isessions, a->id, now);
 	r->reply.status = MHD_HTTP_CREATED;
@@ -851,6 +903,7 @@ static void reset_work(struct req *r)
 	                channel == CODE_LETTER ? ",\"by\":\"letter\"" : ",\"by\":\"email\""));
 	if (recovery)
 		VG_IGNORE(event(r, who, "recovery_used", MAIL_PENDING, NULL));
+	mark_client(r, who);
 	reply_prepare_bytes(r, MHD_HTTP_OK, "application/json",
 	                    "{\"status\":\"password changed\",\"sessions\":\"all ended\"}",
 	                    sizeof("{\"status\":\"password changed\",\"sessions\":\"all ended\"}") -

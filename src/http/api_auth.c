@@ -133,22 +133,32 @@ static int check_totp(struct vigie *v, const struct store_pro *p, const char *co
 	return ok;
 }
 
-/* A failed login of rpps (p NULL: no such account) from r->ip: the watch, and what it did. */
-static void watch_failure(struct req *r, const char *rpps, const struct store_pro *p, int64_t now)
+void login_watch_failure(struct req *r, int kind, const void *login, size_t len, int64_t id,
+                         int64_t now)
 {
 	struct vigie *v = r->v;
-	unsigned a = logins_failed(v->logins, r->ip, rpps, p ? p->id : 0, now);
+	unsigned a = logins_failed(v->logins, r->ip, kind, login, len, id, now);
+	const char *who = kind == SESSION_PRO ? "pro" : "account";
 
 	if (a & LOGIN_STUFFING_BLOCKED) {
 		atomic_fetch_add(&v->metrics.login_stuffing, 1);
-		log_event(LOG_WARN, "login.stuffing_blocked", LS("ip", r->ip),
+		log_event(LOG_WARN, "login.stuffing_blocked", LS("kind", who), LS("ip", r->ip),
 		          LI("accounts", v->cfg.login.accounts_max));
 	}
 	if (a & LOGIN_SPREAD_LOCKED) {
 		atomic_fetch_add(&v->metrics.login_spread, 1);
-		log_event(LOG_WARN, "login.many_sources_locked", LI("pro", p->id),
+		log_event(LOG_WARN, "login.many_sources_locked", LI(who, id),
 		          LI("addresses", v->cfg.login.sources_max + 1));
 	}
+	if (a & LOGIN_SPRAY_ALARM)
+		log_event(LOG_WARN, "login.spray_alarm", LI("failed", v->cfg.login.spray_max),
+		          LI("seconds", v->cfg.login.spray_s));
+}
+
+/* A failed login of rpps (p NULL: no such account): the watch, and what it did. */
+static void watch_failure(struct req *r, const char *rpps, const struct store_pro *p, int64_t now)
+{
+	login_watch_failure(r, SESSION_PRO, rpps, strlen(rpps), p ? p->id : 0, now);
 }
 
 /*
@@ -220,34 +230,39 @@ static void prepare_locked(struct req *r, int64_t until, int64_t now)
 	                                           : "too many failed logins on this account");
 }
 
-/* The slow part of a login, on a worker; it prepares the reply. */
+/*
+ * The slow part of a login, on a worker; it prepares the reply.
+ *
+ * A block stops the failing pattern, not the people behind it. When the
+ * address is blocked (stuffing, or its budget of failures spent), the
+ * account is under a distributed attack, or the account backs off after
+ * failures, the login goes on only with the account's current TOTP code,
+ * checked first and cheaply: a robot with a list of passwords has none, so
+ * it reaches no Argon2id and counts no failure against the owner, while a
+ * colleague behind the same hospital address, or the owner of an account a
+ * thief hammers, logs in. Only the lock at acct_fail_max stops everyone,
+ * until an operator lifts it.
+ */
 static void login_work(struct req *r)
 {
 	struct vigie *v = r->v;
 	struct login_req lr;
 	struct store_pro p;
 	char why_body[BODY_WHY_MAX];
-	const char *why = NULL;
-	int64_t now = r->now_ms / 1000, wait, step = 0;
-	int rc;
+	const char *why = NULL, *why_acct = NULL;
+	int64_t now = r->now_ms / 1000, wait, wait_acct, step = 0;
+	int rc, gated;
 
 	if (login_parse(r->body ? r->body : "", r->body_len, &lr, why_body) != 0) {
 		reply_prepare_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why_body);
 		goto out;
 	}
-	wait = logins_watch_wait(v->logins, r->ip, 0, now, &why);
-	if (wait <= 0)
-		wait = logins_address_wait(v->logins, r->ip, now);
-	if (wait > 0) {
-		atomic_fetch_add(&v->metrics.logins_throttled, 1);
-		reply_prepare_throttled(r, wait,
-		                        why ? why : "too many failed logins from this address");
-		goto out;
-	}
+	wait = logins_watch_wait(v->logins, r->ip, SESSION_PRO, 0, now, &why);
+	if (wait <= 0 && (wait = logins_address_wait(v->logins, r->ip, now)) > 0)
+		why = "too many failed logins from this address";
 	/*
-	 * The attempt counts against the address and the account before the slow
-	 * checks, so concurrent attempts cannot all pass the limits; a success
-	 * takes it back.
+	 * The attempt counts against the address before the slow checks, so
+	 * concurrent attempts cannot all pass the limits; a success takes it back.
 	 */
 	logins_attempt(v->logins, r->ip, now);
 	rc = rpps_validate(lr.rpps, strlen(lr.rpps)) == 0 ? store_pro_get(v->store, lr.rpps, &p)
@@ -257,6 +272,11 @@ static void login_work(struct req *r)
 		int64_t until =
 		        logins_decoy_lock(v->logins, SESSION_PRO, lr.rpps, strlen(lr.rpps), now);
 
+		if (wait > 0) { /* a decoy has no code: what a real account without one gets */
+			atomic_fetch_add(&v->metrics.logins_throttled, 1);
+			reply_prepare_throttled(r, wait, why);
+			goto out;
+		}
 		if (until > now) {
 			prepare_locked(r, until, now);
 			goto out;
@@ -269,19 +289,34 @@ static void login_work(struct req *r)
 	}
 	if (rc != 0)
 		goto busy;
-	wait = logins_watch_wait(v->logins, r->ip, p.id, now, &why);
-	if (wait > 0) {
-		atomic_fetch_add(&v->metrics.logins_throttled, 1);
-		reply_prepare_throttled(r, wait, why);
-		goto out;
-	}
+	wait_acct = logins_watch_wait(v->logins, r->ip, SESSION_PRO, p.id, now, &why_acct);
 	logins_lock(v->logins, SESSION_PRO, p.id);
 	rc = store_pro_get_id(v->store, p.id, &p);
-	if (rc == 0 && p.locked_until > now) {
+	if (rc == 0 && p.locked_until == INT64_MAX) {
 		logins_unlock(v->logins, SESSION_PRO, p.id);
 		prepare_locked(r, p.locked_until, now);
 		goto out;
 	}
+	gated = rc == 0 && (wait > 0 || wait_acct > 0 || p.locked_until > now);
+	if (gated && (p.suspended || !check_totp(v, &p, lr.totp, now, &step))) {
+		/* Blocked, and no code: nothing was tried, nothing is counted. */
+		logins_unlock(v->logins, SESSION_PRO, p.id);
+		if (wait > 0 || wait_acct > 0) {
+			atomic_fetch_add(&v->metrics.logins_throttled, 1);
+			reply_prepare_throttled(r, wait > 0 ? wait : wait_acct,
+			                        wait > 0 ? why : why_acct);
+		} else {
+			prepare_locked(r, p.locked_until, now);
+		}
+		goto out;
+	}
+	/*
+	 * A code that opened the gate is used up with the failure counted in
+	 * advance: one password per code, so even a thief holding a code (a
+	 * phishing relay) tries one password per 30-second step.
+	 */
+	if (gated)
+		p.totp_last_step = step;
 	if (rc == 0)
 		account_failed(v, &p, now);
 	logins_unlock(v->logins, SESSION_PRO, p.id);
@@ -296,7 +331,8 @@ static void login_work(struct req *r)
 		 */
 		logins_lock(v->logins, SESSION_PRO, p.id);
 		rc = store_pro_get_id(v->store, p.id, &p);
-		if (rc == 0 && !p.suspended && check_totp(v, &p, lr.totp, now, &step)) {
+		if (rc == 0 && !p.suspended &&
+		    (gated ? p.totp_last_step == step : check_totp(v, &p, lr.totp, now, &step))) {
 			rc = store_pro_set_auth(v->store, p.id, 0, 0, step);
 			logins_unlock(v->logins, SESSION_PRO, p.id);
 			if (rc != 0)

@@ -103,7 +103,60 @@ static void prepare_ilocked(struct req *r, int64_t until, int64_t now)
 	                        "too many failed logins on this account");
 }
 
-/* The slow part of an insured login, on a worker; it prepares the reply. */
+/*
+ * The 401 of a login from a client new to the account while the spray alarm
+ * is up: the same whether the password was right (a code went to the
+ * account's e-mail) or not, and whether an account exists, so that a robot
+ * with a list of stolen pairs learns nothing and takes nothing.
+ */
+#define ICONFIRM                                                                                   \
+	"new device: if the login and password are right, a one-time code was sent to the "        \
+	"account's e-mail address; send it as secondFactor with them (no e-mail within minutes: "  \
+	"check the password)"
+
+static void prepare_iconfirm(struct req *r)
+{
+	atomic_fetch_add(&r->v->metrics.logins_failed, 1);
+	reply_prepare_outcome(r, MHD_HTTP_UNAUTHORIZED, "security", ICONFIRM);
+	reply_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+	                 "Bearer realm=\"vigie-me\", error=\"insufficient_user_authentication\"");
+}
+
+/*
+ * What a robot with a list of passwords lacks, checked before any password:
+ * the account's second factor when it has one (checked on a copy: nothing is
+ * used up), or, without one, a client the account has used before.
+ */
+static int robot_proof(struct req *r, const struct store_account *acc, size_t n, const char *second)
+{
+	struct store_account *c = req_alloc(r, sizeof(*c));
+	int recovery, ok = 0;
+
+	for (size_t i = 0; i < n && !ok; i++) {
+		if (acc[i].totp_on) {
+			if (c && second[0]) {
+				*c = acc[i];
+				ok = account_second_factor(r, c, second, &recovery);
+				sodium_memzero(c, sizeof(*c));
+			}
+		} else {
+			ok = account_known_client(r, acc[i].id);
+		}
+	}
+	return ok;
+}
+
+/*
+ * The slow part of an insured login, on a worker; it prepares the reply.
+ *
+ * The defences are the professional login's (api_auth.c): a blocked address
+ * (stuffing, or its budget of failures spent) or an account under a
+ * distributed attack lets in only a login that carries what a robot lacks
+ * (robot_proof), before any Argon2id; a backing-off account still lets its
+ * owner's known client in; only the lock at acct_fail_max stops everyone.
+ * Across addresses, the spray alarm (core/login_policy.h) asks a client the
+ * account never used for a code e-mailed to the account.
+ */
 static void ilogin_work(struct req *r)
 {
 	struct vigie *v = r->v;
@@ -111,23 +164,25 @@ static void ilogin_work(struct req *r)
 	struct store_account acc[ACCOUNTS_PER_LOGIN];
 	uint8_t bidx[VAULT_BIDX];
 	char why[BODY_WHY_MAX];
-	int64_t now = r->now_ms / 1000, wait;
-	size_t n = 0, ok = SIZE_MAX;
-	int by_email = 0, indexed, rc;
+	const char *why_w = NULL;
+	int64_t now = r->now_ms / 1000, wait, wait_acct = 0;
+	size_t n = 0, ok = SIZE_MAX, klen;
+	int by_email = 0, indexed, rc, known = 0, alarm;
+	const void *key;
 
 	memset(acc, 0, sizeof(acc));
 	if (insured_login_parse(r->body ? r->body : "", r->body_len, &lr, why) != 0) {
 		reply_prepare_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
 		goto out;
 	}
-	wait = logins_address_wait(v->logins, r->ip, now);
-	if (wait > 0) {
-		atomic_fetch_add(&v->metrics.logins_throttled, 1);
-		reply_prepare_throttled(r, wait, "too many failed logins from this address");
-		goto out;
-	}
+	wait = logins_watch_wait(v->logins, r->ip, SESSION_INSURED, 0, now, &why_w);
+	if (wait <= 0 && (wait = logins_address_wait(v->logins, r->ip, now)) > 0)
+		why_w = "too many failed logins from this address";
 	logins_attempt(v->logins, r->ip, now); /* refunded on success */
+	alarm = logins_alarm(v->logins, now);
 	indexed = login_index(v->vault, lr.login, &by_email, bidx) == 0;
+	key = indexed ? (const void *)bidx : lr.login;
+	klen = indexed ? VAULT_BIDX : strlen(lr.login);
 	rc = indexed ? store_account_find(v->store, by_email, bidx, acc, ACCOUNTS_PER_LOGIN, &n)
 	             : 0;
 	if (rc != 0) {
@@ -135,10 +190,17 @@ static void ilogin_work(struct req *r)
 		                      "the service is busy; try again");
 		goto out;
 	}
+	if (n > 0)
+		wait_acct = logins_watch_wait(v->logins, r->ip, SESSION_INSURED, acc[0].id, now,
+		                              &why_w);
+	if ((wait > 0 || wait_acct > 0) && (n == 0 || !robot_proof(r, acc, n, lr.second))) {
+		/* Blocked, and nothing a robot lacks: nothing is tried, nothing counted. */
+		atomic_fetch_add(&v->metrics.logins_throttled, 1);
+		reply_prepare_throttled(r, wait > 0 ? wait : wait_acct, why_w);
+		goto out;
+	}
 	if (n == 0) {
 		/* No account: a decoy fails and locks as one would, so no answer tells. */
-		const void *key = indexed ? (const void *)bidx : lr.login;
-		size_t klen = indexed ? VAULT_BIDX : strlen(lr.login);
 		int64_t until = logins_decoy_lock(v->logins, SESSION_INSURED, key, klen, now);
 
 		if (until > now) {
@@ -147,9 +209,15 @@ static void ilogin_work(struct req *r)
 		}
 		logins_decoy_failed(v->logins, SESSION_INSURED, key, klen, now);
 		password_burn(lr.password, strlen(lr.password)); /* the same cost as an account */
-		prepare_ifail(r);
+		login_watch_failure(r, SESSION_INSURED, key, klen, 0, now);
+		if (alarm) /* a decoy's client is new, as any client of an account it could be */
+			prepare_iconfirm(r);
+		else
+			prepare_ifail(r);
 		goto out;
 	}
+	for (size_t i = 0; i < n && !known; i++)
+		known = account_known_client(r, acc[i].id);
 	/* Each account's failure count is a check-and-set under its own lock. */
 	for (size_t i = 0; i < n; i++) {
 		int64_t id = acc[i].id, locked;
@@ -165,7 +233,7 @@ static void ilogin_work(struct req *r)
 		 * own client (address and user agent it logged in from before): a
 		 * thief failing elsewhere cannot lock the owner out.
 		 */
-		if (locked > now && locked != INT64_MAX && account_known_client(r, id))
+		if (locked > now && locked != INT64_MAX && known)
 			locked = 0;
 		if (locked <= now)
 			iaccount_failed(v, &acc[i], now);
@@ -182,7 +250,11 @@ static void ilogin_work(struct req *r)
 		log_event(LOG_INFO, "ilogin.failed", LI("account", acc[0].id), LS("ip", r->ip));
 		for (size_t i = 0; i < n; i++)
 			account_note_failure(r, acc[i].id, "password");
-		prepare_ifail(r);
+		login_watch_failure(r, SESSION_INSURED, key, klen, acc[0].id, now);
+		if (alarm && !known)
+			prepare_iconfirm(r);
+		else
+			prepare_ifail(r);
 		goto out;
 	}
 	/*
@@ -206,6 +278,11 @@ static void ilogin_work(struct req *r)
 		if (recovery)
 			VG_IGNORE(
 			        account_event(r, acc[ok].id, "recovery_used", MAIL_PENDING, NULL));
+	} else if (alarm && !known && !account_login_code(r, acc[ok].id, lr.second)) {
+		/* A new client during the alarm: the code e-mailed to the account, or one is sent. */
+		account_note_failure(r, acc[ok].id, lr.second[0] ? "login code" : "new client");
+		prepare_iconfirm(r);
+		goto out;
 	}
 	if (acc[ok].owner_lock_ms) {
 		account_note_failure(r, acc[ok].id, "locked");

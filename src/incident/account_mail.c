@@ -252,6 +252,16 @@ void account_mail_compose(const struct account_mail_facts *f, const struct insur
 		message_addf(body, cap, &n, TXT_ACCT_RESET_HOW "\n\n");
 		message_addf(body, cap, &n, TXT_ACCT_RESET_NOT_YOU "\n\n");
 		message_addf(body, cap, &n, TXT_ACCT_NEVER_ASK "\n\n");
+	} else if (strcmp(f->kind, "login_code") == 0) {
+		snprintf(subject, 128, "%s", TXT_ACCT_LOGIN_S);
+		/* It begins the sentence: "Le 01/12/2026 à 15:04 (heure de Paris), quelqu'un ...". */
+		when[0] = 'L';
+		message_addf(body, cap, &n, TXT_ACCT_LOGIN "\n\n  " TXT_SECRET_WITHHELD "\n\n",
+		             when);
+		from_line(f, body, cap, &n);
+		message_addf(body, cap, &n, "\n" TXT_ACCT_LOGIN_HOW "\n\n");
+		message_addf(body, cap, &n, TXT_ACCT_LOGIN_NOT_YOU "\n\n");
+		message_addf(body, cap, &n, TXT_ACCT_NEVER_ASK "\n\n");
 	} else {
 		const char *subj = TXT_ACCT_OTHER_S;
 
@@ -455,7 +465,7 @@ static int send_one(struct account_mail *am, struct store *st, const struct vaul
 		rc = mark(st, e, MAIL_FAILED, c, "no_address");
 		goto out;
 	}
-	if (strcmp(e->kind, "reset_code") == 0 &&
+	if ((strcmp(e->kind, "reset_code") == 0 || strcmp(e->kind, "login_code") == 0) &&
 	    (!j->facts.secret[0] || j->facts.expires_ms <= now_ms)) {
 		rc = mark(st, e, MAIL_FAILED, c, j->facts.secret[0] ? "expired" : "no_code");
 		goto out;

@@ -211,6 +211,17 @@
 #define TXT_ACCT_RESET_NOT_YOU                                                                     \
 	"Si vous n'avez rien demandé, ne faites rien : votre mot de passe reste le même, et ce " \
 	"code expirera."
+#define TXT_ACCT_LOGIN_S "Votre code pour vous connecter depuis un nouvel appareil"
+#define TXT_ACCT_LOGIN                                                                             \
+	"%s, quelqu'un a saisi le bon mot de passe de votre compte depuis un appareil que vous "   \
+	"n'aviez jamais utilisé. Pour terminer cette connexion, voici un code à usage unique :"
+#define TXT_ACCT_LOGIN_HOW                                                                         \
+	"Saisissez-le sur la page de connexion où vous l'attendez, avec votre mot de passe. Il "  \
+	"n'est valable qu'une heure et une seule fois."
+#define TXT_ACCT_LOGIN_NOT_YOU                                                                      \
+	"Si ce n'était pas vous, ne donnez ce code à personne : quelqu'un connaît votre mot de " \
+	"passe. Changez-le dans votre espace personnel depuis un appareil habituel, ou demandez "   \
+	"« Mot de passe oublié » ; activez aussi la double authentification."
 
 /* ---- enrolment and reset letters (vigie enrol, enrol.c) ---- */
 #define TXT_ENROL_S "Votre code pour activer votre compte personnel"

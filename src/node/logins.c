@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "node/throttle.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 #define STRIPES      64
@@ -81,13 +82,16 @@ const struct login_policy *logins_policy(const struct logins *l)
 	return &l->p;
 }
 
-int64_t logins_watch_wait(struct logins *l, const char *ip, int64_t pro_id, int64_t now,
+_Static_assert((int)SESSION_PRO == (int)LOGIN_PRO && (int)SESSION_INSURED == (int)LOGIN_INSURED,
+               "one kind number");
+
+int64_t logins_watch_wait(struct logins *l, const char *ip, int kind, int64_t id, int64_t now,
                           const char **why)
 {
 	int64_t w;
 
 	pthread_mutex_lock(&l->wlock);
-	w = login_watch_wait(l->watch, ip, pro_id, now, why);
+	w = login_watch_wait(l->watch, ip, kind, id, now, why);
 	pthread_mutex_unlock(&l->wlock);
 	return w;
 }
@@ -107,13 +111,23 @@ void logins_succeeded(struct logins *l, const char *ip, int64_t now)
 	throttle_ip_refund(l->ip, ip, now);
 }
 
-unsigned logins_failed(struct logins *l, const char *ip, const char *rpps, int64_t pro_id,
-                       int64_t now)
+unsigned logins_failed(struct logins *l, const char *ip, int kind, const void *login, size_t len,
+                       int64_t id, int64_t now)
 {
 	unsigned a;
 
 	pthread_mutex_lock(&l->wlock);
-	a = login_watch_failed(l->watch, &l->p, ip, rpps, pro_id, now);
+	a = login_watch_failed(l->watch, &l->p, ip, kind, login, len, id, now);
+	pthread_mutex_unlock(&l->wlock);
+	return a;
+}
+
+int logins_alarm(struct logins *l, int64_t now)
+{
+	int a;
+
+	pthread_mutex_lock(&l->wlock);
+	a = login_watch_alarm(l->watch, &l->p, now);
 	pthread_mutex_unlock(&l->wlock);
 	return a;
 }

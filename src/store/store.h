@@ -119,8 +119,11 @@ struct store_account {
 	int32_t pw_failed; /* wrong current passwords and codes given to a session (sensitive acts) */
 };
 
-/* A one-time code sent by post or e-mail: enrolment (activation) or password reset. */
-enum code_purpose { CODE_ENROL = 1, CODE_RESET = 2 };
+/*
+ * A one-time code sent by post or e-mail: enrolment (activation), password
+ * reset, or the confirmation of a login from a client the account never used.
+ */
+enum code_purpose { CODE_ENROL = 1, CODE_RESET = 2, CODE_LOGIN = 3 };
 enum code_channel { CODE_LETTER = 1, CODE_EMAIL = 2 };
 struct store_code {
 	int64_t id;

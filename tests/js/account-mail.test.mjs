@@ -151,3 +151,41 @@ test('a server with --smtp sends them itself: a new reset code, and an access to
   assert.doesNotMatch(ev, /\t1\t/, 'nothing left pending');
   await server.stop();
 });
+
+test('during the spray alarm a new client confirms with a code e-mailed to the account, once', async (t) => {
+  if (!avail.ok) return t.skip(avail.reason);
+  // --login-spray-max 0: the alarm is always up, as a node under a spread list would be.
+  const server = await startServer(data, ['--smtp', mta.url, '--from-address', FROM, '--login-spray-max', '0']);
+  try {
+    const ilogin = (body, ua) => http(server, 'POST', '/auth/insured/login', { body, headers: { 'user-agent': ua } });
+    const ua = 'Firefox/141 (a new laptop)';
+    const before = (await mta.messages()).length;
+    const first = await ilogin({ login: acct.email, password: acct.password }, ua);
+    assert.equal(first.status, 401, first.text);
+    assert.match(first.headers.get('www-authenticate'), /insufficient_user_authentication/);
+    assert.match(first.json.issue[0].diagnostics, /one-time code was sent/);
+    // A wrong password from the same client gets the very same answer, and sends nothing.
+    const wrong = await ilogin({ login: acct.email, password: 'not the password at all' }, ua);
+    assert.equal(wrong.text, first.text);
+    const m = await mailWhere((x) => x.subject === 'Votre code pour vous connecter depuis un nouvel appareil', 15_000);
+    assert.ok(m, `the login code e-mail (subjects: ${(await mta.messages()).map((x) => x.subject).join(', ')})`);
+    assertAccountMail(m);
+    assert.match(m.body, /appareil que vous n'aviez jamais utilisé/);
+    assert.match(m.body, /Firefox/, 'it says which client');
+    const code = /^ {2}([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})$/m.exec(m.body)?.[1];
+    assert.ok(code, `the login code on its own line:\n${m.body}`);
+    await sleep(1000);
+    assert.equal((await mta.messages()).length, before + 1, 'one e-mail: the wrong password sent none');
+    // The code with a wrong password opens nothing; with the right one, a session.
+    assert.equal((await ilogin({ login: acct.email, password: 'not the password at all', secondFactor: code }, ua)).status, 401);
+    const ok = await ilogin({ login: acct.email, password: acct.password, secondFactor: code }, ua);
+    assert.equal(ok.status, 200, ok.text);
+    // The code is used up, and this client is the person's now: no code asked again.
+    const again = await ilogin({ login: acct.email, password: acct.password }, ua);
+    assert.equal(again.status, 200, again.text);
+    const other = await ilogin({ login: acct.email, password: acct.password, secondFactor: code }, 'curl/8 (a thief who read the code)');
+    assert.equal(other.status, 401, other.text);
+  } finally {
+    await server.stop();
+  }
+});

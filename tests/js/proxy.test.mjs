@@ -43,26 +43,30 @@ async function failFive(px, from, headers) {
     assertOutcome(await proLogin(px, from, { rpps, password: `guess-${i}`, totp: '000000' }, headers), 401);
 }
 
-test('without --trusted-proxy: everyone behind the proxy is one client (the header is not believed)', async () => {
+test('without --trusted-proxy: everyone behind the proxy is one address; its failures stop guesses, not a colleague with the code', async () => {
   await behindProxy([], async (s, px) => {
     await failFive(px, ATTACKER);
+    // The address is the proxy's: a guess from anyone behind it is stopped before any password...
+    assertOutcome(await proLogin(px, COLLEAGUE, { rpps: unknownRpps(), password: 'guess', totp: '000000' }), 429, 'throttled');
     const pro = pros.fresh();
+    assertOutcome(await proLogin(px, COLLEAGUE, { rpps: pro.rpps, password: pro.password, totp: '000000' }), 429, 'throttled');
+    // ...but a colleague with their account's current code logs in all the same.
     const { code } = await pros.code(pro);
-    assertOutcome(await proLogin(px, COLLEAGUE, { rpps: pro.rpps, password: pro.password, totp: code }), 429, 'throttled');
+    const ok = await proLogin(px, COLLEAGUE, { rpps: pro.rpps, password: pro.password, totp: code });
+    assert.equal(ok.status, 200, ok.text);
   });
 });
 
 test('with --trusted-proxy: 5 failures from one client leave a colleague behind the same proxy alone', async () => {
   await behindProxy(['--trusted-proxy', '127.0.0.1/32'], async (s, px) => {
     await failFive(px, ATTACKER);
-    // The failing client itself is throttled...
-    const pro = pros.fresh();
-    const c1 = await pros.code(pro);
-    assertOutcome(await proLogin(px, ATTACKER, { rpps: pro.rpps, password: pro.password, totp: c1.code }), 429, 'throttled');
+    // The failing client itself is stopped...
+    const guess = { rpps: unknownRpps(), password: 'guess', totp: '000000' };
+    assertOutcome(await proLogin(px, ATTACKER, guess), 429, 'throttled');
     // ...and forging X-Forwarded-For does not get it out: the proxy appends the real address.
-    assertOutcome(await proLogin(px, ATTACKER, { rpps: pro.rpps, password: pro.password, totp: c1.code },
-      { 'x-forwarded-for': COLLEAGUE }), 429, 'throttled');
-    // The colleague logs in.
+    assertOutcome(await proLogin(px, ATTACKER, guess, { 'x-forwarded-for': COLLEAGUE }), 429, 'throttled');
+    // The colleague's own mistakes are their own: a 401, not the attacker's 429.
+    assertOutcome(await proLogin(px, COLLEAGUE, { ...guess, rpps: unknownRppsOf(pros, 1) }), 401);
     const other = pros.fresh();
     const c2 = await pros.code(other);
     const ok = await proLogin(px, COLLEAGUE, { rpps: other.rpps, password: other.password, totp: c2.code });
