@@ -14,6 +14,7 @@
 
 #include "core/bodies.h"
 #include "core/err.h"
+#include "store/store.h"
 
 struct req;
 struct sessions;
@@ -30,8 +31,8 @@ int auth_require_operator(struct req *r, enum MHD_Result *res);
 int auth_session(struct req *r, struct sessions *ss, enum MHD_Result *res);
 /* Prepare (a worker's) 200 with a new session token for subject in ss (or a 503). */
 void reply_prepare_new_session(struct req *r, struct sessions *ss, int64_t subject, int64_t now);
-/* 415 unless JSON; then run work on the login workers (reply_on_worker). */
-enum MHD_Result login_submit(struct req *r, void (*work)(struct req *r));
+/* 415 unless JSON; then run work on kind's login workers (reply_on_worker). */
+enum MHD_Result login_submit(struct req *r, enum session_kind kind, void (*work)(struct req *r));
 
 struct login_req {
 	char rpps[16];
