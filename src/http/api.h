@@ -142,7 +142,7 @@ VG_MUST_USE int verify_parse(const char *body, size_t len, char code[16], char w
 VG_MUST_USE int report_parse(const char *body, size_t len, struct phishing_report *out,
                              char why[BODY_WHY_MAX]);
 
-/* api_ops.c - /healthz and /metrics */
+/* api_ops.c - /healthz (public, liveness only) and /metrics (operator accounts only) */
 enum MHD_Result api_healthz(struct req *r);
 enum MHD_Result api_metrics(struct req *r);
 

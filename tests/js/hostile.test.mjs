@@ -245,7 +245,7 @@ test('unknown paths: 404 OperationOutcome', async () => {
 test('wrong methods: 405 with Allow', async () => {
   const cases = [['PUT', '/fhir/Patient', 'GET'], ['DELETE', '/fhir/Coverage', 'GET'],
     ['POST', '/fhir/metadata', 'GET, HEAD'], ['GET', '/auth/pro/login', 'POST'], ['PATCH', '/auth/pro/logout', 'POST'],
-    ['GET', '/fhir/CoverageEligibilityRequest/$submit', 'POST'], ['DELETE', '/healthz', 'GET, HEAD'], ['POST', '/metrics', 'GET, HEAD']];
+    ['GET', '/fhir/CoverageEligibilityRequest/$submit', 'POST'], ['DELETE', '/healthz', 'GET, HEAD'], ['POST', '/metrics', 'GET']];
   for (const [m, p, allow] of cases) {
     const r = await http(server, m, p, { token, body: m === 'GET' ? undefined : '{}', contentType: 'application/json' });
     assertOutcome(r, 405, 'not-supported');
