@@ -18,6 +18,8 @@
 
 #include "cli/cli.h"
 #include "cli/open.h"
+#include "core/login_policy.h"
+#include "core/netaddr.h"
 #include "http/server.h"
 #include "incident/account_mail.h"
 #include "incident/mail.h"
@@ -93,6 +95,44 @@ static int trusted_proxy(const char *s, struct http_cfg *c)
 		                s);
 	c->trusted[c->ntrusted++] = n;
 	return 0;
+}
+
+/* 1 if host is a loopback address (127.0.0.0/8, ::1), else 0 (a name is not). */
+static int loopback_host(const char *host)
+{
+	struct netaddr a, lo4, lo6;
+
+	if (netaddr_parse(host, strlen(host), &a) != 0 ||
+	    netaddr_parse_cidr("127.0.0.0/8", &lo4) != 0 || netaddr_parse_cidr("::1", &lo6) != 0)
+		return 0;
+	return netaddr_in(&a, &lo4) || netaddr_in(&a, &lo6);
+}
+
+/*
+ * The first flag of vc that weakens the service's defences, or NULL. These
+ * exist for tests, benchmarks and demos: the guard that does not act, answers
+ * that do not wait for the journal, a service clock that is not the system's
+ * (TOTP windows, back-offs and the guard's hours move with it), and login
+ * budgets raised above their defaults.
+ */
+static const char *weakening_flag(const struct vigie_cfg *vc)
+{
+	struct login_policy d;
+
+	login_policy_defaults(&d);
+	if (vc->guard_observe)
+		return "--guard observe";
+	if (vc->journal_nowait)
+		return "--journal-nowait-for-benchmarks";
+	if (vc->clock_offset_s)
+		return "--clock-offset";
+	if (vc->login.ip_fail_burst > d.ip_fail_burst)
+		return "--login-burst above its default";
+	if (vc->login.accounts_max > d.accounts_max)
+		return "--login-accounts-max above its default";
+	if (vc->login.sources_max > d.sources_max)
+		return "--login-sources-max above its default";
+	return NULL;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -236,6 +276,15 @@ int cmd_serve(int argc, char **argv)
 		default: status = cli_usage("serve"); goto out;
 		}
 	}
+	/* Reachable from elsewhere, the service runs with every defence (issue 12, item 8). */
+	what = weakening_flag(&vc);
+	if (what && !loopback_host(hc.host)) {
+		cli_fail("%s is for tests and benchmarks only: refused with --listen %s, which is "
+		         "not a loopback address (127.0.0.0/8, ::1)",
+		         what, hc.host);
+		goto out;
+	}
+	what = NULL;
 	if (!smtp != !mail_from || (mail_from && !mail_address_ok(mail_from))) {
 		cli_fail("account e-mails need --smtp URL and --from-address ADDR (an address)");
 		goto out;

@@ -53,7 +53,11 @@ static const struct usage USAGE[] = {
 	  "                  --from-address, every 2 s; without it they wait for `vigie notify\n"
 	  "                  --account-events`\n"
 	  "  --journal-nowait-for-benchmarks  answers do not wait for their journal entries\n"
-	  "                  (benchmarks only: breaks the write-ahead rule)\n" },
+	  "                  (benchmarks only: breaks the write-ahead rule)\n"
+	  "  --guard observe, --journal-nowait-for-benchmarks, --clock-offset and login\n"
+	  "  budgets above their defaults (--login-burst 20, --login-accounts-max 5,\n"
+	  "  --login-sources-max 10) weaken the defences: refused unless --listen is a\n"
+	  "  loopback address (127.0.0.0/8, ::1)\n" },
 	{ "totp",
 	  "vigie totp SECRET [--at UNIX] | vigie totp --rpps RPPS [--data DIR] [--at UNIX]\n"
 	  "  The TOTP code of a base32 secret, or of a demo account (pros.tsv, operators.tsv),\n"

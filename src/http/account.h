@@ -39,7 +39,7 @@ void acct_act_record(struct req *r, const uint8_t patient[VAULT_BIDX], const cha
 /* On a worker: journal the act and wait until it is durable. 0, or -1 with the 503 prepared. */
 int acct_journal_act(struct req *r, const uint8_t patient[VAULT_BIDX], const char *route,
                      int64_t by, const char *rpps);
-/* 415 unless JSON, then work on the login workers (the account's own lock is taken there). */
+/* 415 unless JSON, then work on the insured login workers (the account's own lock is taken there). */
 enum MHD_Result acct_on_worker(struct req *r, void (*work)(struct req *r));
 /* The token's account, re-read. 0, or -1 with the 503 prepared. */
 int acct_mine(struct req *r, struct store_account *a);

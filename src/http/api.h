@@ -14,6 +14,7 @@
 
 #include "core/bodies.h"
 #include "core/err.h"
+#include "store/store.h"
 
 struct req;
 struct sessions;
@@ -30,8 +31,8 @@ int auth_require_operator(struct req *r, enum MHD_Result *res);
 int auth_session(struct req *r, struct sessions *ss, enum MHD_Result *res);
 /* Prepare (a worker's) 200 with a new session token for subject in ss (or a 503). */
 void reply_prepare_new_session(struct req *r, struct sessions *ss, int64_t subject, int64_t now);
-/* 415 unless JSON; then run work on the login workers (reply_on_worker). */
-enum MHD_Result login_submit(struct req *r, void (*work)(struct req *r));
+/* 415 unless JSON; then run work on kind's login workers (reply_on_worker). */
+enum MHD_Result login_submit(struct req *r, enum session_kind kind, void (*work)(struct req *r));
 
 struct login_req {
 	char rpps[16];
@@ -156,7 +157,7 @@ VG_MUST_USE int verify_parse(const char *body, size_t len, char code[16], char w
 VG_MUST_USE int report_parse(const char *body, size_t len, struct phishing_report *out,
                              char why[BODY_WHY_MAX]);
 
-/* api_ops.c - /healthz and /metrics */
+/* api_ops.c - /healthz (public, liveness only) and /metrics (operator accounts only) */
 enum MHD_Result api_healthz(struct req *r);
 enum MHD_Result api_metrics(struct req *r);
 

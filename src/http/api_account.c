@@ -217,13 +217,13 @@ int acct_journal_act(struct req *r, const uint8_t patient[VAULT_BIDX], const cha
 	return -1;
 }
 
-/* 415 unless JSON, then work on the login workers (the account's own lock is taken there). */
+/* 415 unless JSON, then work on the insured login workers (the account's own lock is taken there). */
 enum MHD_Result acct_on_worker(struct req *r, void (*work)(struct req *r))
 {
 	if (!req_is_json(r))
 		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
 		                     "Content-Type must be application/json");
-	return reply_on_worker(r, work);
+	return reply_on_worker(r, SESSION_INSURED, work);
 }
 
 /* The token's account, re-read (on the thread that asks). 0, or -1 with the 503 prepared. */
@@ -680,7 +680,7 @@ out:
 
 enum MHD_Result api_insured_activate(struct req *r)
 {
-	return login_submit(r, activate_work);
+	return login_submit(r, SESSION_INSURED, activate_work);
 }
 
 /* ---- password reset: a code by e-mail (or by letter: vigie enrol --reset) -- */
@@ -763,7 +763,7 @@ static void reset_request_work(struct req *r)
 
 enum MHD_Result api_insured_reset_request(struct req *r)
 {
-	return login_submit(r, reset_request_work);
+	return login_submit(r, SESSION_INSURED, reset_request_work);
 }
 
 struct reset_req {
@@ -918,7 +918,7 @@ out:
 
 enum MHD_Result api_insured_reset(struct req *r)
 {
-	return login_submit(r, reset_work);
+	return login_submit(r, SESSION_INSURED, reset_work);
 }
 
 /* ---- sensitive acts: password, second factor ------------------------------ */

@@ -597,7 +597,7 @@ static void oppose_work(struct req *r)
 	reply_prepare_bytes(r, MHD_HTTP_OK, "application/json", done, sizeof(done) - 1);
 }
 
-/* An act of the token's account with no body (or JSON): 401, 415, or work on a login worker. */
+/* An act of the token's account with no body (or JSON): 401, 415, or work on an insured login worker. */
 static enum MHD_Result bodiless_act(struct req *r, void (*work)(struct req *r))
 {
 	enum MHD_Result res;
@@ -607,7 +607,7 @@ static enum MHD_Result bodiless_act(struct req *r, void (*work)(struct req *r))
 	if (r->body_len && !req_is_json(r))
 		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
 		                     "Content-Type must be application/json");
-	return reply_on_worker(r, work);
+	return reply_on_worker(r, SESSION_INSURED, work);
 }
 
 enum MHD_Result api_me_card_oppose(struct req *r)

@@ -359,17 +359,17 @@ out:
 		sodium_memzero(r->body, r->body_len); /* the password */
 }
 
-enum MHD_Result login_submit(struct req *r, void (*work)(struct req *r))
+enum MHD_Result login_submit(struct req *r, enum session_kind kind, void (*work)(struct req *r))
 {
 	if (!req_is_json(r))
 		return reply_outcome(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
 		                     "Content-Type must be application/json");
-	return reply_on_worker(r, work);
+	return reply_on_worker(r, kind, work);
 }
 
 enum MHD_Result api_login(struct req *r)
 {
-	return login_submit(r, login_work);
+	return login_submit(r, SESSION_PRO, login_work);
 }
 
 int auth_session(struct req *r, struct sessions *ss, enum MHD_Result *res)

@@ -309,7 +309,7 @@ out:
 
 enum MHD_Result api_insured_login(struct req *r)
 {
-	return login_submit(r, ilogin_work);
+	return login_submit(r, SESSION_INSURED, ilogin_work);
 }
 
 int auth_require_insured(struct req *r, enum MHD_Result *res)

@@ -1,4 +1,10 @@
-/* api_ops.c - /healthz and /metrics, for the operators' probes and Prometheus. */
+/*
+ * api_ops.c - /healthz and /metrics, for the operators' probes and Prometheus.
+ * /healthz is public and says only that the service answers (no version, no
+ * uptime: a restart is not anyone's business); /metrics, which shows the
+ * guard's decisions, suspensions and the login defences at work, is for
+ * operator accounts only (issue 12, item 8).
+ */
 #include "http/api.h"
 
 #include <stdio.h>
@@ -15,11 +21,9 @@ enum MHD_Result api_healthz(struct req *r)
 {
 	struct jw w;
 
-	jw_init(&w, 128);
+	jw_init(&w, 32);
 	jw_obj(&w);
 	jw_kstr(&w, "status", "ok");
-	jw_kstr(&w, "version", VIGIE_VERSION);
-	jw_kint(&w, "uptime_s", r->now_ms / 1000 - r->v->started_s);
 	jw_end(&w);
 	return reply_json(r, MHD_HTTP_OK, "application/json", &w);
 }
@@ -27,8 +31,11 @@ enum MHD_Result api_healthz(struct req *r)
 enum MHD_Result api_metrics(struct req *r)
 {
 	const char *names[METRICS_ROUTES] = { NULL };
+	enum MHD_Result res;
 	struct jw w;
 
+	if (auth_require_operator(r, &res) != 0)
+		return res; /* 401 without an operator's token, 403 with another's */
 	for (size_t i = 0; i < routes_count() && i < METRICS_ROUTES; i++)
 		names[i] = routes_at(i)->name;
 	jw_init(&w, 4096);

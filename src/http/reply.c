@@ -278,16 +278,18 @@ static enum MHD_Result on_pool(struct req *r, struct workers *pool, void (*work)
 	if (workers_submit(pool, run_work, r) != 0) {
 		MHD_resume_connection(r->conn);
 		r->reply.state = REPLY_NONE;
-		if (pool == r->v->workers)
+		if (pool != r->v->slow)
 			atomic_fetch_add(&r->v->metrics.logins_throttled, 1);
 		return reply_throttled(r, 1, busy);
 	}
 	return MHD_YES;
 }
 
-enum MHD_Result reply_on_worker(struct req *r, void (*work)(struct req *r))
+enum MHD_Result reply_on_worker(struct req *r, enum session_kind kind, void (*work)(struct req *r))
 {
-	return on_pool(r, r->v->workers, work, "too many logins in progress; try again");
+	assert(kind == SESSION_PRO || kind == SESSION_INSURED);
+	return on_pool(r, r->v->login_workers[kind], work,
+	               "too many logins in progress; try again");
 }
 
 enum MHD_Result reply_on_slow(struct req *r, void (*work)(struct req *r))

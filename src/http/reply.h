@@ -33,6 +33,7 @@
 #include "core/access.h"
 #include "core/jw.h"
 #include "node/access.h"
+#include "store/store.h"
 
 #define REPLY_HEADERS_MAX 4
 
@@ -102,11 +103,13 @@ enum MHD_Result reply_after_journal(struct req *r, const struct access_rec *a);
 /* ---- workers ---- */
 
 /*
- * Run work(r) on the node's workers with the connection suspended (state
- * REPLY_WORKER); work prepares the reply and calls reply_worker_done.
- * 429 when the pool is full.
+ * Run work(r) on the node's login workers of kind (node.h: login_workers;
+ * SESSION_PRO for professional logins, SESSION_INSURED for insured logins and
+ * account work) with the connection suspended (state REPLY_WORKER); work
+ * prepares the reply and calls reply_worker_done. 429 when that kind's queue
+ * is full: a flood of one kind never fills the other's.
  */
-enum MHD_Result reply_on_worker(struct req *r, void (*work)(struct req *r));
+enum MHD_Result reply_on_worker(struct req *r, enum session_kind kind, void (*work)(struct req *r));
 /* The same on the operators' pool (node.h: slow), for incidents: logins never wait behind them. */
 enum MHD_Result reply_on_slow(struct req *r, void (*work)(struct req *r));
 /* On the worker: the prepared reply is ready; resume the connection. */

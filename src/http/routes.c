@@ -58,7 +58,7 @@ static const struct route ROUTES[] = {
 	{ "/report-phishing", 0, "POST", 0, "report_phishing", api_report_phishing },
 	{ "/me/messages", 0, "GET", 0, "me_messages", api_me_messages },
 	{ "/healthz", 0, "GET", 1, "healthz", api_healthz },
-	{ "/metrics", 0, "GET", 1, "metrics", api_metrics },
+	{ "/metrics", 0, "GET", 0, "metrics", api_metrics },
 	/* The public log: read-only files, answered by api_journal (404 if none). */
 	{ "/journal/", 1, "GET", 1, "journal", api_journal },
 };

@@ -424,15 +424,35 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	return o;
 }
 
-/* libmicrohttpd's own messages, as log lines like every other. */
+/* The summary of libmicrohttpd's messages not written in a second. */
+static void library_log_summary(uint64_t suppressed, int64_t second)
+{
+	if (suppressed)
+		log_event(LOG_WARN, "http.library_suppressed", LI("suppressed", suppressed),
+		          LI("second", second));
+}
+
+/*
+ * libmicrohttpd's own messages, as log lines like every other. Each malformed
+ * request makes one or two, so a client could write the log at its own rate:
+ * at most HTTP_LIBRARY_LOG_PER_S a second are written, then one line says
+ * how many were not (issue 12, item 8).
+ */
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	struct http_server *s = cls;
+	uint64_t suppressed;
+	int64_t second;
 	char msg[256];
 	size_t n;
+	int ok;
 
-	(void)cls;
+	ok = log_burst_take(&s->library_log, vigie_now_ms(s->v), &suppressed, &second);
+	library_log_summary(suppressed, second);
+	if (!ok)
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
@@ -528,6 +548,7 @@ int http_start(struct http_server *s, struct vigie *v, const struct http_cfg *cf
 		s->peers->cap = s->cfg.conn_limit;
 		pthread_mutex_init(&s->peers->lock, NULL);
 	}
+	log_burst_init(&s->library_log, HTTP_LIBRARY_LOG_PER_S);
 	s->daemon = MHD_start_daemon(
 	        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
 	        s->peers ? accept_peer : NULL, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
@@ -544,6 +565,7 @@ int http_start(struct http_server *s, struct vigie *v, const struct http_cfg *cf
 	if (!s->daemon) {
 		close(fd);
 		free_peers(s);
+		log_burst_release(&s->library_log);
 		return VG_EIO;
 	}
 	return 0;
@@ -573,4 +595,12 @@ void http_stop(struct http_server *s)
 		close(fd); /* ours: MHD does not close a quiesced listening socket */
 	s->daemon = NULL;
 	free_peers(s);
+	{
+		uint64_t suppressed;
+		int64_t second;
+
+		log_burst_flush(&s->library_log, &suppressed, &second);
+		library_log_summary(suppressed, second);
+		log_burst_release(&s->library_log);
+	}
 }

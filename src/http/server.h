@@ -18,8 +18,11 @@
 
 #include "core/err.h"
 #include "core/netaddr.h"
+#include "sys/log.h"
 
-#define HTTP_TRUSTED_MAX 16 /* --trusted-proxy networks */
+#define HTTP_TRUSTED_MAX       16 /* --trusted-proxy networks */
+/* libmicrohttpd's messages (one or two per malformed request) written a second; the rest counted. */
+#define HTTP_LIBRARY_LOG_PER_S 10
 
 struct vigie;
 
@@ -53,6 +56,8 @@ struct http_server {
 	_Atomic int stopping;         /* no new journaled replies: shutting down */
 	_Atomic long journal_waiting; /* connections suspended until their entry is durable */
 	struct peer_counts *peers; /* open connections per untrusted peer, with trusted proxies */
+	struct log_burst
+	        library_log; /* libmicrohttpd's messages: HTTP_LIBRARY_LOG_PER_S a second */
 };
 
 /*

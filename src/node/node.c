@@ -92,6 +92,7 @@ int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
 	char jdir[4096], jkey[4096];
 	struct access_cfg ac = { 0 };
 	int rc = VG_ENOMEM, n, m;
+	unsigned pro_n, insured_n;
 
 	*out = NULL;
 	*what = "memory";
@@ -147,8 +148,18 @@ int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
 	rc = directory_new(store, &v->directory);
 	if (rc != 0)
 		goto fail;
+	/*
+	 * The professionals' logins get half the hashes (at least one), the
+	 * insured side the rest (at least one): 300 bogus insured logins must not
+	 * hold a pharmacist's login up, and the 64 MiB hashes stay bounded at
+	 * login_parallel (or 2) together.
+	 */
 	*what = "the login workers";
-	rc = workers_new(cfg->login_parallel, cfg->login_queue, &v->workers);
+	pro_n = cfg->login_parallel / 2 ? cfg->login_parallel / 2 : 1;
+	insured_n = cfg->login_parallel > pro_n ? cfg->login_parallel - pro_n : 1;
+	rc = workers_new(pro_n, cfg->login_queue, &v->login_workers[SESSION_PRO]);
+	if (rc == 0)
+		rc = workers_new(insured_n, cfg->login_queue, &v->login_workers[SESSION_INSURED]);
 	if (rc != 0)
 		goto fail;
 	*what = "the operators' workers";
@@ -174,7 +185,8 @@ fail:
 
 void vigie_drain(struct vigie *v)
 {
-	workers_stop(v->workers);
+	workers_stop(v->login_workers[SESSION_PRO]);
+	workers_stop(v->login_workers[SESSION_INSURED]);
 	workers_stop(v->slow);
 }
 
@@ -182,7 +194,8 @@ void vigie_free(struct vigie *v)
 {
 	if (!v)
 		return;
-	workers_free(v->workers); /* queued logins finish first */
+	workers_free(v->login_workers[SESSION_PRO]); /* queued logins finish first */
+	workers_free(v->login_workers[SESSION_INSURED]);
 	workers_free(v->slow);
 	throttle_free(v->verify_ip);
 	throttle_free(v->report_ip);

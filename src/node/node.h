@@ -64,8 +64,10 @@ struct vigie_cfg {
 	unsigned checkpoint_ms;    /* journal integration period (0: the default) */
 	int64_t token_ttl;         /* absolute token lifetime, seconds */
 	int64_t token_idle;        /* idle timeout, seconds */
-	unsigned login_parallel;   /* Argon2id verifications at once (64 MiB each) */
-	unsigned login_queue;      /* logins waiting for a worker; more are refused (429) */
+	unsigned login_parallel;   /* Argon2id verifications at once, both login kinds
+	                              together (64 MiB each; at least 2: one per kind) */
+	unsigned login_queue;      /* per login kind, work waiting for a worker; more is
+	                              refused (429) */
 	struct login_policy login; /* the login defences (core/login_policy.h) */
 	unsigned me_max;           /* accesses listed per /me/accesses page */
 	int journal_nowait;        /* BENCHMARKS ONLY: answers do not wait for their entry */
@@ -99,10 +101,17 @@ struct vigie {
 	struct directory *directory; /* professionals' directory data, cached */
 	struct people *people;       /* what insured people said: blocks, oppositions, alerts */
 	struct pwlist *pwlist;       /* common and breached passwords (crypto/pwpolicy.h) */
-	struct workers *workers;     /* Argon2id off the event threads */
-	struct workers *slow;        /* operators' long work (incidents): never holds logins up */
-	struct throttle *verify_ip;  /* POST /verify: unknown codes per address */
-	struct throttle *report_ip;  /* POST /report-phishing per address */
+	/*
+	 * Argon2id off the event threads, one pool per login kind (enum
+	 * session_kind): SESSION_PRO for professional logins, SESSION_INSURED
+	 * for insured logins and account work. Each has its own threads and its
+	 * own bounded queue, so a flood of one kind never waits in front of the
+	 * other; together they run at most cfg.login_parallel hashes.
+	 */
+	struct workers *login_workers[2];
+	struct workers *slow;       /* operators' long work (incidents): never holds logins up */
+	struct throttle *verify_ip; /* POST /verify: unknown codes per address */
+	struct throttle *report_ip; /* POST /report-phishing per address */
 	_Atomic int64_t verify_tat_ms, report_tat_ms; /* the same, all addresses together (GCRA) */
 	struct metrics metrics;
 	int64_t started_s; /* service clock at start */
@@ -118,7 +127,7 @@ struct vigie {
 VG_MUST_USE int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
                           struct store *store, struct vigie **out, const char **what);
 /*
- * Finish the logins queued on the workers and take no more (the HTTP shell
+ * Finish the logins queued on the login workers (both kinds) and take no more (the HTTP shell
  * calls it while their connections can still be resumed). Idempotent.
  */
 void vigie_drain(struct vigie *v);

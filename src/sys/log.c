@@ -140,3 +140,53 @@ void log_event_(enum log_level l, const char *event, const struct log_kv *kv, si
 	}
 	jw_release(&w);
 }
+
+/* ---- a budget of lines a second ---------------------------------------------- */
+
+void log_burst_init(struct log_burst *b, unsigned per_s)
+{
+	pthread_mutex_init(&b->lock, NULL);
+	b->per_s = per_s ? per_s : 1;
+	b->second = INT64_MIN;
+	b->written = 0;
+	b->suppressed = 0;
+}
+
+int log_burst_take(struct log_burst *b, int64_t now_ms, uint64_t *suppressed, int64_t *second)
+{
+	/* Floor division: a clock before 1970 (a test's offset) still has whole seconds. */
+	int64_t s = now_ms >= 0 ? now_ms / 1000 : -((-now_ms + 999) / 1000);
+	int ok;
+
+	pthread_mutex_lock(&b->lock);
+	*suppressed = 0;
+	*second = b->second;
+	/* A clock stepped back counts on in the current second: never a fresh budget. */
+	if (s > b->second) {
+		*suppressed = b->suppressed;
+		b->second = s;
+		b->written = 0;
+		b->suppressed = 0;
+	}
+	ok = b->written < b->per_s;
+	if (ok)
+		b->written++;
+	else
+		b->suppressed++;
+	pthread_mutex_unlock(&b->lock);
+	return ok;
+}
+
+void log_burst_flush(struct log_burst *b, uint64_t *suppressed, int64_t *second)
+{
+	pthread_mutex_lock(&b->lock);
+	*suppressed = b->suppressed;
+	*second = b->second;
+	b->suppressed = 0; /* the second and its lines written stay: no fresh budget */
+	pthread_mutex_unlock(&b->lock);
+}
+
+void log_burst_release(struct log_burst *b)
+{
+	pthread_mutex_destroy(&b->lock);
+}

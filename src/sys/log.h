@@ -16,6 +16,7 @@
 #ifndef VIGIE_SYS_LOG_H
 #define VIGIE_SYS_LOG_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,5 +53,36 @@ void log_event_(enum log_level l, const char *event, const struct log_kv *kv, si
 			log_event_((lvl), (ev), kv_, sizeof(kv_) / sizeof(kv_[0]));                \
 		}                                                                                  \
 	} while (0)
+
+/*
+ * A budget of lines a second, for lines that anyone can cause at will (one
+ * per malformed request): the first per_s of each second are written, the
+ * rest only counted, and the count is told once, in one summary line, when
+ * a later second takes its first line (or at log_burst_flush). The time is
+ * the caller's (now_ms, unix milliseconds): the budget reads no clock.
+ *
+ * Life cycle: log_burst_init, log_burst_take for each line, log_burst_flush,
+ * log_burst_release. Thread-safe between init and release.
+ */
+struct log_burst {
+	pthread_mutex_t lock;
+	unsigned per_s;      /* lines written a second */
+	int64_t second;      /* the second counted (now_ms / 1000); INT64_MIN: none yet */
+	unsigned written;    /* lines written in it */
+	uint64_t suppressed; /* lines of it not written */
+};
+
+/* Set up caller-owned b: per_s lines a second (at least 1). */
+void log_burst_init(struct log_burst *b, unsigned per_s);
+/*
+ * May a line be written at now_ms? 1 or 0. When an earlier second had lines
+ * suppressed, *suppressed is their number and *second that second (to be
+ * written first, as one summary line), else *suppressed is 0.
+ */
+int log_burst_take(struct log_burst *b, int64_t now_ms, uint64_t *suppressed, int64_t *second);
+/* The count not told yet (*suppressed, 0 if none) and its second, now told. */
+void log_burst_flush(struct log_burst *b, uint64_t *suppressed, int64_t *second);
+/* Free b's contents. */
+void log_burst_release(struct log_burst *b);
 
 #endif

@@ -1,12 +1,14 @@
 // cli.test.mjs - the command line: init and seed refuse to run twice,
-// seeding is deterministic, `vigie totp` agrees with RFC 6238.
+// seeding is deterministic, `vigie totp` agrees with RFC 6238, and the flags
+// that weaken the service's defences are refused on a listen address that is
+// not loopback.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import {
   makeTmp, vigie, vigieOk, readTsv, hotp, totp, stepAt, base32Decode,
-  test,
+  startServer, http, assertCleanExit, test,
 } from './lib.mjs';
 
 const SMALL = ['--insured', '400', '--pros', '2', '--quiet'];
@@ -85,6 +87,41 @@ test('commands on a directory that was never initialised fail with a hint', asyn
     assert.notEqual(r.code, 0, args.join(' '));
     assert.match(r.stderr, /not initialised/, args.join(' '));
   }
+});
+
+// Issue 12, item 8: the guard that does not act, answers that do not wait for
+// the journal, a service clock off the system's and login budgets above their
+// defaults are for tests and benchmarks: reachable from elsewhere, vigie
+// refuses them and says why, before it opens anything.
+const WEAKENING = [
+  [['--guard', 'observe'], '--guard observe'],
+  [['--journal-nowait-for-benchmarks'], '--journal-nowait-for-benchmarks'],
+  [['--clock-offset', '3600'], '--clock-offset'],
+  [['--login-burst', '1000'], '--login-burst'],
+  [['--login-accounts-max', '250'], '--login-accounts-max'],
+  [['--login-sources-max', '250'], '--login-sources-max'],
+];
+
+test('vigie serve refuses a weakening flag on a listen address that is not loopback', async () => {
+  const data = await initDir();
+  for (const listen of ['0.0.0.0:0', '192.0.2.1:0', 'localhost:0']) {
+    for (const [flags, name] of WEAKENING) {
+      const r = await vigie(['serve', '--data', data, '--listen', listen, ...flags], { timeoutMs: 20_000 });
+      const what = `serve --listen ${listen} ${flags.join(' ')}`;
+      assert.equal(r.code, 1, `${what}: exit ${r.code} (${r.signal})\n${r.stderr}`);
+      assert.ok(r.stderr.includes(`vigie: ${name}`), `${what}: ${r.stderr}`);
+      assert.match(r.stderr, /for tests and benchmarks only: refused with --listen \S+, which is not a loopback address/, what);
+      assert.doesNotMatch(r.stdout, /listening/, what);
+    }
+  }
+});
+
+test('on a loopback listen the same flags still start the server', async () => {
+  const data = await initDir();
+  const s = await startServer(data, WEAKENING.flatMap(([flags]) => flags));
+  assert.equal((await http(s, 'GET', '/fhir/metadata')).status, 200);
+  assert.match(s.stderr(), /serve\.guard_observe/);
+  assertCleanExit(await s.stop(), s);
 });
 
 test('vigie seed: a second seed is refused and changes nothing', async () => {

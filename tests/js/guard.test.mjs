@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   test, NIR_SYSTEM, seededDataDir, startServer, readSample, readTsv, Pros, http, assertOutcome,
-  totpAtStep, nowStep, withKey, sleep, pinClock, serviceNowS, raw,
+  totpAtStep, nowStep, withKey, sleep, pinClock, serviceNowS, raw, operatorLogin, metricsOf,
 } from './lib.mjs';
 import { cardProof, readCardsKey } from './card.mjs';
 
@@ -16,7 +16,7 @@ import { cardProof, readCardsKey } from './card.mjs';
 // hour this suite runs at (hours.test.mjs judges the night).
 pinClock('2026-12-01T15:00:00+01:00');
 
-let data, server, pros, sample, honey, operator, cards;
+let data, server, pros, sample, honey, cards;
 const NOCARD = { card: false };
 
 before(async () => {
@@ -25,23 +25,14 @@ before(async () => {
   pros = new Pros(data);
   sample = readSample(data).filter((r) => r.rank === '0');
   honey = readTsv(path.join(data, 'honeytokens.tsv'));
-  operator = readTsv(path.join(data, 'operators.tsv'))[0];
   cards = readCardsKey(data);
 });
 
 const q = (nir) => `/fhir/Patient?identifier=${encodeURIComponent(`${NIR_SYSTEM}|${nir}`)}`;
 const found = (r) => r.status === 200 && r.json.total > 0;
 
-let opStep = -1;
-async function operatorToken(s = server) {
-  let step = Math.max(nowStep(), opStep + 1);
-  while (step > nowStep() + 1) { await sleep(250); step = Math.max(nowStep(), opStep + 1); }
-  opStep = step;
-  const code = totpAtStep(operator.totp_secret, step);
-  const r = await http(s, 'POST', '/auth/pro/login', { body: { rpps: operator.rpps, password: operator.password, totp: code } });
-  assert.equal(r.status, 200, r.text);
-  return r.json.access_token;
-}
+/** A fresh session of the seeded operator (lib.mjs remembers the TOTP steps used). */
+const operatorToken = (s = server) => operatorLogin(s);
 
 /** A request from another loopback address (127.0.0.0/8 all reach the server). */
 function httpFrom(localAddress, method, p, { token, body, headers = {} } = {}) {
@@ -249,8 +240,9 @@ test('operators: alerts with reasons, reinstatement, and no lookups', async () =
   assert.ok(a.json.alerts.every((x) => x.open && x.action === 'suspend' && /^\d{11}$/.test(x.rpps)));
   assert.ok(a.json.suspended.length >= 3);
   assert.ok(!a.text.match(/\b[12]\d{14}\b/), 'no NIR in the alerts');
-  // /metrics counts them.
-  const m = await http(server, 'GET', '/metrics');
+  // /metrics counts them (an operator's page: the professional below gets a 403).
+  const m = await http(server, 'GET', '/metrics', { token: op });
+  assert.equal(m.status, 200, m.text);
   assert.match(m.text, /vigie_guard_suspensions_total [3-9]/);
   assert.match(m.text, /vigie_guard_decisions_total\{decision="step-up"\} [1-9]/);
   assert.match(server.stderr(), /"guard\.suspended"/);
@@ -321,7 +313,7 @@ test('credential stuffing: an address failing on many accounts is blocked, other
   assert.equal(r.status, 429);
   assert.ok(Number(r.headers.get('retry-after')) > 60);
   await pros.login(server, pro);
-  const m = await http(server, 'GET', '/metrics');
+  const m = await metricsOf(server);
   assert.match(m.text, /vigie_login_stuffing_blocks_total 1/);
 });
 
@@ -337,7 +329,7 @@ test('many addresses failing on one account lock it', async () => {
           headers: { 'content-type': 'application/json' } }, (res) => { res.resume(); res.on('end', () => resolve({ status: res.statusCode, text: '', headers: new Headers() })); });
         req.on('error', reject); req.end(b);
       })).status, 401);
-    const m = await http(s, 'GET', '/metrics');
+    const m = await metricsOf(s);
     assert.match(m.text, /vigie_login_many_sources_locks_total 1/);
     assert.match(s.stderr(), /"login\.many_sources_locked"/);
   } finally {

@@ -4,10 +4,11 @@
 // (application/fhir+json); nothing is ever a 5xx.
 import { before } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 
 import {
   NIR_SYSTEM, FHIR_JSON, seededDataDir, startServer, readSample, Pros, http, raw, parseRaw,
-  assertOutcome, assertValidFhir, assertCleanExit, badKey, withKey, sleep,
+  assertOutcome, assertValidFhir, assertCleanExit, badKey, withKey, sleep, makeTmp, vigieOk,
   test,
 } from './lib.mjs';
 import { validate as ssnValidate } from 'french-ssn';
@@ -245,7 +246,7 @@ test('unknown paths: 404 OperationOutcome', async () => {
 test('wrong methods: 405 with Allow', async () => {
   const cases = [['PUT', '/fhir/Patient', 'GET'], ['DELETE', '/fhir/Coverage', 'GET'],
     ['POST', '/fhir/metadata', 'GET, HEAD'], ['GET', '/auth/pro/login', 'POST'], ['PATCH', '/auth/pro/logout', 'POST'],
-    ['GET', '/fhir/CoverageEligibilityRequest/$submit', 'POST'], ['DELETE', '/healthz', 'GET, HEAD'], ['POST', '/metrics', 'GET, HEAD']];
+    ['GET', '/fhir/CoverageEligibilityRequest/$submit', 'POST'], ['DELETE', '/healthz', 'GET, HEAD'], ['POST', '/metrics', 'GET']];
   for (const [m, p, allow] of cases) {
     const r = await http(server, m, p, { token, body: m === 'GET' ? undefined : '{}', contentType: 'application/json' });
     assertOutcome(r, 405, 'not-supported');
@@ -421,4 +422,40 @@ test('a slow client (half a request line) is cut off by --conn-timeout; others a
   } finally {
     assertCleanExit(await s.stop(), s);
   }
+});
+
+// Issue 12, item 8: each malformed request makes libmicrohttpd write one or two
+// warn lines, so a client wrote the log at its own rate. At most 10 a second
+// are written now; the rest are counted, and one line a second tells how many.
+test('300 malformed requests: at most 10 library lines a second, the rest told as counts', async () => {
+  const d = path.join(await makeTmp(), 'data');
+  await vigieOk(['init', '--data', d]);
+  const s = await startServer(d);
+  const N = 300;
+  try {
+    for (let i = 0; i < N; i += 30) {
+      // HTTP/1.1 without a Host header: refused by libmicrohttpd itself
+      const batch = await Promise.all(Array.from({ length: 30 }, () =>
+        raw(s, ['GET /healthz HTTP/1.1\r\nUser-Agent: flood\r\n\r\n'], { waitClose: true })));
+      for (const r of batch) assert.equal(r.status, 400, r.text.slice(0, 200));
+    }
+    assert.equal((await http(s, 'GET', '/healthz')).status, 200, 'still serving');
+  } finally {
+    assertCleanExit(await s.stop(), s); // the last second's count is told at the stop
+  }
+  const events = s.stderr().split('\n').filter((l) => l.includes('"event":"http.library'))
+    .map((l) => JSON.parse(l.slice(l.indexOf('{'))));
+  const written = events.filter((e) => e.event === 'http.library');
+  const summaries = events.filter((e) => e.event === 'http.library_suppressed');
+  const told = summaries.reduce((n, e) => n + e.suppressed, 0);
+  // Nothing is lost: every request's message is written or counted.
+  assert.ok(written.length + told >= N, `${written.length} written + ${told} counted for ${N} requests`);
+  // At most 10 written in any second (counted by the summaries' own seconds,
+  // and by the span of the lines' timestamps), one summary per second at most.
+  const secs = written.map((e) => Math.floor(Date.parse(e.ts) / 1000));
+  const span = Math.max(...secs) - Math.min(...secs) + 1;
+  assert.ok(written.length <= 10 * span, `${written.length} library lines over ${span} s`);
+  assert.ok(summaries.length >= 1 && summaries.length <= span + 1, `${summaries.length} summaries over ${span} s`);
+  assert.equal(new Set(summaries.map((e) => e.second)).size, summaries.length, 'one summary per second');
+  assert.ok(summaries.every((e) => Number.isInteger(e.second) && e.suppressed > 0));
 });

@@ -362,7 +362,8 @@ test('reporting a suspicious message: stored for operators, counted, bad reports
   assert.equal(list.json.reports[0].report.text, text);
   assert.equal(list.json.reports[0].channel, 'sms');
   assertOutcome(await http(server, 'GET', '/admin/reports', {}), 401);
-  const m = await http(server, 'GET', '/metrics', {});
+  const m = await http(server, 'GET', '/metrics', { token: op });
+  assert.equal(m.status, 200, m.text);
   assert.match(m.text, /^vigie_phishing_reports_total 1$/m);
   assert.match(m.text, /^vigie_verify_genuine_total [1-9]\d*$/m);
   assert.match(m.text, /^vigie_verify_throttled_total [1-9]\d*$/m);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   test, seededDataDir, startServer, http, Pros, readAccounts, readSample, NIR_SYSTEM,
-  assertOutcome, vigie, vigieOk, sleep, assertCleanExit,
+  assertOutcome, vigie, vigieOk, sleep, assertCleanExit, metricsOf,
 } from './lib.mjs';
 import { parseVkey, openNote, parseCheckpoint, verifyConsistency } from './tlog.mjs';
 
@@ -67,7 +67,7 @@ test('kill -9 under load: every answer received is journaled, verify passes, che
   }
   // Every answer received is an access its person can see (rows indexed again from the log).
   for (let t = 0; ; t++) {
-    const m = /^vigie_journal_index_lag (\d+)$/m.exec((await http(s, 'GET', '/metrics')).text);
+    const m = /^vigie_journal_index_lag (\d+)$/m.exec((await metricsOf(s)).text);
     if (m && Number(m[1]) === 0) break;
     assert.ok(t < 600, 'the per-person view did not catch up with the journal');
     await sleep(50);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   test, seededDataDir, startServer, http, Pros, readAccounts, readSample, NIR_SYSTEM,
-  assertOutcome, vigie, vigieOk, sleep, badKey, assertCleanExit,
+  assertOutcome, vigie, vigieOk, sleep, badKey, assertCleanExit, metricsOf,
 } from './lib.mjs';
 import {
   parseVkey, openNote, parseCheckpoint, tilePath, bundleEntries, leafHash, mth, commitment,
@@ -62,7 +62,7 @@ test('every lookup answer, allowed or refused, carries the index of its durable 
   assert.equal(j, i + 1, 'the refusal is the next entry');
   const c = await checkpointCovering(j);
   assert.equal(c.origin, V.name, 'the checkpoint origin is the key name');
-  const m = (await http(s, 'GET', '/metrics')).text;
+  const m = (await metricsOf(s)).text;
   assert.ok(Number(/^vigie_journal_entries (\d+)$/m.exec(m)?.[1]) > j, `journal gauge in /metrics:\n${m}`);
   assert.match(m, /^vigie_journal_checkpoint_size \d+$/m);
   assert.match(c.headers.get('content-type'), /^text\/plain; charset=utf-8/);

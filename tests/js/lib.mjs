@@ -408,6 +408,40 @@ export class Pros {
   }
 }
 
+/*
+ * The seeded operator (the first row of operators.tsv in a server's data
+ * directory). Each TOTP step is accepted once per account, so the steps used
+ * are remembered per data directory and account, across servers.
+ */
+const opSteps = new Map(); // `${data}|${rpps}` -> the last step used
+const opTokens = new WeakMap(); // server -> its operator token (operatorToken)
+
+/** Log the seeded operator of s.data in on s (a fresh session each call); resolves the token. */
+export async function operatorLogin(s) {
+  const op = readTsv(path.join(s.data, 'operators.tsv'))[0];
+  const key = `${s.data}|${op.rpps}`;
+  let step = Math.max(nowStep(), (opSteps.get(key) ?? -1) + 1);
+  while (step > nowStep() + 1) { await sleep(250); step = Math.max(nowStep(), (opSteps.get(key) ?? -1) + 1); }
+  opSteps.set(key, step);
+  const r = await http(s, 'POST', '/auth/pro/login',
+    { body: { rpps: op.rpps, password: op.password, totp: totpAtStep(op.totp_secret, step) } });
+  assert.equal(r.status, 200, `operator login: ${r.text}`);
+  return r.json.access_token;
+}
+
+/** The seeded operator's token on s, logged in once per server. */
+export async function operatorToken(s) {
+  if (!opTokens.has(s)) opTokens.set(s, await operatorLogin(s));
+  return opTokens.get(s);
+}
+
+/** GET /metrics as the seeded operator (it is operator-only); resolves the 200 response. */
+export async function metricsOf(s) {
+  const r = await http(s, 'GET', '/metrics', { token: await operatorToken(s) });
+  assert.equal(r.status, 200, `/metrics as the operator: ${r.text}`);
+  return r;
+}
+
 /** The Luhn check digit of 10 digits (the RPPS key). */
 export function luhnDigit(s10) {
   let sum = 0;

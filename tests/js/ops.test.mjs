@@ -1,5 +1,6 @@
-// ops.test.mjs - what operators rely on: /healthz, Prometheus /metrics,
-// a clean stop on SIGTERM, access records, and logs without personal data.
+// ops.test.mjs - what operators rely on: /healthz (public, liveness only),
+// Prometheus /metrics (operator accounts only), a clean stop on SIGTERM,
+// access records, and logs without personal data.
 import { before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -7,7 +8,7 @@ import path from 'node:path';
 
 import {
   NIR_SYSTEM, FHIR_JSON, seededDataDir, startServer, readSample, Pros, http, raw, vigieOk,
-  assertCleanExit, assertOutcome, sleep, pinClock,
+  assertCleanExit, assertOutcome, sleep, pinClock, operatorToken,
   test,
 } from './lib.mjs';
 
@@ -48,22 +49,34 @@ function parseMetrics(text) {
 }
 
 async function metrics(s = server) {
-  const r = await http(s, 'GET', '/metrics');
+  const r = await http(s, 'GET', '/metrics', { token: await operatorToken(s) });
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
   return parseMetrics(r.text);
 }
 const val = (mt, key) => mt.samples.get(key) ?? 0;
 
-test('/healthz: 200 JSON status ok', async () => {
+test('/healthz: 200 JSON status ok, and nothing else (no version, no uptime: no restarts told)', async () => {
   const r = await http(server, 'GET', '/healthz');
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^application\/json/);
-  assert.equal(r.json.status, 'ok');
-  assert.equal(typeof r.json.version, 'string');
-  assert.ok(Number.isInteger(r.json.uptime_s) && r.json.uptime_s >= 0);
+  assert.deepEqual(r.json, { status: 'ok' });
   const head = await fetch(server.url('/healthz'), { method: 'HEAD' });
   assert.equal(head.status, 200);
+});
+
+test('/metrics is for operator accounts: anonymous 401, a professional 403, the operator 200', async () => {
+  const anon = await http(server, 'GET', '/metrics');
+  assertOutcome(anon, 401);
+  assert.match(anon.headers.get('www-authenticate') ?? '', /^Bearer/);
+  assert.doesNotMatch(anon.text, /vigie_/, 'no metric in the refusal');
+  assertOutcome(await http(server, 'GET', '/metrics', { token: 'not-a-token' }), 401);
+  const pro = await http(server, 'GET', '/metrics', { token: await pros.login(server) });
+  assertOutcome(pro, 403);
+  assert.doesNotMatch(pro.text, /vigie_/, 'no metric in the refusal');
+  const op = await http(server, 'GET', '/metrics', { token: await operatorToken(server) });
+  assert.equal(op.status, 200, op.text);
+  assert.match(op.text, /^vigie_guard_decisions_total/m);
 });
 
 test('/metrics is Prometheus text with the request and login counters', async () => {

@@ -50,9 +50,9 @@ static enum MHD_Result handle(struct req *r)
 		return reply_outcome(r, 500, "exception", "a second reply is dropped");
 	}
 	if (strcmp(r->url, "/worker") == 0)
-		return reply_on_worker(r, work_created);
+		return reply_on_worker(r, SESSION_PRO, work_created);
 	if (strcmp(r->url, "/worker-empty") == 0)
-		return reply_on_worker(r, work_nothing);
+		return reply_on_worker(r, SESSION_INSURED, work_nothing);
 	if (strcmp(r->url, "/public") == 0) {
 		reply_prepare_bytes(r, 200, "text/plain", "tile", 4);
 		r->reply.cache = "public, max-age=60";
@@ -122,7 +122,8 @@ static int setup(void **state)
 	const union MHD_DaemonInfo *di;
 
 	(void)state;
-	if (sodium_init() < 0 || workers_new(1, 4, &node.workers) != 0)
+	if (sodium_init() < 0 || workers_new(1, 4, &node.login_workers[SESSION_PRO]) != 0 ||
+	    workers_new(1, 4, &node.login_workers[SESSION_INSURED]) != 0)
 		return -1;
 	srv.v = &node;
 	daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME, 0,
@@ -139,7 +140,8 @@ static int teardown(void **state)
 {
 	(void)state;
 	MHD_stop_daemon(daemon_);
-	workers_free(node.workers);
+	workers_free(node.login_workers[SESSION_PRO]);
+	workers_free(node.login_workers[SESSION_INSURED]);
 	return 0;
 }
 
@@ -223,7 +225,7 @@ static void the_journal_down_means_nothing_prepared_leaves(void **state)
 	assert_memory_equal(r, "HTTP/1.1 503", 12);
 	assert_non_null(strstr(r, "the access journal is unavailable; nothing was disclosed"));
 	assert_null(strstr(r, "PERSONAL-DATA-MARKER"));
-	assert_false(has_header(r, "Vigie-Guard"));       /* nor its headers */
+	assert_false(has_header(r, "Vigie-Guard")); /* nor its headers */
 	assert_false(has_header(r, "Vigie-Journal-Entry"));
 	free(r);
 	atomic_store(&srv.stopping, 0);
