@@ -132,6 +132,8 @@ static const char *weakening_flag(const struct vigie_cfg *vc)
 		return "--login-accounts-max above its default";
 	if (vc->login.sources_max > d.sources_max)
 		return "--login-sources-max above its default";
+	if (vc->login.spray_max > d.spray_max)
+		return "--login-spray-max above its default";
 	return NULL;
 }
 

@@ -100,6 +100,7 @@ const WEAKENING = [
   [['--login-burst', '1000'], '--login-burst'],
   [['--login-accounts-max', '250'], '--login-accounts-max'],
   [['--login-sources-max', '250'], '--login-sources-max'],
+  [['--login-spray-max', '100000'], '--login-spray-max'],
 ];
 
 test('vigie serve refuses a weakening flag on a listen address that is not loopback', async () => {
