@@ -134,6 +134,8 @@ static const char *weakening_flag(const struct vigie_cfg *vc)
 		return "--login-sources-max above its default";
 	if (vc->login.spray_max > d.spray_max)
 		return "--login-spray-max above its default";
+	if (vc->operator_max_age > 300)
+		return "--operator-max-age above its default";
 	return NULL;
 }
 
@@ -154,6 +156,8 @@ int cmd_serve(int argc, char **argv)
 		{ "login-accounts-max", required_argument, NULL, 'A' },
 		{ "login-sources-max", required_argument, NULL, 'S' },
 		{ "login-spray-max", required_argument, NULL, 'Y' },
+		{ "operator-max-age", required_argument, NULL, 'Q' },
+		{ "deadline", required_argument, NULL, 'D' },
 		{ "clock-offset", required_argument, NULL, 'K' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "smtp", required_argument, NULL, 'M' },
@@ -257,6 +261,16 @@ int cmd_serve(int argc, char **argv)
 			else
 				vc.login.sources_max = (unsigned)x;
 			break;
+		case 'D':
+			if (bounded(optarg, "--deadline", 1, 600, &x))
+				goto out;
+			hc.deadline = (unsigned)x;
+			break;
+		case 'Q':
+			if (bounded(optarg, "--operator-max-age", 1, 3600, &x))
+				goto out;
+			vc.operator_max_age = (int64_t)x;
+			break;
 		case 'Y':
 			if (bounded(optarg, "--login-spray-max", 0, 1000000, &x))
 				goto out;
@@ -280,6 +294,8 @@ int cmd_serve(int argc, char **argv)
 	}
 	/* Reachable from elsewhere, the service runs with every defence (issue 12, item 8). */
 	what = weakening_flag(&vc);
+	if (!what && hc.deadline > 20)
+		what = "--deadline above its default";
 	if (what && !loopback_host(hc.host)) {
 		cli_fail("%s is for tests and benchmarks only: refused with --listen %s, which is "
 		         "not a loopback address (127.0.0.0/8, ::1)",

@@ -29,7 +29,8 @@ int access_profession_parse(const char *s, size_t len)
 
 const char *access_purpose(const char *route)
 {
-	if (strncmp(route, "incident.", 9) == 0 || strncmp(route, "notify.", 7) == 0)
+	if (strncmp(route, "incident.", 9) == 0 || strncmp(route, "notify.", 7) == 0 ||
+	    strncmp(route, "admin.", 6) == 0)
 		return "incident-response";
 	if (strncmp(route, "account.", 8) == 0 || strncmp(route, "enrol.", 6) == 0 ||
 	    strcmp(route, "me") == 0 || strncmp(route, "me.", 3) == 0)

@@ -41,7 +41,8 @@ int access_profession_parse(const char *s, size_t len);
 
 /*
  * The purpose an access record states: "incident-response" for an operator's
- * act on an incident or a campaign (routes "incident.*", "notify.*"),
+ * act on an incident or a campaign (routes "incident.*", "notify.*") or on
+ * an account (routes "admin.*"),
  * "account" for an insured person's own account and what is done to it
  * (routes "me", "me.*", "account.*", "enrol.*"), else "rights-check" (a
  * lookup, or a refused attempt at one).

@@ -10,8 +10,9 @@
 #include <stdint.h>
 #include "core/err.h"
 
-#define TOTP_SECRET_LEN 20 /* bytes, as RFC 4226 recommends (160 bits) */
-#define TOTP_B32_LEN    32 /* base32 characters of a 20-byte secret */
+#define TOTP_SECRET_LEN 20      /* bytes, as RFC 4226 recommends (160 bits) */
+#define TOTP_B32_LEN    32      /* base32 characters of a 20-byte secret */
+#define TOTP_ISSUER     "vigie" /* the issuer of otpauth:// URIs */
 #define TOTP_STEP       30
 #define TOTP_WINDOW     1 /* steps accepted either side of now */
 

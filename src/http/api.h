@@ -55,6 +55,28 @@ enum MHD_Result api_eligibility_submit(struct req *r);
 enum MHD_Result api_notices(struct req *r);
 enum MHD_Result api_admin_alerts(struct req *r);
 enum MHD_Result api_admin_reinstate(struct req *r);
+enum MHD_Result api_logout_all(struct req *r);
+enum MHD_Result api_pro_password(struct req *r);
+enum MHD_Result api_pro_totp(struct req *r);
+#define PRO_OTPAUTH_MAX 192
+struct vigie;
+struct store_pro;
+/*
+ * A new TOTP secret for professional p, sealed and stored with p's other
+ * secrets (p->totp_last_step kept): its base32 and otpauth:// URI, for the
+ * one answer that shows them. 0 or an error (nothing changed).
+ */
+int pro_new_totp(struct vigie *v, struct store_pro *p, char b32[33], char uri[PRO_OTPAUTH_MAX]);
+/*
+ * auth_require_operator, and the session proved its second factor (login or
+ * step-up) at most cfg.operator_max_age seconds ago (RFC 9470), else 401
+ * insufficient_user_authentication with max_age. 0, or -1 and *res.
+ */
+int auth_require_fresh_operator(struct req *r, enum MHD_Result *res);
+enum MHD_Result api_admin_suspend(struct req *r);
+enum MHD_Result api_admin_logout(struct req *r);
+enum MHD_Result api_admin_unlock(struct req *r);
+enum MHD_Result api_admin_totp(struct req *r);
 /* The reinstate body {"rpps": "<11-digit RPPS>"}. */
 VG_MUST_USE int reinstate_parse(const char *body, size_t len, char rpps[12],
                                 char why[BODY_WHY_MAX]);
@@ -98,6 +120,8 @@ enum MHD_Result api_me_reports_get(struct req *r);
 enum MHD_Result api_me_reports_add(struct req *r);
 enum MHD_Result api_admin_misuse(struct req *r);
 enum MHD_Result api_admin_insured_unlock(struct req *r);
+enum MHD_Result api_admin_insured_logout(struct req *r);
+enum MHD_Result api_admin_insured_totp(struct req *r);
 enum MHD_Result api_admin_insured_card(struct req *r);
 /*
  * Parse len bytes of untrusted body against the spec of account body kind

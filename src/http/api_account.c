@@ -55,7 +55,6 @@
 
 #define SENSITIVE_FAILS_MAX 5   /* wrong passwords or codes in a row given by a session */
 #define SENSITIVE_LOCK_S    900 /* then: every session ended, logins refused this long */
-#define TOTP_ISSUER         "vigie"
 #define ACTIVATION_FAILED   "activation failed: check the social security number and the code"
 #define RESET_FAILED        "reset failed: check the login and the code"
 #define SENSITIVE_FAILED    "the password or the code is wrong"

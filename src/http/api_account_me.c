@@ -1048,8 +1048,24 @@ static int named_person(struct req *r, int64_t *id, uint8_t patient[VAULT_BIDX])
 	return 0;
 }
 
-static void unlock_work(struct req *r)
+/*
+ * An operator's act on a person's account (journaled first, as
+ * "account.<act>" with the operator as who): unlock (every lock, the
+ * owner's and the one at 100 failures), logout (every session ends), or
+ * totp_off (a lost phone: the second factor and its recovery codes are
+ * removed and every session ends; the person sets up a new one). The person
+ * is e-mailed each.
+ */
+enum iop { IOP_UNLOCK, IOP_LOGOUT, IOP_TOTP_OFF };
+
+static void iop_work(struct req *r, enum iop act)
 {
+	static const char *const ROUTE[] = { "account.unlock", "account.force_logout",
+		                             "account.totp_reset" };
+	static const char *const EVENT[] = { "unlocked", "sessions_revoked", "totp_off" };
+	static const char *const STATUS[] = { "{\"status\":\"unlocked\"}",
+		                              "{\"status\":\"logged out everywhere\"}",
+		                              "{\"status\":\"second factor removed\"}" };
 	struct vigie *v = r->v;
 	uint8_t patient[VAULT_BIDX];
 	struct store_account a;
@@ -1064,40 +1080,81 @@ static void unlock_work(struct req *r)
 		                      "this person has no online account");
 		return;
 	}
+	if (rc == 0 && act == IOP_TOTP_OFF && !a.totp_on) {
+		sodium_memzero(&a, sizeof(a));
+		reply_prepare_outcome(r, MHD_HTTP_CONFLICT, "business-rule",
+		                      "this account has no second factor");
+		return;
+	}
 	if (rc != 0) {
 		acct_busy(r);
 		return;
 	}
-	if (acct_journal_act(r, patient, "account.unlock", r->who.id, r->who.rpps) != 0)
+	if (acct_journal_act(r, patient, ROUTE[act], r->who.id, r->who.rpps) != 0)
 		return;
 	logins_lock(v->logins, SESSION_INSURED, id);
 	rc = store_account_get(v->store, id, &a);
-	if (rc == 0) {
+	if (rc == 0 && act == IOP_UNLOCK) {
 		a.owner_lock_ms = 0;
 		a.failed = 0;
 		a.locked_until = 0;
 		a.pw_failed = 0;
 		rc = store_account_update(v->store, &a);
+	} else if (rc == 0 && act == IOP_TOTP_OFF) {
+		a.totp_on = 0;
+		a.totp_sealed_len = 0;
+		a.recovery_sealed_len = 0;
+		sodium_memzero(a.totp_sealed, sizeof(a.totp_sealed));
+		sodium_memzero(a.recovery_sealed, sizeof(a.recovery_sealed));
+		rc = store_account_update(v->store, &a);
 	}
 	logins_unlock(v->logins, SESSION_INSURED, id);
+	if (rc == 0 && act != IOP_UNLOCK)
+		rc = sessions_revoke_subject(v->isessions, id);
 	if (rc != 0) {
 		acct_busy(r);
 		return;
 	}
-	VG_IGNORE(account_event(r, id, "unlocked", MAIL_PENDING, ",\"by\":\"operator\""));
-	log_event(LOG_INFO, "account.unlocked", LI("account", id), LI("operator", r->who.id));
+	VG_IGNORE(account_event(r, id, EVENT[act], MAIL_PENDING, ",\"by\":\"operator\""));
+	log_event(LOG_INFO, "account.operator_act", LS("act", ROUTE[act]), LI("account", id),
+	          LI("operator", r->who.id));
 	sodium_memzero(&a, sizeof(a));
-	reply_prepare_bytes(r, MHD_HTTP_OK, "application/json", "{\"status\":\"unlocked\"}",
-	                    sizeof("{\"status\":\"unlocked\"}") - 1);
+	reply_prepare_bytes(r, MHD_HTTP_OK, "application/json", STATUS[act], strlen(STATUS[act]));
+}
+
+static void unlock_work(struct req *r)
+{
+	iop_work(r, IOP_UNLOCK);
+}
+static void ilogout_work(struct req *r)
+{
+	iop_work(r, IOP_LOGOUT);
+}
+static void itotp_work(struct req *r)
+{
+	iop_work(r, IOP_TOTP_OFF);
+}
+
+static enum MHD_Result iop_submit(struct req *r, void (*work)(struct req *r))
+{
+	enum MHD_Result res;
+
+	if (auth_require_fresh_operator(r, &res) != 0)
+		return res;
+	return acct_on_worker(r, work);
 }
 
 enum MHD_Result api_admin_insured_unlock(struct req *r)
 {
-	enum MHD_Result res;
-
-	if (auth_require_operator(r, &res) != 0)
-		return res;
-	return acct_on_worker(r, unlock_work);
+	return iop_submit(r, unlock_work);
+}
+enum MHD_Result api_admin_insured_logout(struct req *r)
+{
+	return iop_submit(r, ilogout_work);
+}
+enum MHD_Result api_admin_insured_totp(struct req *r)
+{
+	return iop_submit(r, itotp_work);
 }
 
 /*
@@ -1149,7 +1206,7 @@ enum MHD_Result api_admin_insured_card(struct req *r)
 {
 	enum MHD_Result res;
 
-	if (auth_require_operator(r, &res) != 0)
+	if (auth_require_fresh_operator(r, &res) != 0)
 		return res;
 	return acct_on_worker(r, card_work);
 }

@@ -11,12 +11,14 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sodium.h>
 
 #include "core/rpps.h"
 #include "crypto/password.h"
+#include "crypto/pwpolicy.h"
 #include "crypto/totp.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -90,6 +92,8 @@ void reply_prepare_new_session(struct req *r, struct sessions *ss, int64_t subje
 		                      "could not open a session; try again");
 		return;
 	}
+	/* A login proved the second factor now: an operator may act for a while (api_guard.c). */
+	logins_fresh_set(r->v->logins, token, strlen(token), now);
 	jw_init(&w, 160);
 	jw_obj(&w);
 	jw_kstr(&w, "access_token", token);
@@ -150,6 +154,8 @@ void login_watch_failure(struct req *r, int kind, const void *login, size_t len,
 		log_event(LOG_WARN, "login.many_sources_locked", LI(who, id),
 		          LI("addresses", v->cfg.login.sources_max + 1));
 	}
+	if (a & LOGIN_SPRAY_ALARM)
+		atomic_fetch_add(&v->metrics.login_spray, 1);
 	if (a & LOGIN_SPRAY_ALARM)
 		log_event(LOG_WARN, "login.spray_alarm", LI("failed", v->cfg.login.spray_max),
 		          LI("seconds", v->cfg.login.spray_s));
@@ -527,6 +533,13 @@ enum MHD_Result api_step_up(struct req *r)
 		                         "Bearer realm=\"vigie\", "
 		                         "error=\"insufficient_user_authentication\"");
 	}
+	{
+		size_t tl = 0;
+		const char *tok = req_bearer(r, &tl);
+
+		if (tok)
+			logins_fresh_set(v->logins, tok, tl, now);
+	}
 	pending = guardian_step_up(v->guardian, r->who.id, r->now_ms);
 	if (pending)
 		atomic_fetch_add(&v->metrics.guard_step_ups_done, 1);
@@ -534,4 +547,260 @@ enum MHD_Result api_step_up(struct req *r)
 	return reply_text(r, MHD_HTTP_OK, "application/json",
 	                  pending ? "{\"status\":\"ok\",\"step_up\":\"satisfied\"}"
 	                          : "{\"status\":\"ok\",\"step_up\":\"none was asked\"}");
+}
+
+/*
+ * ---- a professional's own credentials ------------------------------------
+ *
+ * POST /auth/pro/logout-all         every session of the account ends
+ * POST /auth/pro/password {current, new, totp}
+ * POST /auth/pro/totp {password, totp}   a new authenticator secret
+ *
+ * A change needs the current password and a current code (consumed), checked
+ * on a login worker; three wrong ones end the session that sent them (the
+ * account's login is not touched: a thief with a token cannot lock the owner
+ * out). Then every session of the account ends: whoever else held one is
+ * out, and the owner logs in again with what they just set.
+ */
+#define CRED_STRIKES_MAX 3
+#define CRED_DONE        "{\"status\":\"password changed: every session ended; log in again\"}"
+
+enum MHD_Result api_logout_all(struct req *r)
+{
+	enum MHD_Result res;
+
+	if (auth_require(r, &res) != 0)
+		return res;
+	if (sessions_revoke_subject(r->v->sessions, r->who.id) != 0)
+		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                     "the service is busy; try again");
+	log_event(LOG_INFO, "logout.all", LI("pro", r->who.id));
+	return reply_text(r, MHD_HTTP_OK, "application/json",
+	                  "{\"status\":\"every session of this account ended\"}");
+}
+
+int pro_new_totp(struct vigie *v, struct store_pro *p, char b32[TOTP_B32_LEN + 1],
+                 char uri[PRO_OTPAUTH_MAX])
+{
+	uint8_t secret[TOTP_SECRET_LEN];
+	char label[48];
+	int rc;
+
+	randombytes_buf(secret, sizeof(secret));
+	rc = vault_seal(v->vault, "pro", "totp", p->id, secret, sizeof(secret), p->totp_sealed);
+	p->totp_sealed_len = rc == 0 ? sizeof(secret) + VAULT_OVERHEAD : 0;
+	if (rc == 0)
+		rc = store_pro_set_secrets(v->store, p);
+	if (rc == 0) {
+		totp_base32(secret, b32);
+		snprintf(label, sizeof(label), "RPPS%%20%s", p->rpps);
+		snprintf(uri, PRO_OTPAUTH_MAX,
+		         "otpauth://totp/" TOTP_ISSUER ":%s?secret=%s&issuer=" TOTP_ISSUER
+		         "&algorithm=SHA1&digits=6&period=30",
+		         label, b32);
+	}
+	sodium_memzero(secret, sizeof(secret));
+	return rc;
+}
+
+struct cred_req {
+	char current[PASSWORD_MAX + 1];
+	char next[PASSWORD_MAX + 1];
+	char totp[8];
+};
+
+static const struct body_spec PRO_PASSWORD_BODY = {
+	"{\"current\", \"new\", \"totp\": \"<6 digits>\"}",
+	3,
+	{ { "current", 1, PASSWORD_MAX, 0 },
+	  { "new", 1, PASSWORD_MAX, 0 },
+	  { "totp", 6, 6, BODY_DIGITS } },
+};
+
+static const struct body_spec PRO_TOTP_BODY = {
+	"{\"password\", \"totp\": \"<6 digits from the current authenticator>\"}",
+	2,
+	{ { "password", 1, PASSWORD_MAX, 0 }, { "totp", 6, 6, BODY_DIGITS } },
+};
+
+/*
+ * The current password and code of the session's account: 1 right (the code
+ * consumed, *p re-read), 0 wrong (a strike; the 401 prepared, the session
+ * ended at the third), -1 store error (the 503 prepared).
+ */
+static int cred_check(struct req *r, struct store_pro *p, const char *password, const char *code)
+{
+	struct vigie *v = r->v;
+	int64_t now = r->now_ms / 1000, step = 0;
+	int ok, rc;
+
+	if (store_pro_get_id(v->store, r->who.id, p) != 0)
+		goto busy;
+	ok = password_verify(p->pwhash, password, strlen(password)) == 0;
+	logins_lock(v->logins, SESSION_PRO, p->id);
+	rc = store_pro_get_id(v->store, r->who.id, p);
+	if (rc == 0 && ok) {
+		ok = check_totp(v, p, code, now, &step);
+		if (ok) {
+			p->totp_last_step = step;
+			rc = store_pro_set_auth(v->store, p->id, p->failed, p->locked_until, step);
+		}
+	}
+	logins_unlock(v->logins, SESSION_PRO, p->id);
+	if (rc != 0)
+		goto busy;
+	if (!ok) {
+		size_t tl = 0;
+		const char *tok = req_bearer(r, &tl);
+		unsigned n = tok ? logins_strike(v->logins, LOGINS_STRIKE_CRED, tok, tl, now) : 0;
+
+		log_event(LOG_INFO, "credentials.refused", LI("pro", r->who.id), LI("strikes", n));
+		if (n >= CRED_STRIKES_MAX) {
+			VG_IGNORE(sessions_close(v->sessions, tok, tl));
+			reply_prepare_outcome(r, MHD_HTTP_UNAUTHORIZED, "security",
+			                      "three wrong passwords or codes: this session is "
+			                      "ended; log in again");
+		} else {
+			reply_prepare_outcome(r, MHD_HTTP_FORBIDDEN, "security",
+			                      "the current password or the one-time code is wrong");
+		}
+		return 0;
+	}
+	return 1;
+busy:
+	reply_prepare_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+	                      "the service is busy; try again");
+	return -1;
+}
+
+/* Every session ends and the professional is told; the reply says so. */
+static int cred_changed(struct req *r, const struct store_pro *p, const char *kind)
+{
+	char body[64];
+	int64_t now = r->now_ms / 1000;
+
+	if (sessions_revoke_subject(r->v->sessions, p->id) != 0)
+		return -1;
+	snprintf(body, sizeof(body), "{\"t\":%lld}", (long long)now);
+	notice_add(r->v, p->id, now, kind, body);
+	log_event(LOG_INFO, "credentials.changed", LI("pro", p->id), LS("what", kind));
+	return 0;
+}
+
+static void password_work(struct req *r)
+{
+	struct cred_req *q = req_alloc(r, sizeof(*q));
+	char *const o[] = { q ? q->current : NULL, q ? q->next : NULL, q ? q->totp : NULL };
+	const char *context[3];
+	struct store_pro p;
+	char why[BODY_WHY_MAX], diag[320];
+	enum pw_verdict vd;
+
+	memset(&p, 0, sizeof(p));
+	if (!q) {
+		reply_prepare_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                      "the service is busy; try again");
+		goto out;
+	}
+	if (body_parse(r->body ? r->body : "", r->body_len, &PRO_PASSWORD_BODY, o, why) != 0) {
+		reply_prepare_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
+		goto out;
+	}
+	/* The policy first (it needs no secret): a refused password costs no code. */
+	if (store_pro_get_id(r->v->store, r->who.id, &p) != 0) {
+		reply_prepare_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                      "the service is busy; try again");
+		goto out;
+	}
+	context[0] = p.family;
+	context[1] = p.given;
+	context[2] = p.rpps;
+	vd = pw_check(r->v->pwlist, q->next, strlen(q->next), 1, context, 3);
+	if (vd == PW_OK && strcmp(q->next, q->current) == 0)
+		vd = PW_CONTEXT;
+	if (vd != PW_OK) {
+		snprintf(diag, sizeof(diag), "password refused (%s): %s", pw_verdict_code(vd),
+		         strcmp(q->next, q->current) == 0
+		                 ? "choose a password you have not used here"
+		                 : pw_verdict_reason(vd, 1));
+		reply_prepare_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", diag);
+		goto out;
+	}
+	if (cred_check(r, &p, q->current, q->totp) != 1)
+		goto out;
+	if (password_hash(q->next, strlen(q->next), p.pwhash) != 0 ||
+	    store_pro_set_secrets(r->v->store, &p) != 0 ||
+	    cred_changed(r, &p, "password_changed")) {
+		reply_prepare_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                      "the service is busy; try again");
+		goto out;
+	}
+	reply_prepare_bytes(r, MHD_HTTP_OK, "application/json", CRED_DONE, sizeof(CRED_DONE) - 1);
+out:
+	if (q)
+		sodium_memzero(q, sizeof(*q));
+	sodium_memzero(&p, sizeof(p));
+	if (r->body)
+		sodium_memzero(r->body, r->body_len);
+}
+
+static void totp_work(struct req *r)
+{
+	struct cred_req *q = req_alloc(r, sizeof(*q));
+	char *const o[] = { q ? q->current : NULL, q ? q->totp : NULL };
+	char why[BODY_WHY_MAX], b32[TOTP_B32_LEN + 1], uri[PRO_OTPAUTH_MAX];
+	struct store_pro p;
+	struct jw w;
+
+	memset(&p, 0, sizeof(p));
+	if (!q) {
+		reply_prepare_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                      "the service is busy; try again");
+		goto out;
+	}
+	if (body_parse(r->body ? r->body : "", r->body_len, &PRO_TOTP_BODY, o, why) != 0) {
+		reply_prepare_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
+		goto out;
+	}
+	if (cred_check(r, &p, q->current, q->totp) != 1)
+		goto out;
+	if (pro_new_totp(r->v, &p, b32, uri) != 0 || cred_changed(r, &p, "totp_changed") != 0) {
+		reply_prepare_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
+		                      "the service is busy; try again");
+		goto out;
+	}
+	jw_init(&w, 512);
+	jw_obj(&w);
+	jw_kstr(&w, "status", "new authenticator: every session ended; log in with its codes");
+	jw_kstr(&w, "secret", b32);
+	jw_kstr(&w, "otpauth", uri);
+	jw_end(&w);
+	reply_prepare_json(r, MHD_HTTP_OK, "application/json", &w);
+out:
+	sodium_memzero(b32, sizeof(b32));
+	sodium_memzero(uri, sizeof(uri));
+	if (q)
+		sodium_memzero(q, sizeof(*q));
+	sodium_memzero(&p, sizeof(p));
+	if (r->body)
+		sodium_memzero(r->body, r->body_len);
+}
+
+static enum MHD_Result cred_submit(struct req *r, void (*work)(struct req *r))
+{
+	enum MHD_Result res;
+
+	if (auth_require(r, &res) != 0)
+		return res;
+	return login_submit(r, SESSION_PRO, work);
+}
+
+enum MHD_Result api_pro_password(struct req *r)
+{
+	return cred_submit(r, password_work);
+}
+
+enum MHD_Result api_pro_totp(struct req *r)
+{
+	return cred_submit(r, totp_work);
 }

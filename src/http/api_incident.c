@@ -192,7 +192,7 @@ enum MHD_Result api_admin_incident_post(struct req *r)
 	int64_t id;
 	char why[BODY_WHY_MAX];
 
-	if (auth_require_operator(r, &res) != 0)
+	if (auth_require_fresh_operator(r, &res) != 0)
 		return res;
 	if (strcmp(r->url, PREFIX "open") != 0 &&
 	    (target(r->url, &id, &action) != 0 ||

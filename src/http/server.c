@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@ void http_cfg_defaults(struct http_cfg *c)
 	c->conn_limit = 4096;
 	c->per_ip_limit = 256; /* one address cannot take all 4096 slots */
 	c->conn_timeout = 15;
+	c->deadline = 20;
 	c->body_max = 64 * 1024;
 }
 
@@ -181,16 +183,90 @@ static enum MHD_Result accept_peer(void *cls, const struct sockaddr *sa, socklen
 	return ok;
 }
 
+/*
+ * Absolute deadlines. Each open connection has a slot: its socket and the
+ * monotonic time (0: none) by which what it is sending must have arrived.
+ * The sweeper thread shuts the socket of a connection past its deadline
+ * (shutdown, not close: libmicrohttpd still owns the descriptor, sees the
+ * end and closes it). Slots are taken and given back under the lock (per
+ * connection); a deadline is moved with an atomic store (per request).
+ */
+struct deadline {
+	_Atomic int64_t at_ns;
+	int fd;
+	int counted; /* counted in peer_counts */
+};
+
+struct deadlines {
+	pthread_mutex_t lock;
+	pthread_t sweeper;
+	_Atomic int stop;
+	size_t cap, nfree;
+	size_t *free; /* indices of free slots */
+	struct deadline d[];
+};
+
+static void deadline_set(struct MHD_Connection *c, int64_t at_ns)
+{
+	const union MHD_ConnectionInfo *ci =
+	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct deadline *d = ci ? ci->socket_context : NULL;
+
+	if (d)
+		atomic_store_explicit(&d->at_ns, at_ns, memory_order_relaxed);
+}
+
+static void *sweep(void *arg)
+{
+	struct http_server *s = arg;
+	struct deadlines *dl = s->deadlines;
+
+	while (!atomic_load(&dl->stop)) {
+		struct timespec pause = { 0, 250 * 1000000 };
+		int64_t now = mono_ns();
+
+		nanosleep(&pause, NULL);
+		pthread_mutex_lock(&dl->lock);
+		for (size_t i = 0; i < dl->cap; i++) {
+			int64_t at = atomic_load_explicit(&dl->d[i].at_ns, memory_order_relaxed);
+
+			if (dl->d[i].fd >= 0 && at > 0 && at < now) {
+				atomic_store_explicit(&dl->d[i].at_ns, 0, memory_order_relaxed);
+				shutdown(dl->d[i].fd, SHUT_RDWR);
+				atomic_fetch_add(&s->v->metrics.http_deadlines, 1);
+			}
+		}
+		pthread_mutex_unlock(&dl->lock);
+	}
+	return NULL;
+}
+
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
                           enum MHD_ConnectionNotificationCode code)
 {
-	static char counted;
 	struct http_server *s = cls;
+	struct deadlines *dl = s->deadlines;
+	struct deadline *d = NULL;
 	struct peer_count *e;
 	struct netaddr a;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		if (peer_of(c, &a) != 0 || netaddr_in_any(&a, s->cfg.trusted, s->cfg.ntrusted))
+		const union MHD_ConnectionInfo *ci =
+		        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		pthread_mutex_lock(&dl->lock);
+		if (dl->nfree > 0 && ci) {
+			d = &dl->d[dl->free[--dl->nfree]];
+			d->fd = ci->connect_fd;
+			d->counted = 0;
+			atomic_store_explicit(&d->at_ns,
+			                      mono_ns() + (int64_t)s->cfg.deadline * 1000000000,
+			                      memory_order_relaxed);
+		}
+		pthread_mutex_unlock(&dl->lock);
+		*socket_ctx = d;
+		if (!d || !s->peers || peer_of(c, &a) != 0 ||
+		    netaddr_in_any(&a, s->cfg.trusted, s->cfg.ntrusted))
 			return;
 		pthread_mutex_lock(&s->peers->lock);
 		e = peer_find(s->peers, &a);
@@ -201,19 +277,64 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
 		}
 		if (e) {
 			e->open++;
-			*socket_ctx = &counted;
+			d->counted = 1;
 		}
 		pthread_mutex_unlock(&s->peers->lock);
-	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_ctx == &counted) {
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && (d = *socket_ctx) != NULL) {
 		*socket_ctx = NULL;
-		if (peer_of(c, &a) != 0)
-			return;
-		pthread_mutex_lock(&s->peers->lock);
-		e = peer_find(s->peers, &a);
-		if (e && --e->open == 0)
-			*e = s->peers->e[--s->peers->n]; /* swap-remove */
-		pthread_mutex_unlock(&s->peers->lock);
+		if (d->counted && peer_of(c, &a) == 0) {
+			pthread_mutex_lock(&s->peers->lock);
+			e = peer_find(s->peers, &a);
+			if (e && --e->open == 0)
+				*e = s->peers->e[--s->peers->n]; /* swap-remove */
+			pthread_mutex_unlock(&s->peers->lock);
+		}
+		pthread_mutex_lock(&dl->lock);
+		d->fd = -1;
+		atomic_store_explicit(&d->at_ns, 0, memory_order_relaxed);
+		dl->free[dl->nfree++] = (size_t)(d - dl->d);
+		pthread_mutex_unlock(&dl->lock);
 	}
+}
+
+static int deadlines_start(struct http_server *s)
+{
+	size_t cap = s->cfg.conn_limit + 64; /* the daemon may briefly hold a few more */
+	struct deadlines *dl = calloc(1, sizeof(*dl) + cap * sizeof(dl->d[0]));
+
+	if (!dl || !(dl->free = calloc(cap, sizeof(dl->free[0])))) {
+		free(dl);
+		return VG_ENOMEM;
+	}
+	dl->cap = cap;
+	for (size_t i = 0; i < cap; i++) {
+		dl->d[i].fd = -1;
+		dl->free[dl->nfree++] = cap - 1 - i;
+	}
+	pthread_mutex_init(&dl->lock, NULL);
+	s->deadlines = dl;
+	if (pthread_create(&dl->sweeper, NULL, sweep, s) != 0) {
+		pthread_mutex_destroy(&dl->lock);
+		free(dl->free);
+		free(dl);
+		s->deadlines = NULL;
+		return VG_EIO;
+	}
+	return 0;
+}
+
+static void deadlines_stop(struct http_server *s)
+{
+	struct deadlines *dl = s->deadlines;
+
+	if (!dl)
+		return;
+	atomic_store(&dl->stop, 1);
+	pthread_join(dl->sweeper, NULL);
+	pthread_mutex_destroy(&dl->lock);
+	free(dl->free);
+	free(dl);
+	s->deadlines = NULL;
 }
 
 struct header_scan {
@@ -308,6 +429,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r)
 			return MHD_NO;
 		*req_cls = r;
+		/* The headers are in: the body (if any) has `deadline` from now. */
+		deadline_set(conn, r->t0_ns + (int64_t)s->cfg.deadline * 1000000000);
 		client_ip(r);
 		check_headers(r);
 		if (r->refusal)
@@ -355,6 +478,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->body[r->body_len] = '\0';
 		return MHD_YES;
 	}
+	deadline_set(conn, 0); /* the request is in; answering it is the server's time */
 	if (r->too_big) {
 		r->reply.close_after = 1;
 		return reply_outcome(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-long",
@@ -468,7 +592,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	int status;
 	int64_t dur;
 
-	(void)conn;
+	/* The next request's headers, on this kept-alive connection, have `deadline` from now. */
+	deadline_set(conn, mono_ns() + (int64_t)s->cfg.deadline * 1000000000);
 	if (!r)
 		return;
 	dur = mono_ns() - r->t0_ns;
@@ -549,6 +674,12 @@ int http_start(struct http_server *s, struct vigie *v, const struct http_cfg *cf
 		pthread_mutex_init(&s->peers->lock, NULL);
 	}
 	log_burst_init(&s->library_log, HTTP_LIBRARY_LOG_PER_S);
+	if (deadlines_start(s) != 0) {
+		close(fd);
+		free_peers(s);
+		log_burst_release(&s->library_log);
+		return VG_ENOMEM;
+	}
 	s->daemon = MHD_start_daemon(
 	        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
 	        s->peers ? accept_peer : NULL, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
@@ -560,10 +691,10 @@ int http_start(struct http_server *s, struct vigie *v, const struct http_cfg *cf
 	        (unsigned int)s->cfg.conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	        (size_t)(32 * 1024), MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	        MHD_OPTION_UNESCAPE_CALLBACK, unescape, s, MHD_OPTION_NOTIFY_COMPLETED,
-	        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, s->peers ? on_connection : NULL, s,
-	        MHD_OPTION_END);
+	        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
 	if (!s->daemon) {
 		close(fd);
+		deadlines_stop(s);
 		free_peers(s);
 		log_burst_release(&s->library_log);
 		return VG_EIO;
@@ -594,6 +725,7 @@ void http_stop(struct http_server *s)
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd); /* ours: MHD does not close a quiesced listening socket */
 	s->daemon = NULL;
+	deadlines_stop(s);
 	free_peers(s);
 	{
 		uint64_t suppressed;

@@ -34,7 +34,14 @@ struct http_cfg {
 	unsigned conn_limit;   /* open connections in all */
 	unsigned per_ip_limit; /* open connections per client address */
 	unsigned conn_timeout; /* seconds of silence before a connection is closed */
-	size_t body_max;       /* bytes of request body accepted */
+	/*
+	 * Absolute deadlines (seconds), however the client trickles: a request's
+	 * headers must have arrived within `deadline` of the connection's start or
+	 * of the previous answer on it, and its body within `deadline` of its
+	 * headers; past it the connection is shut.
+	 */
+	unsigned deadline;
+	size_t body_max; /* bytes of request body accepted */
 	/*
 	 * Proxies whose X-Forwarded-For is believed (core/netaddr.h): from these
 	 * peers the client is the nearest untrusted hop of the header, and every
@@ -55,7 +62,8 @@ struct http_server {
 	uint16_t bound_port;
 	_Atomic int stopping;         /* no new journaled replies: shutting down */
 	_Atomic long journal_waiting; /* connections suspended until their entry is durable */
-	struct peer_counts *peers; /* open connections per untrusted peer, with trusted proxies */
+	struct peer_counts *peers;   /* open connections per untrusted peer, with trusted proxies */
+	struct deadlines *deadlines; /* every connection's absolute deadline, and their sweeper */
 	struct log_burst
 	        library_log; /* libmicrohttpd's messages: HTTP_LIBRARY_LOG_PER_S a second */
 };

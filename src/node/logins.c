@@ -231,3 +231,27 @@ unsigned logins_strike(struct logins *l, int kind, const void *key, size_t len, 
 	pthread_mutex_unlock(&l->wlock);
 	return n;
 }
+
+void logins_fresh_set(struct logins *l, const void *token, size_t len, int64_t now)
+{
+	struct decoy *d;
+
+	pthread_mutex_lock(&l->wlock);
+	d = decoy_of(l, LOGINS_FRESH, token, len, 1);
+	d->until = now;
+	d->last = now;
+	pthread_mutex_unlock(&l->wlock);
+}
+
+int64_t logins_fresh_at(struct logins *l, const void *token, size_t len)
+{
+	struct decoy *d;
+	int64_t t = 0;
+
+	pthread_mutex_lock(&l->wlock);
+	d = decoy_of(l, LOGINS_FRESH, token, len, 0);
+	if (d)
+		t = d->until;
+	pthread_mutex_unlock(&l->wlock);
+	return t;
+}

@@ -66,7 +66,17 @@ void logins_decoy_failed(struct logins *l, int kind, const void *login, size_t l
  * this one included. Used for the wrong step-up codes of one session.
  */
 #define LOGINS_STRIKE_STEP_UP 16
+#define LOGINS_STRIKE_CRED    18 /* wrong passwords or codes given to change credentials */
 unsigned logins_strike(struct logins *l, int kind, const void *key, size_t len, int64_t now);
+/*
+ * When the session of token (len bytes) last proved its second factor (a
+ * login, a step-up), in memory and in the decoys' table under a kind of its
+ * own (a flood may evict it: then the session steps up again; a restart
+ * forgets it the same way). logins_fresh_at: 0 if never seen.
+ */
+#define LOGINS_FRESH 17
+void logins_fresh_set(struct logins *l, const void *token, size_t len, int64_t now);
+int64_t logins_fresh_at(struct logins *l, const void *token, size_t len);
 /*
  * The lock of one account (kind: enum session_kind) for a check-and-set of
  * its login state. Locks are striped (two accounts may share one): hold one

@@ -94,6 +94,12 @@ void metrics_render(const struct metrics *m, const char *const *route_names, str
 	        LOAD(((struct metrics *)m)->access_records));
 	counter(w, "vigie_access_record_errors_total", "Access records that could not be written.",
 	        LOAD(((struct metrics *)m)->access_errors));
+	counter(w, "vigie_login_spray_alarms_total",
+	        "Spray alarms raised (failed insured logins across addresses).",
+	        LOAD(((struct metrics *)m)->login_spray));
+	counter(w, "vigie_http_deadlines_total",
+	        "Connections shut for missing their headers' or body's absolute deadline.",
+	        LOAD(((struct metrics *)m)->http_deadlines));
 	counter(w, "vigie_login_stuffing_blocks_total",
 	        "Addresses blocked for failing logins on many accounts.",
 	        LOAD(((struct metrics *)m)->login_stuffing));

@@ -22,6 +22,8 @@ struct metrics {
 	atomic_uint_fast64_t lookups, persons_returned;
 	atomic_uint_fast64_t access_records, access_errors;
 	atomic_uint_fast64_t login_stuffing, login_spread; /* login defences triggered */
+	atomic_uint_fast64_t login_spray;                  /* spray alarms raised */
+	atomic_uint_fast64_t http_deadlines; /* connections shut past their absolute deadline */
 	atomic_uint_fast64_t guard_suspensions, guard_step_ups_done, guard_reinstated;
 	atomic_uint_fast64_t card_proofs_ok, card_proofs_bad;
 	atomic_uint_fast64_t verify_genuine, verify_unknown, verify_throttled; /* POST /verify */

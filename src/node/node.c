@@ -33,6 +33,7 @@ void vigie_cfg_defaults(struct vigie_cfg *c)
 	c->login_queue = LOGIN_QUEUE;
 	login_policy_defaults(&c->login);
 	c->me_max = 100;
+	c->operator_max_age = 300; /* RFC 9470's max_age for operators' acts */
 }
 
 int64_t vigie_now_ms(const struct vigie *v)

@@ -72,6 +72,7 @@ struct vigie_cfg {
 	unsigned me_max;           /* accesses listed per /me/accesses page */
 	int journal_nowait;        /* BENCHMARKS ONLY: answers do not wait for their entry */
 	int guard_observe;         /* the guard decides and journals but does not act */
+	int64_t operator_max_age;  /* seconds an operator's second factor stays fresh for an act */
 	int64_t clock_offset_s;    /* the service clock runs this far ahead of the system's
 	                               (tests and demos that need a given hour; 0 in service) */
 };

@@ -258,6 +258,7 @@ struct store_ops {
 	                    int64_t totp_last_step);
 	int (*pro_count)(struct store *s, int64_t *n);
 	int (*pro_set_suspended)(struct store *s, int64_t id, int32_t suspended);
+	int (*pro_set_secrets)(struct store *s, const struct store_pro *p);
 	int (*pro_suspended)(struct store *s, struct store_pro *out, size_t cap, size_t *n);
 	int (*pro_set_hours)(struct store *s, int64_t id, int hours_set, const struct hours *h);
 	int (*client_seen)(struct store *s, int64_t pro_id, const uint8_t client[VAULT_BIDX],
@@ -433,6 +434,12 @@ VG_MUST_USE static inline int store_pro_count(struct store *s, int64_t *n)
 	return s->ops->pro_count(s, n);
 }
 /* Suspend (1) or reinstate (0) a professional's account. */
+/* Write p's password hash, sealed TOTP secret and last TOTP step (a change of credentials). */
+VG_MUST_USE static inline int store_pro_set_secrets(struct store *s, const struct store_pro *p)
+{
+	return s->ops->pro_set_secrets(s, p);
+}
+
 VG_MUST_USE static inline int store_pro_set_suspended(struct store *s, int64_t id, int32_t on)
 {
 	return s->ops->pro_set_suspended(s, id, on);

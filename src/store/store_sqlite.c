@@ -52,6 +52,7 @@ enum stmt_id {
 	S_ACCT_GET,
 	S_ACCT_AUTH,
 	S_PRO_SUSPEND,
+	S_PRO_SECRETS,
 	S_PRO_SUSPENDED,
 	S_SES_DEL_SUBJ,
 	S_ISES_DEL_SUBJ,
@@ -286,6 +287,8 @@ static const char *const SQL[S_N] = {
 	[S_ACCT_GET] = "SELECT " ACCT_COLS " FROM account WHERE id = ?1",
 	[S_ACCT_AUTH] = "UPDATE account SET failed = ?2, locked_until = ?3 WHERE id = ?1",
 	[S_PRO_SUSPEND] = "UPDATE pro SET suspended = ?2 WHERE id = ?1",
+	[S_PRO_SECRETS] = "UPDATE pro SET pwhash = ?2, totp = ?3, totp_last_step = ?4 "
+	                  "WHERE id = ?1",
 	[S_PRO_HOURS] = "UPDATE pro SET hours = ?2, rota_every = ?3, rota_phase = ?4 WHERE id = ?1",
 	[S_PRO_SUSPENDED] =
 	        "SELECT " PRO_COLS " FROM pro WHERE suspended != 0 ORDER BY id LIMIT ?1",
@@ -1105,6 +1108,19 @@ static int sq_pro_set_suspended(struct store *s, int64_t id, int32_t suspended)
 		return VG_EIO;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int(q, 2, suspended);
+	return run(q);
+}
+
+static int sq_pro_set_secrets(struct store *s, const struct store_pro *p)
+{
+	sqlite3_stmt *q = stmt(s, S_PRO_SECRETS);
+
+	if (!q)
+		return VG_EIO;
+	sqlite3_bind_int64(q, 1, p->id);
+	sqlite3_bind_text(q, 2, p->pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, p->totp_sealed, (int)p->totp_sealed_len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, p->totp_last_step);
 	return run(q);
 }
 
@@ -2516,6 +2532,7 @@ static const struct store_ops SQLITE_OPS = {
 	.pro_set_auth = sq_pro_set_auth,
 	.pro_count = sq_pro_count,
 	.pro_set_suspended = sq_pro_set_suspended,
+	.pro_set_secrets = sq_pro_set_secrets,
 	.pro_set_hours = sq_pro_set_hours,
 	.pro_suspended = sq_pro_suspended,
 	.client_seen = sq_client_seen,

@@ -101,6 +101,8 @@ const WEAKENING = [
   [['--login-accounts-max', '250'], '--login-accounts-max'],
   [['--login-sources-max', '250'], '--login-sources-max'],
   [['--login-spray-max', '100000'], '--login-spray-max'],
+  [['--operator-max-age', '3600'], '--operator-max-age'],
+  [['--deadline', '600'], '--deadline'],
 ];
 
 test('vigie serve refuses a weakening flag on a listen address that is not loopback', async () => {

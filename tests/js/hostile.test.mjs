@@ -459,3 +459,60 @@ test('300 malformed requests: at most 10 library lines a second, the rest told a
   assert.equal(new Set(summaries.map((e) => e.second)).size, summaries.length, 'one summary per second');
   assert.ok(summaries.every((e) => Number.isInteger(e.second) && e.suppressed > 0));
 });
+
+/**
+ * Send head, then trickle the bytes of rest one every `every` ms on a raw socket to s, until the
+ * server closes it or all is sent. Resolves { closed, sent, of, text }.
+ */
+async function trickle(s, head, rest, every) {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const c = net.connect({ host: '127.0.0.1', port: s.port });
+    let closed = false, sent = 0, text = '';
+    c.on('data', (b) => { text += b.toString(); });
+    c.on('error', () => {});
+    c.on('close', () => { closed = true; });
+    c.on('connect', async () => {
+      c.write(head);
+      for (; sent < rest.length && !closed; sent++) {
+        await sleep(every);
+        if (!closed) c.write(rest[sent]);
+      }
+      await sleep(500);
+      c.destroy();
+      resolve({ closed, sent, of: rest.length, text });
+    });
+  });
+}
+
+// Issue 12, item 8: the idle timeout alone lets a client that trickles keep a
+// connection for as long as it likes. Headers and bodies have absolute
+// deadlines (--deadline S): however steady the trickle, the connection is shut.
+test('a trickle of headers or of a body is cut at --deadline, well inside the idle timeout', async () => {
+  const s = await startServer(data, ['--deadline', '2', '--conn-timeout', '30']);
+  try {
+    const headers = await trickle(s, 'GET /fhir/metadata HTTP/1.1\r\nHost: x\r\n', 'X-Slow: ' + 'a'.repeat(40) + '\r\n\r\n', 250);
+    assert.ok(headers.closed, 'the server shut the trickling connection');
+    assert.ok(headers.sent < headers.of, `cut after ${headers.sent} of ${headers.of} bytes (one every 250 ms)`);
+    const body = '{"code":"' + 'A'.repeat(40) + '"}';
+    const slowBody = await trickle(s, `POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, body, 250);
+    assert.ok(slowBody.closed, 'the server shut the connection trickling a body');
+    assert.ok(slowBody.sent < slowBody.of, `cut after ${slowBody.sent} of ${slowBody.of} body bytes`);
+    // A connection kept alive between prompt requests is not cut: each request has its own deadline.
+    const net = await import('node:net');
+    const c = net.connect({ host: '127.0.0.1', port: s.port });
+    let got = '';
+    c.on('data', (b) => { got += b.toString(); });
+    await new Promise((r) => c.on('connect', r));
+    for (let i = 0; i < 4; i++) {
+      c.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      await sleep(900);
+    }
+    c.destroy();
+    assert.equal((got.match(/HTTP\/1\.1 200/g) ?? []).length, 4, got.slice(0, 300));
+    const m = await http(s, 'GET', '/healthz');
+    assert.equal(m.status, 200);
+  } finally {
+    assertCleanExit(await s.stop(), s);
+  }
+});
