@@ -85,8 +85,8 @@ int cmd_seed(int argc, char **argv)
 	       "password, TOTP secret\n"
 	       "  %s/honeytokens.tsv      honeytoken NIRs (synthetic people nobody legitimate "
 	       "looks up)\n"
-	       "  %s/cards.key            card master secret for simulations (never read by "
-	       "the server)\n",
+	       "  %s-cards.key            card master secret for demos and simulations, beside "
+	       "the data directory (the server refuses one inside it)\n",
 	       (unsigned long long)o.n_insured, o.n_pros,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 	       (unsigned long long)o.seed, dir, dir, dir, dir, dir, dir);

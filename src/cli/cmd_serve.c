@@ -13,7 +13,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -313,6 +315,20 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	dir = cli_data_dir(dir);
+	{
+		/* The card master secret forges every card proof: never beside the server's keys. */
+		char cards[PATH_MAX];
+		struct stat sb;
+
+		cli_path(cards, sizeof(cards), dir, "cards.key");
+		if (lstat(cards, &sb) == 0) {
+			cli_fail("%s forges every card proof and must not sit in the server's data "
+			         "directory: move it out (vigie seed now writes it beside the "
+			         "directory, as %s-cards.key)",
+			         cards, dir);
+			goto out;
+		}
+	}
 	if (cli_open(dir, &vault, &st) != 0)
 		goto out;
 	rc = vigie_new(dir, &vc, vault, st, &v, &what);

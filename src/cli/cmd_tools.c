@@ -277,7 +277,8 @@ int cmd_card_proof(int argc, char **argv)
 	    nir_parse(nir, strlen(nir), &n, NULL) != 0)
 		return cli_fail(
 		        "card-proof needs a valid --rpps and --nir (vigie card-proof --help)");
-	cli_path(path, sizeof(path), cli_data_dir(dir), "cards.key");
+	if (seed_cards_path(cli_data_dir(dir), path, sizeof(path)) != 0)
+		return cli_fail("the data directory's path is too long");
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return cli_fail("cannot read %s (made by vigie seed)", path);

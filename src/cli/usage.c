@@ -23,7 +23,8 @@ static const struct usage USAGE[] = {
 	  "vigie seed [--data DIR] --insured N --pros M [--seed S] [--sample K] [--accounts A] [--quiet]\n"
 	  "  A deterministic synthetic population (TEST NIRs only), with opening hours and\n"
 	  "  on-call rotas, and the demo files pros.tsv, insured-sample.tsv,\n"
-	  "  insured-accounts.tsv, operators.tsv, honeytokens.tsv and cards.key.\n"
+	  "  insured-accounts.tsv, operators.tsv, honeytokens.tsv, and beside DIR the card\n"
+	  "  master secret DIR-cards.key (never inside: vigie serve refuses it there).\n"
 	  "  --sample K      rows of insured-sample.tsv (default 500)\n"
 	  "  --accounts A    demo online accounts of insured people (default 10, at most 100)\n" },
 	{ "serve",
@@ -139,7 +140,7 @@ static const struct usage USAGE[] = {
 	  "                  is otherwise only on paper or in the e-mail)\n" },
 	{ "card-proof",
 	  "vigie card-proof [--data DIR] --rpps RPPS --nir NIR [--at UNIX]\n"
-	  "  A Vigie-Card-Proof header value made with the demo card key (cards.key), as the\n"
+	  "  A Vigie-Card-Proof header value made with the demo card key (DIR-cards.key), as the\n"
 	  "  patient's card would sign it, now or at unix time UNIX. For demos and tests.\n" },
 	{ "journal",
 	  "vigie journal verify [--data DIR] [--no-records]\n"

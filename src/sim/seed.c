@@ -23,8 +23,8 @@
  * the store.
  *
  * Refusals and failures: VG_EEXIST when the store already holds insured
- * people or professionals, or when dir/cards.key exists (it is never
- * overwritten). On a failure the files this run created are removed; rows
+ * people or professionals, or when the card master secret exists
+ * (seed_cards_path: it is never overwritten). On a failure the files this run created are removed; rows
  * already committed stay, so the store is then refused by a second run.
  */
 #include "sim/seed.h"
@@ -1251,6 +1251,17 @@ static int path_in(char *buf, size_t cap, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= cap ? VG_ETOOBIG : 0;
 }
 
+int seed_cards_path(const char *dir, char *buf, size_t cap)
+{
+	size_t n = strlen(dir);
+	int w;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	w = snprintf(buf, cap, "%.*s-cards.key", (int)n, dir);
+	return w < 0 || (size_t)w >= cap ? VG_ETOOBIG : 0;
+}
+
 /* Create a new file of exactly these bytes, mode 0600; never overwrites (VG_EEXIST). */
 static int write_new_secret(const char *path, const uint8_t *data, size_t len)
 {
@@ -1507,7 +1518,7 @@ int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o)
 	memset(&g, 0, sizeof(g));
 	if (!st || !v || !o || !o->dir || o->n_insured == 0 || o->n_insured > INT64_MAX / 2)
 		return VG_EINVAL;
-	if (path_in(cards_path, sizeof(cards_path), o->dir, "cards.key") != 0 ||
+	if (seed_cards_path(o->dir, cards_path, sizeof(cards_path)) != 0 ||
 	    path_in(pros_path, sizeof(pros_path), o->dir, "pros.tsv") != 0 ||
 	    path_in(sample_path, sizeof(sample_path), o->dir, "insured-sample.tsv") != 0 ||
 	    path_in(acc_path, sizeof(acc_path), o->dir, "insured-accounts.tsv") != 0 ||

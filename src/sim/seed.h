@@ -33,6 +33,14 @@ struct seed_opts {
 VG_MUST_USE int seed_run(struct store *st, const struct vault *v, const struct seed_opts *o);
 
 /*
+ * Where seed_run writes the card master secret of data directory dir:
+ * beside it, "<dir>-cards.key", never inside it (it forges every card
+ * proof; `vigie serve` refuses a data directory holding a cards.key).
+ * 0 or VG_ETOOBIG.
+ */
+VG_MUST_USE int seed_cards_path(const char *dir, char *buf, size_t cap);
+
+/*
  * Honeytokens: about 1 % of households (HONEY_PER_MILLE in seed.c, chosen by
  * a hash of the seed and the household, whole households) are synthetic
  * people no legitimate professional looks up: rights.honeytoken is 1,

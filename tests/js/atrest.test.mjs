@@ -124,8 +124,11 @@ test('a backup refuses to overwrite an existing file', async () => {
 test('file modes: data dir 0700; master.key, pros.tsv, cards.key, database and backup 0600', () => {
   const mode = (p) => fs.statSync(path.join(data, p)).mode & 0o777;
   assert.equal((fs.statSync(data).mode & 0o777).toString(8), '700', 'data directory');
-  for (const f of ['master.key', 'pros.tsv', 'cards.key', 'vigie.db', 'access.db', 'backup.db', 'backup.db-access'])
+  for (const f of ['master.key', 'pros.tsv', 'vigie.db', 'access.db', 'backup.db', 'backup.db-access'])
     assert.equal(mode(f).toString(8), '600', f);
+  // The card master secret lives beside the data directory, never in it.
+  assert.equal((fs.statSync(`${data}-cards.key`).mode & 0o777).toString(8), '600', 'the cards key');
+  assert.ok(!fs.existsSync(path.join(data, 'cards.key')));
   for (const f of ['vigie.db-wal', 'vigie.db-shm', 'access.db-wal', 'access.db-shm'])
     if (fs.existsSync(path.join(data, f))) assert.equal(mode(f) & 0o077, 0, `${f} is not readable by others`);
   assert.equal(fs.statSync(path.join(data, 'master.key')).size, 32, 'a 32-byte master key');

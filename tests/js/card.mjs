@@ -14,7 +14,9 @@ import { serviceNowS } from './clock.mjs';
 
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-export const readCardsKey = (data) => fs.readFileSync(path.join(data, 'cards.key'));
+/** The demo card master secret of data directory data: beside it, never inside (vigie seed). */
+export const cardsKeyPath = (data) => `${data.replace(/\/+$/, '')}-cards.key`;
+export const readCardsKey = (data) => fs.readFileSync(cardsKeyPath(data));
 
 /** The card's private key (a node KeyObject) for a NIR. */
 export function cardKey(master, nir) {

@@ -127,11 +127,24 @@ test('on a loopback listen the same flags still start the server', async () => {
   assertCleanExit(await s.stop(), s);
 });
 
+test('vigie serve refuses a data directory holding a cards.key (it forges every card proof)', async () => {
+  const data = await initDir();
+  fs.writeFileSync(path.join(data, 'cards.key'), Buffer.alloc(32, 7), { mode: 0o600 });
+  const r = await vigie(['serve', '--data', data, '--listen', '127.0.0.1:0'], { timeoutMs: 20_000 });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /cards\.key forges every card proof and must not sit in the server's data directory/);
+  assert.doesNotMatch(r.stdout, /listening/);
+  fs.unlinkSync(path.join(data, 'cards.key'));
+  const s = await startServer(data);
+  assertCleanExit(await s.stop(), s);
+});
+
 test('vigie seed: a second seed is refused and changes nothing', async () => {
   const data = await initDir();
   const first = await vigieOk(['seed', '--data', data, '--seed', '11', ...SMALL]);
   assert.match(first.stdout, /seeded 400 insured and 2 professionals/);
-  const files = ['pros.tsv', 'insured-sample.tsv', 'cards.key'];
+  const files = ['pros.tsv', 'insured-sample.tsv', '../data-cards.key'];
+  assert.equal(path.basename(data), 'data');
   const before = Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(data, f))]));
   const st0 = await vigieOk(['status', '--data', data]);
   const again = await vigie(['seed', '--data', data, '--seed', '12', ...SMALL]);
@@ -175,7 +188,7 @@ test('vigie seed is deterministic: same --seed, same people; another seed, other
   assert.equal(xa.length, 2);
   assert.notEqual(xa[0].password, xb[0].password, 'passwords are random, not seeded');
   assert.notEqual(xa[0].totp_secret, xb[0].totp_secret, 'TOTP secrets are random, not seeded');
-  assert.notDeepEqual(fs.readFileSync(path.join(a, 'cards.key')), fs.readFileSync(path.join(b, 'cards.key')));
+  assert.notDeepEqual(fs.readFileSync(`${a}-cards.key`), fs.readFileSync(`${b}-cards.key`));
 });
 
 test('the JS TOTP oracle matches the RFC 6238 SHA-1 test vectors (6 digits)', () => {

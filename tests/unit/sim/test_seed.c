@@ -27,7 +27,7 @@
 #include "testutil.h"
 
 #define N_PEOPLE 3000
-#define N_PROS 12
+#define N_PROS   12
 
 struct run {
 	char dir[PATH_MAX];
@@ -75,8 +75,12 @@ static void run_close(struct run *r)
 
 static int run_seed(struct run *r, uint64_t seed, uint64_t n, uint32_t pros, uint32_t sample)
 {
-	struct seed_opts o = { .n_insured = n, .n_pros = pros, .seed = seed, .sample = sample,
-	                       .dir = r->dir, .progress = 0 };
+	struct seed_opts o = { .n_insured = n,
+		               .n_pros = pros,
+		               .seed = seed,
+		               .sample = sample,
+		               .dir = r->dir,
+		               .progress = 0 };
 
 	return seed_run(r->st, r->v, &o);
 }
@@ -157,14 +161,17 @@ static size_t lookup(const struct run *r, const char *nir, struct person *out)
 		const struct store_insured *s = &rows[i];
 
 		out[i].id = s->id;
-		assert_int_equal(vault_unseal(r->v, "insured", "ident", s->id, s->ident,
-		                              s->ident_len, pt), 0);
-		assert_int_equal(record_unpack_ident(pt, s->ident_len - VAULT_OVERHEAD,
-		                                     &out[i].ident), 0);
+		assert_int_equal(
+		        vault_unseal(r->v, "insured", "ident", s->id, s->ident, s->ident_len, pt),
+		        0);
+		assert_int_equal(
+		        record_unpack_ident(pt, s->ident_len - VAULT_OVERHEAD, &out[i].ident), 0);
 		assert_int_equal(vault_unseal(r->v, "insured", "rights", s->id, s->rights,
-		                              s->rights_len, pt), 0);
-		assert_int_equal(record_unpack_rights(pt, s->rights_len - VAULT_OVERHEAD,
-		                                      &out[i].rights), 0);
+		                              s->rights_len, pt),
+		                 0);
+		assert_int_equal(
+		        record_unpack_rights(pt, s->rights_len - VAULT_OVERHEAD, &out[i].rights),
+		        0);
 		memcpy(out[i].card_pk, s->card_pk, 32);
 	}
 	return n;
@@ -176,7 +183,7 @@ static void read_cards_key(const struct run *r, uint8_t key[CARD_MASTER_LEN])
 	FILE *fp;
 	struct stat sb;
 
-	file_path(path, r, "cards.key");
+	assert_int_equal(seed_cards_path(r->dir, path, sizeof(path)), 0);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_int_equal(sb.st_size, CARD_MASTER_LEN);
@@ -285,9 +292,11 @@ static void everyone_is_there_with_a_valid_nir(void **state)
 				assert_true(memcmp(id->birth_date, "2007", 4) >= 0);
 				/* The parent was 17 to 46 years old at the child's birth. */
 				assert_true(strtol(id->birth_date, NULL, 10) -
-				            strtol(p[0].ident.birth_date, NULL, 10) >= 17);
+				                    strtol(p[0].ident.birth_date, NULL, 10) >=
+				            17);
 				assert_true(strtol(id->birth_date, NULL, 10) -
-				            strtol(p[0].ident.birth_date, NULL, 10) <= 46);
+				                    strtol(p[0].ident.birth_date, NULL, 10) <=
+				            46);
 				assert_string_equal(id->family, p[0].ident.family);
 			}
 		}
@@ -369,11 +378,12 @@ static void rates_are_plausible(void **state)
 		}
 	}
 	assert_int_equal(n, N_PEOPLE);
-	print_message("rates over %u: C2S %.1f%% (free %.1f%%), AME %.2f%%, "
-	              "ALD %.1f%% (75+: %.1f%%), active %.1f%%, dependants %.1f%%, born abroad %.1f%%, GP 16+ %.1f%%\n", n,
-	              100.0 * c2s / n, 100.0 * c2s_free / n, 100.0 * ame / n, 100.0 * ald / n,
-	              old ? 100.0 * ald_old / old : 0.0, 100.0 * active / n, 100.0 * deps / n,
-	              100.0 * abroad / n, 100.0 * gp16 / adults16);
+	print_message(
+	        "rates over %u: C2S %.1f%% (free %.1f%%), AME %.2f%%, "
+	        "ALD %.1f%% (75+: %.1f%%), active %.1f%%, dependants %.1f%%, born abroad %.1f%%, GP 16+ %.1f%%\n",
+	        n, 100.0 * c2s / n, 100.0 * c2s_free / n, 100.0 * ame / n, 100.0 * ald / n,
+	        old ? 100.0 * ald_old / old : 0.0, 100.0 * active / n, 100.0 * deps / n,
+	        100.0 * abroad / n, 100.0 * gp16 / adults16);
 	assert_true(c2s * 100 >= n * 6 && c2s * 100 <= n * 17);
 	assert_true(c2s_free * 2 > c2s && c2s_free * 10 < c2s * 9);
 	assert_true(ame >= 2 && ame * 1000 <= n * 20);
@@ -427,8 +437,8 @@ static void professionals_and_their_credentials(void **state)
 	while (fgets(line, sizeof(line), fp)) {
 		struct store_pro p;
 		uint8_t secret[TOTP_SECRET_LEN], stored[TOTP_SECRET_LEN];
-		static const char *const KINDS[] = { "", "pharmacist", "gp", "specialist", "lab",
-		                                     "hospital" };
+		static const char *const KINDS[] = { "",           "pharmacist", "gp",
+			                             "specialist", "lab",        "hospital" };
 
 		assert_int_equal(split_tabs(line, fl, 12), 11);
 		assert_int_equal(rpps_validate(fl[0], strlen(fl[0])), 0);
@@ -457,7 +467,8 @@ static void professionals_and_their_credentials(void **state)
 				assert_in_range(p.hours.rota_every, 7, 28);
 				assert_int_equal(sscanf(fl[10], "%4d-%2d-%2d", &y, &m, &d), 3);
 				assert_true(hours_on_call_night(&p.hours, civil_days(y, m, d)));
-				assert_false(hours_on_call_night(&p.hours, civil_days(y, m, d) + 1));
+				assert_false(
+				        hours_on_call_night(&p.hours, civil_days(y, m, d) + 1));
 				rotas++;
 			} else {
 				assert_int_equal(p.hours.rota_every, 0);
@@ -467,7 +478,8 @@ static void professionals_and_their_credentials(void **state)
 		assert_int_equal(p.id, n + 1);
 		assert_int_equal(p.suspended, 0);
 		assert_int_equal(vault_unseal(f->a.v, "pro", "totp", p.id, p.totp_sealed,
-		                              p.totp_sealed_len, stored), 0);
+		                              p.totp_sealed_len, stored),
+		                 0);
 		assert_memory_equal(stored, secret, TOTP_SECRET_LEN);
 		assert_memory_equal(p.pwhash, "$argon2id$", 10);
 		/* Argon2id is slow: verify two passwords, and refuse a wrong one once. */
