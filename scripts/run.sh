@@ -32,14 +32,19 @@ if [ ! -d "$data" ]; then
   # Remains of an interrupted first run: ours by their name, never complete.
   rm -rf "$parent/.$(basename "$data").seeding."*
   tmp=$(mktemp -d "$parent/.$(basename "$data").seeding.XXXXXX")
-  trap 'rm -rf "$tmp"' EXIT
+  trap 'rm -rf "$tmp" "$tmp-cards.key"' EXIT
   trap 'exit 130' INT TERM
   rmdir "$tmp" # vigie init creates it, mode 0700
   "$vigie" init --data "$tmp"
   echo "creating the demo population: $insured insured, $pros professionals (seed $seed)"
   "$vigie" seed --data "$tmp" --insured "$insured" --pros "$pros" --seed "$seed"
+  mv "$tmp-cards.key" "$data-cards.key"
   mv "$tmp" "$data"
   trap - EXIT INT TERM
+fi
+# A demo directory from before the card master secret moved out of it (vigie serve refuses it).
+if [ -f "$data/cards.key" ] && [ ! -e "$data-cards.key" ]; then
+  mv "$data/cards.key" "$data-cards.key"
 fi
 
 read -r rpps password secret _ < <(sed -n 2p "$data/pros.tsv")
