@@ -305,7 +305,15 @@ static void login_work(struct req *r)
 	}
 	gated = rc == 0 && (wait > 0 || wait_acct > 0 || p.locked_until > now);
 	if (gated && (p.suspended || !check_totp(v, &p, lr.totp, now, &step))) {
-		/* Blocked, and no code: nothing was tried, nothing is counted. */
+		/*
+		 * Blocked, and no right code: no password is tried. The wrong code
+		 * counts as a failure of the account all the same, or the gate would
+		 * be a free oracle of the code (429 wrong, 401 right) for whoever has
+		 * the password: the owner still passes the back-off with a code, and
+		 * only NIST's 100 consecutive failures lock, until an operator lifts it.
+		 */
+		if (!p.suspended)
+			account_failed(v, &p, now);
 		logins_unlock(v->logins, SESSION_PRO, p.id);
 		if (wait > 0 || wait_acct > 0) {
 			atomic_fetch_add(&v->metrics.logins_throttled, 1);

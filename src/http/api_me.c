@@ -194,7 +194,19 @@ static void ilogin_work(struct req *r)
 		wait_acct = logins_watch_wait(v->logins, r->ip, SESSION_INSURED, acc[0].id, now,
 		                              &why_w);
 	if ((wait > 0 || wait_acct > 0) && (n == 0 || !robot_proof(r, acc, n, lr.second))) {
-		/* Blocked, and nothing a robot lacks: nothing is tried, nothing counted. */
+		/*
+		 * Blocked, and nothing a robot lacks: no password is tried. A wrong
+		 * second factor still counts against its account (else the gate is a
+		 * free oracle of the code); a client that is not known counts nothing.
+		 */
+		for (size_t i = 0; i < n && lr.second[0]; i++) {
+			if (!acc[i].totp_on)
+				continue;
+			logins_lock(v->logins, SESSION_INSURED, acc[i].id);
+			if (store_account_get(v->store, acc[i].id, &acc[i]) == 0)
+				iaccount_failed(v, &acc[i], now);
+			logins_unlock(v->logins, SESSION_INSURED, acc[i].id);
+		}
 		atomic_fetch_add(&v->metrics.logins_throttled, 1);
 		reply_prepare_throttled(r, wait > 0 ? wait : wait_acct, why_w);
 		goto out;
@@ -272,7 +284,11 @@ static void ilogin_work(struct req *r)
 		logins_unlock(v->logins, SESSION_INSURED, acc[ok].id);
 		if (!good) {
 			account_note_failure(r, acc[ok].id, "second factor");
-			prepare_ifail(r);
+			/* During the alarm a new client's failures all answer alike. */
+			if (alarm && !known)
+				prepare_iconfirm(r);
+			else
+				prepare_ifail(r);
 			goto out;
 		}
 		if (recovery)
