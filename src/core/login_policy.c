@@ -70,7 +70,7 @@ static uint64_t hash(const struct login_watch *w, const char *s, size_t n)
 	return k ? k : 1;
 }
 
-/* "ip:<address>" and "acct:<kind>:<id>": the two kinds of key, never equal. */
+/* "ip:<address>" and "login:<kind><bytes>": the two kinds of key, never equal. */
 static uint64_t ip_key(const struct login_watch *w, const char *ip)
 {
 	char b[64];
@@ -79,12 +79,21 @@ static uint64_t ip_key(const struct login_watch *w, const char *ip)
 	return hash(w, b, n > 0 && (size_t)n < sizeof(b) ? (size_t)n : sizeof(b) - 1);
 }
 
-static uint64_t acct_key(const struct login_watch *w, int kind, int64_t id)
+/*
+ * The login as typed (or its blind index), not the account it names: a
+ * login without an account is watched exactly like one with, so a spread
+ * lock tells nothing about which logins exist.
+ */
+static uint64_t login_key(const struct login_watch *w, int kind, const void *login, size_t len)
 {
-	char b[48];
-	int n = snprintf(b, sizeof(b), "acct:%d:%lld", kind, (long long)id);
+	char b[sizeof("login:") + 1 + LOGIN_WATCH_LOGIN_MAX];
 
-	return hash(w, b, (size_t)n);
+	if (len > LOGIN_WATCH_LOGIN_MAX)
+		len = LOGIN_WATCH_LOGIN_MAX;
+	memcpy(b, "login:", 6);
+	b[6] = (char)('0' + (kind & 7));
+	memcpy(b + 7, login, len);
+	return hash(w, b, len + 7);
 }
 
 static const struct login_watch_cell *find(const struct login_watch *w, uint64_t key)
@@ -126,8 +135,8 @@ static int64_t blocked(const struct login_watch *w, uint64_t key, int64_t now)
 	return c && c->blocked_until > now ? c->blocked_until - now : 0;
 }
 
-int64_t login_watch_wait(const struct login_watch *w, const char *ip, int kind, int64_t id,
-                         int64_t now, const char **why)
+int64_t login_watch_wait(const struct login_watch *w, const char *ip, int kind, const void *login,
+                         size_t len, int64_t now, const char **why)
 {
 	int64_t s = blocked(w, ip_key(w, ip), now);
 
@@ -135,7 +144,7 @@ int64_t login_watch_wait(const struct login_watch *w, const char *ip, int kind, 
 		*why = "too many accounts tried from this address";
 		return s;
 	}
-	if (id > 0 && (s = blocked(w, acct_key(w, kind, id), now)) > 0)
+	if (login && (s = blocked(w, login_key(w, kind, login, len), now)) > 0)
 		*why = "too many failed logins on this account";
 	return s;
 }
@@ -201,7 +210,7 @@ int login_watch_alarm(const struct login_watch *w, const struct login_policy *p,
 }
 
 unsigned login_watch_failed(struct login_watch *w, const struct login_policy *p, const char *ip,
-                            int kind, const void *login, size_t len, int64_t id, int64_t now)
+                            int kind, const void *login, size_t len, int64_t now)
 {
 	uint64_t k = ip_key(w, ip);
 	unsigned n, actions = 0;
@@ -219,9 +228,7 @@ unsigned login_watch_failed(struct login_watch *w, const struct login_policy *p,
 		block(w, k, now + p->stuffing_block_s);
 		actions |= LOGIN_STUFFING_BLOCKED;
 	}
-	if (id <= 0)
-		return actions;
-	k = acct_key(w, kind, id);
+	k = login_key(w, kind, login, len);
 	n = count(w, p, k, hash(w, ip, strlen(ip)), now);
 	if (n > p->sources_max) {
 		block(w, k, now + p->spread_lock_s);

@@ -10,8 +10,9 @@
  *  - across accounts and addresses (the watch below): credential stuffing
  *    (one address failing on accounts_max distinct accounts within window_s
  *    is blocked for stuffing_block_s, however slowly it goes), and a
- *    distributed attack on one account (failures from more than sources_max
- *    distinct addresses within window_s lock it for spread_lock_s).
+ *    distributed attack on one login (failures from more than sources_max
+ *    distinct addresses within window_s lock it for spread_lock_s, whether
+ *    or not an account has it).
  *
  * A block or a lock stops the failing pattern, not the people behind it: the
  * caller still lets in a login that carries what a robot with a list of
@@ -93,12 +94,13 @@ struct login_watch {
 void login_watch_init(struct login_watch *w, const uint8_t hkey[LOGIN_WATCH_KEY_BYTES]);
 
 /*
- * Before a login attempt from ip on account id of kind (enum login_kind; id
- * 0: unknown or not yet known) at now: seconds it must wait (0: go on), and
- * why (a static sentence) when it must.
+ * Before a login attempt from ip of kind (enum login_kind) naming login (len
+ * bytes; NULL: the address alone) at now: seconds it must wait (0: go on),
+ * and why (a static sentence) when it must. A login is watched whether or
+ * not an account has it.
  */
-int64_t login_watch_wait(const struct login_watch *w, const char *ip, int kind, int64_t id,
-                         int64_t now, const char **why);
+int64_t login_watch_wait(const struct login_watch *w, const char *ip, int kind, const void *login,
+                         size_t len, int64_t now, const char **why);
 
 enum login_watch_action {
 	LOGIN_STUFFING_BLOCKED = 1 << 0, /* this failure blocked the address */
@@ -108,13 +110,12 @@ enum login_watch_action {
 
 /*
  * A failed login at now from ip of kind (enum login_kind) naming login (len
- * bytes as typed or its blind index: known or not), the account id (0 when
- * no account has it). Returns the actions this failure triggered (enum
+ * bytes as typed or its blind index: known or not, counted the same). Returns the actions this failure triggered (enum
  * login_watch_action bits), once each: the transition, not every failure
  * after it. Insured failures count towards the spray alarm.
  */
 unsigned login_watch_failed(struct login_watch *w, const struct login_policy *p, const char *ip,
-                            int kind, const void *login, size_t len, int64_t id, int64_t now);
+                            int kind, const void *login, size_t len, int64_t now);
 
 /* Whether the spray alarm is raised at now (always when p->spray_max is 0). */
 int login_watch_alarm(const struct login_watch *w, const struct login_policy *p, int64_t now);

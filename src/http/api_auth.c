@@ -141,7 +141,7 @@ void login_watch_failure(struct req *r, int kind, const void *login, size_t len,
                          int64_t now)
 {
 	struct vigie *v = r->v;
-	unsigned a = logins_failed(v->logins, r->ip, kind, login, len, id, now);
+	unsigned a = logins_failed(v->logins, r->ip, kind, login, len, now);
 	const char *who = kind == SESSION_PRO ? "pro" : "account";
 
 	if (a & LOGIN_STUFFING_BLOCKED) {
@@ -263,9 +263,11 @@ static void login_work(struct req *r)
 		reply_prepare_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why_body);
 		goto out;
 	}
-	wait = logins_watch_wait(v->logins, r->ip, SESSION_PRO, 0, now, &why);
+	wait = logins_watch_wait(v->logins, r->ip, SESSION_PRO, NULL, 0, now, &why);
 	if (wait <= 0 && (wait = logins_address_wait(v->logins, r->ip, now)) > 0)
 		why = "too many failed logins from this address";
+	wait_acct = logins_watch_wait(v->logins, r->ip, SESSION_PRO, lr.rpps, strlen(lr.rpps), now,
+	                              &why_acct);
 	/*
 	 * The attempt counts against the address before the slow checks, so
 	 * concurrent attempts cannot all pass the limits; a success takes it back.
@@ -278,9 +280,15 @@ static void login_work(struct req *r)
 		int64_t until =
 		        logins_decoy_lock(v->logins, SESSION_PRO, lr.rpps, strlen(lr.rpps), now);
 
-		if (wait > 0) { /* a decoy has no code: what a real account without one gets */
+		if (until == INT64_MAX) {
+			prepare_locked(r, until, now);
+			goto out;
+		}
+		if (wait > 0 ||
+		    wait_acct > 0) { /* a decoy has no code: as a real account without */
 			atomic_fetch_add(&v->metrics.logins_throttled, 1);
-			reply_prepare_throttled(r, wait, why);
+			reply_prepare_throttled(r, wait > 0 ? wait : wait_acct,
+			                        wait > 0 ? why : why_acct);
 			goto out;
 		}
 		if (until > now) {
@@ -295,7 +303,6 @@ static void login_work(struct req *r)
 	}
 	if (rc != 0)
 		goto busy;
-	wait_acct = logins_watch_wait(v->logins, r->ip, SESSION_PRO, p.id, now, &why_acct);
 	logins_lock(v->logins, SESSION_PRO, p.id);
 	rc = store_pro_get_id(v->store, p.id, &p);
 	if (rc == 0 && p.locked_until == INT64_MAX) {
@@ -348,13 +355,16 @@ static void login_work(struct req *r)
 		if (rc == 0 && !p.suspended &&
 		    (gated ? p.totp_last_step == step : check_totp(v, &p, lr.totp, now, &step))) {
 			rc = store_pro_set_auth(v->store, p.id, 0, 0, step);
-			logins_unlock(v->logins, SESSION_PRO, p.id);
-			if (rc != 0)
+			if (rc != 0) {
+				logins_unlock(v->logins, SESSION_PRO, p.id);
 				goto busy;
+			}
+			/* Under the lock: a suspension (which takes it) revokes this session too. */
+			reply_prepare_new_session(r, v->sessions, p.id, now);
+			logins_unlock(v->logins, SESSION_PRO, p.id);
 			logins_succeeded(v->logins, r->ip, now);
 			note_client(r, &p, now);
 			log_event(LOG_INFO, "login.ok", LI("pro", p.id), LS("ip", r->ip));
-			reply_prepare_new_session(r, v->sessions, p.id, now);
 			goto out;
 		}
 		logins_unlock(v->logins, SESSION_PRO, p.id);

@@ -175,7 +175,7 @@ static void ilogin_work(struct req *r)
 		reply_prepare_outcome(r, MHD_HTTP_BAD_REQUEST, "invalid", why);
 		goto out;
 	}
-	wait = logins_watch_wait(v->logins, r->ip, SESSION_INSURED, 0, now, &why_w);
+	wait = logins_watch_wait(v->logins, r->ip, SESSION_INSURED, NULL, 0, now, &why_w);
 	if (wait <= 0 && (wait = logins_address_wait(v->logins, r->ip, now)) > 0)
 		why_w = "too many failed logins from this address";
 	logins_attempt(v->logins, r->ip, now); /* refunded on success */
@@ -190,8 +190,8 @@ static void ilogin_work(struct req *r)
 		                      "the service is busy; try again");
 		goto out;
 	}
-	if (n > 0)
-		wait_acct = logins_watch_wait(v->logins, r->ip, SESSION_INSURED, acc[0].id, now,
+	if (wait <= 0) /* the login's spread lock, with or without an account */
+		wait_acct = logins_watch_wait(v->logins, r->ip, SESSION_INSURED, key, klen, now,
 		                              &why_w);
 	if ((wait > 0 || wait_acct > 0) && (n == 0 || !robot_proof(r, acc, n, lr.second))) {
 		/*

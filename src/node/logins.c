@@ -85,13 +85,13 @@ const struct login_policy *logins_policy(const struct logins *l)
 _Static_assert((int)SESSION_PRO == (int)LOGIN_PRO && (int)SESSION_INSURED == (int)LOGIN_INSURED,
                "one kind number");
 
-int64_t logins_watch_wait(struct logins *l, const char *ip, int kind, int64_t id, int64_t now,
-                          const char **why)
+int64_t logins_watch_wait(struct logins *l, const char *ip, int kind, const void *login, size_t len,
+                          int64_t now, const char **why)
 {
 	int64_t w;
 
 	pthread_mutex_lock(&l->wlock);
-	w = login_watch_wait(l->watch, ip, kind, id, now, why);
+	w = login_watch_wait(l->watch, ip, kind, login, len, now, why);
 	pthread_mutex_unlock(&l->wlock);
 	return w;
 }
@@ -112,12 +112,12 @@ void logins_succeeded(struct logins *l, const char *ip, int64_t now)
 }
 
 unsigned logins_failed(struct logins *l, const char *ip, int kind, const void *login, size_t len,
-                       int64_t id, int64_t now)
+                       int64_t now)
 {
 	unsigned a;
 
 	pthread_mutex_lock(&l->wlock);
-	a = login_watch_failed(l->watch, &l->p, ip, kind, login, len, id, now);
+	a = login_watch_failed(l->watch, &l->p, ip, kind, login, len, now);
 	pthread_mutex_unlock(&l->wlock);
 	return a;
 }

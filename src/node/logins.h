@@ -23,13 +23,13 @@ void logins_free(struct logins *l);
 const struct login_policy *logins_policy(const struct logins *l);
 
 /*
- * The watch, before an attempt from ip on account id of kind (enum
- * session_kind; id 0: not known yet) at now: seconds it must wait (0: go on)
- * and why (a static sentence): the address blocked for stuffing, or the
- * account locked by a distributed attack.
+ * The watch, before an attempt from ip of kind (enum session_kind) naming
+ * login (len bytes; NULL: the address alone) at now: seconds it must wait
+ * (0: go on) and why (a static sentence): the address blocked for stuffing,
+ * or the login locked by a distributed attack (with or without an account).
  */
-int64_t logins_watch_wait(struct logins *l, const char *ip, int kind, int64_t id, int64_t now,
-                          const char **why);
+int64_t logins_watch_wait(struct logins *l, const char *ip, int kind, const void *login, size_t len,
+                          int64_t now, const char **why);
 /* The address's budget of failures (GCRA): seconds to wait, 0 to go on. */
 int64_t logins_address_wait(struct logins *l, const char *ip, int64_t now);
 /*
@@ -40,12 +40,11 @@ int64_t logins_address_wait(struct logins *l, const char *ip, int64_t now);
 void logins_attempt(struct logins *l, const char *ip, int64_t now);
 void logins_succeeded(struct logins *l, const char *ip, int64_t now);
 /*
- * A failed login of kind naming login (len bytes: an RPPS, a blind index) on
- * account id (0: none), see login_watch_failed: the actions it triggered,
- * enum login_watch_action.
+ * A failed login of kind naming login (len bytes: an RPPS, a blind index),
+ * see login_watch_failed: the actions it triggered, enum login_watch_action.
  */
 unsigned logins_failed(struct logins *l, const char *ip, int kind, const void *login, size_t len,
-                       int64_t id, int64_t now);
+                       int64_t now);
 /* Whether the spray alarm is raised (login_watch_alarm). */
 int logins_alarm(struct logins *l, int64_t now);
 

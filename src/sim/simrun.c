@@ -728,11 +728,11 @@ static int stuffing(struct sim *s)
 		uint32_t k = (uint32_t)i % s->npros;
 
 		s->stuff_attempts++;
-		if (login_watch_wait(w, ip, LOGIN_PRO, 0, t, &why) > 0)
+		if (login_watch_wait(w, ip, LOGIN_PRO, NULL, 0, t, &why) > 0)
 			continue;
 		s->stuff_checked++;
 		(void)login_watch_failed(w, &s->login, ip, LOGIN_PRO, s->pros[k].rpps,
-		                         strlen(s->pros[k].rpps), (int64_t)k + 1, t);
+		                         strlen(s->pros[k].rpps), t);
 	}
 	/* Many addresses (a botnet), one attempt each, on one account. */
 	for (int i = 0; i < 1000; i++) {
@@ -741,12 +741,13 @@ static int stuffing(struct sim *s)
 
 		snprintf(from, sizeof(from), "100.64.%d.%d", i / 250, i % 250);
 		s->spread_attempts++;
-		if (login_watch_wait(w, from, LOGIN_PRO, 1, t, &why) > 0 ||
+		if (login_watch_wait(w, from, LOGIN_PRO, s->pros[0].rpps, strlen(s->pros[0].rpps),
+		                     t, &why) > 0 ||
 		    login_policy_account_lock(&s->login, (int32_t)s->spread_checked) > 0)
 			continue;
 		s->spread_checked++;
 		(void)login_watch_failed(w, &s->login, from, LOGIN_PRO, s->pros[0].rpps,
-		                         strlen(s->pros[0].rpps), 1, t);
+		                         strlen(s->pros[0].rpps), t);
 	}
 	free(w);
 	return 0;

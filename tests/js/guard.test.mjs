@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   test, NIR_SYSTEM, seededDataDir, startServer, readSample, readTsv, Pros, http, assertOutcome,
-  totpAtStep, nowStep, withKey, sleep, pinClock, serviceNowS, raw, operatorLogin, metricsOf,
+  totpAtStep, nowStep, withKey, sleep, pinClock, serviceNowS, raw, operatorLogin, metricsOf, unknownRpps,
 } from './lib.mjs';
 import { cardProof, readCardsKey } from './card.mjs';
 
@@ -321,21 +321,36 @@ test('credential stuffing: an address failing on many accounts is blocked for gu
   assert.match(m.text, /vigie_login_stuffing_blocks_total 1/);
 });
 
-test('many addresses failing on one account lock it', async () => {
+test('many addresses failing on one login lock it, with or without an account behind it: the lock tells nothing', async () => {
   const other = await seededDataDir({ pros: 2 });
   const s = await startServer(other, ['--login-sources-max', '3', '--login-burst', '1000']);
+  const from = (host, rpps) => new Promise((resolve, reject) => {
+    const b = JSON.stringify({ rpps, password: 'wrong-password-x', totp: '000000' });
+    const req = httpc.request({ host: '127.0.0.1', port: s.port, method: 'POST', path: '/auth/pro/login', localAddress: host,
+      headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text, retry: Number(res.headers['retry-after'] || 0) }));
+    });
+    req.on('error', reject); req.end(b);
+  });
   try {
-    const pro = readTsv(path.join(other, 'pros.tsv'))[0];
-    for (let k = 0; k < 4; k++)
-      assert.equal((await new Promise((resolve, reject) => {
-        const b = JSON.stringify({ rpps: pro.rpps, password: 'wrong-password-x', totp: '000000' });
-        const req = httpc.request({ host: '127.0.0.1', port: s.port, method: 'POST', path: '/auth/pro/login', localAddress: `127.0.1.${k + 1}`,
-          headers: { 'content-type': 'application/json' } }, (res) => { res.resume(); res.on('end', () => resolve({ status: res.statusCode, text: '', headers: new Headers() })); });
-        req.on('error', reject); req.end(b);
-      })).status, 401);
+    const table = readTsv(path.join(other, 'pros.tsv'));
+    const real = table[0].rpps;
+    const none = unknownRpps({ all: table });
+    for (const rpps of [real, none])
+      for (let k = 0; k < 4; k++)
+        assert.equal((await from(`127.0.1.${k + 1}`, rpps)).status, 401);
     const m = await metricsOf(s);
-    assert.match(m.text, /vigie_login_many_sources_locks_total 1/);
+    assert.match(m.text, /vigie_login_many_sources_locks_total 2/);
     assert.match(s.stderr(), /"login\.many_sources_locked"/);
+    // From a fifth address: the same answer for the account and for the login nobody has.
+    const a = await from('127.0.1.9', real);
+    const b = await from('127.0.1.9', none);
+    assert.equal(a.status, 429, a.text);
+    assert.equal(b.status, a.status, b.text);
+    assert.equal(b.text, a.text);
+    assert.ok(Math.abs(a.retry - b.retry) <= 2, `${a.retry} ${b.retry}`);
   } finally {
     await s.stop();
   }

@@ -34,13 +34,12 @@ static void address_budget_and_watch(void **state)
 	/* The watch: five accounts from one address. */
 	for (int i = 0; i < 5; i++) {
 		snprintf(rpps, sizeof(rpps), "1000000003%d", i);
-		assert_int_equal(
-		        logins_failed(l, "192.0.2.2", SESSION_PRO, rpps, strlen(rpps), 0, t),
-		        i == 4 ? LOGIN_STUFFING_BLOCKED : 0);
+		assert_int_equal(logins_failed(l, "192.0.2.2", SESSION_PRO, rpps, strlen(rpps), t),
+		                 i == 4 ? LOGIN_STUFFING_BLOCKED : 0);
 	}
-	assert_true(logins_watch_wait(l, "192.0.2.2", SESSION_PRO, 0, t, &why) > 0);
+	assert_true(logins_watch_wait(l, "192.0.2.2", SESSION_PRO, NULL, 0, t, &why) > 0);
 	assert_string_equal(why, "too many accounts tried from this address");
-	assert_int_equal(logins_watch_wait(l, "192.0.2.3", SESSION_PRO, 0, t, &why), 0);
+	assert_int_equal(logins_watch_wait(l, "192.0.2.3", SESSION_PRO, NULL, 0, t, &why), 0);
 	/* Per-account locks, one at a time (logins.h): many ids of both kinds. */
 	for (int64_t id = 1; id < 1000; id++) {
 		logins_lock(l, SESSION_PRO, id);
