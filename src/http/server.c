@@ -340,15 +340,53 @@ static void deadlines_stop(struct http_server *s)
 struct header_scan {
 	int hosts, lengths, encodings, bad_encoding;
 	uint64_t length;
-	int bad_length;
+	int bad_length, bad_name, bad_value;
 };
 
+/* RFC 9110 §5.6.2: a field name is a token. */
+static int is_token(const char *s, size_t n)
+{
+	static const char extra[] = "!#$%&'*+-.^_`|~";
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c && strchr(extra, c))))
+			return 0;
+	}
+	return 1;
+}
+
+/* RFC 9110 §5.5: no NUL, CR, LF or other control byte in a value (HTAB is allowed). */
+static int is_field_value(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
+                                   size_t key_size, const char *value, size_t value_size)
 {
 	struct header_scan *h = cls;
 
 	(void)kind;
+	/*
+	 * libmicrohttpd keeps a name with a space in it ("Transfer-Encoding :")
+	 * and a value cut at a NUL or holding a lone CR: a proxy in front may
+	 * read either differently, so both are refused.
+	 */
+	if (!is_token(key, key_size))
+		h->bad_name = 1;
+	if (value && !is_field_value(value, value_size))
+		h->bad_value = 1;
 	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
 		h->hosts++;
 	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
@@ -376,8 +414,12 @@ static void check_headers(struct req *r)
 {
 	struct header_scan h = { 0 };
 
-	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, scan_header, &h);
-	if (h.lengths && h.encodings) {
+	MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND, scan_header, &h);
+	if (h.bad_name || h.bad_value) {
+		r->refusal = h.bad_name ? "a header name that is not a token is refused"
+		                        : "a header value with a control character is refused";
+		r->refusal_status = MHD_HTTP_BAD_REQUEST;
+	} else if (h.lengths && h.encodings) {
 		r->refusal = "Content-Length and Transfer-Encoding together are refused";
 		r->refusal_status = MHD_HTTP_BAD_REQUEST;
 	} else if (h.bad_encoding || h.encodings > 1) {

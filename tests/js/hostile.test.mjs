@@ -308,6 +308,32 @@ test('Content-Length with Transfer-Encoding: the connection is closed, a smuggle
   assert.ok(res.closed, 'the connection is closed after the 400');
 });
 
+test('"Transfer-Encoding : chunked" (a space before the colon): 400 OperationOutcome, the chunked body is not served as a request', async () => {
+  // A proxy that trims the name frames the body as chunks; libmicrohttpd
+  // would keep "Transfer-Encoding " as another header and read the chunks
+  // as the next request.
+  const smuggled = `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`;
+  const res = await raw(server, [`POST /auth/pro/login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`
+    + `Content-Type: application/json\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n${smuggled}`],
+  { timeoutMs: 2000, waitClose: true });
+  const r = assertRawOutcome(res, 400);
+  assert.match(r.oo.issue[0].diagnostics, /header name/);
+  assert.equal((res.text.match(/HTTP\/1\.1 \d{3}/g) ?? []).length, 1, res.text.slice(0, 400));
+  assert.ok(res.closed, 'the connection is closed after the 400');
+});
+
+test('a header value with a CR or a control byte, a name with a space: 400 OperationOutcome', async () => {
+  for (const [line, want] of [['X-A: a\rb', /control character/], ['X-A: a\x01b', /control character/],
+    ['Bad Name: y', /header name/], ['X-A\x7f: y', /header name/]]) {
+    const res = await raw(server, [`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n${line}\r\n\r\n`]);
+    const r = assertRawOutcome(res, 400);
+    assert.match(r.oo.issue[0].diagnostics, want, JSON.stringify(line));
+  }
+  // HTAB inside a value is allowed (RFC 9110 section 5.5).
+  const ok = await raw(server, [`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-A: a\tb\r\n\r\n`]);
+  assert.equal(ok.status, 200, ok.text.slice(0, 300));
+});
+
 test('two Host headers: 400 (RFC 9112 section 3.2)', async () => {
   const res = await raw(server, [`GET /fhir/metadata HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n`]);
   assert.equal(res.status, 400, res.text.slice(0, 200));
