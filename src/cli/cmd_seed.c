@@ -1,5 +1,6 @@
 /* cmd_seed.c - `vigie seed`: a deterministic synthetic population (src/sim/seed.c). */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ int cmd_seed(int argc, char **argv)
 		.n_insured = 100000, .n_pros = 2000, .seed = 1, .sample = 500, .accounts = 10
 	};
 	const char *dir = NULL;
+	char cards[PATH_MAX];
 	uint64_t x;
 	struct vault *v;
 	struct store *st;
@@ -63,6 +65,10 @@ int cmd_seed(int argc, char **argv)
 		return cli_fail("--insured must be 1..100000000 and --pros at least 1");
 	dir = cli_data_dir(dir);
 	o.dir = dir;
+	if (seed_cards_path(dir, cards, sizeof(cards)) != 0)
+		return cli_fail(
+		        "no card key beside this data directory (its path is too long, or it "
+		        "is /)");
 	o.progress = !quiet && isatty(STDERR_FILENO);
 	if (cli_open(dir, &v, &st) != 0)
 		return 1;
@@ -85,10 +91,10 @@ int cmd_seed(int argc, char **argv)
 	       "password, TOTP secret\n"
 	       "  %s/honeytokens.tsv      honeytoken NIRs (synthetic people nobody legitimate "
 	       "looks up)\n"
-	       "  %s-cards.key            card master secret for demos and simulations, beside "
+	       "  %s  card master secret for demos and simulations, beside "
 	       "the data directory (the server refuses one inside it)\n",
 	       (unsigned long long)o.n_insured, o.n_pros,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       (unsigned long long)o.seed, dir, dir, dir, dir, dir, dir);
+	       (unsigned long long)o.seed, dir, dir, dir, dir, dir, cards);
 	return 0;
 }

@@ -278,7 +278,8 @@ int cmd_card_proof(int argc, char **argv)
 		return cli_fail(
 		        "card-proof needs a valid --rpps and --nir (vigie card-proof --help)");
 	if (seed_cards_path(cli_data_dir(dir), path, sizeof(path)) != 0)
-		return cli_fail("the data directory's path is too long");
+		return cli_fail(
+		        "no card key beside this data directory (its path is too long, or it is /)");
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return cli_fail("cannot read %s (made by vigie seed)", path);

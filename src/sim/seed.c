@@ -1253,11 +1253,24 @@ static int path_in(char *buf, size_t cap, const char *dir, const char *name)
 
 int seed_cards_path(const char *dir, char *buf, size_t cap)
 {
-	size_t n = strlen(dir);
+	char real[PATH_MAX];
+	size_t n = strlen(dir), base;
 	int w;
 
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
+	for (base = n; base > 0 && dir[base - 1] != '/'; base--)
+		;
+	/* ".", ".." or "/": beside it is inside it; name the directory by its real path. */
+	if ((n - base == 1 && dir[base] == '.') ||
+	    (n - base == 2 && dir[base] == '.' && dir[base + 1] == '.') || n - base == 0) {
+		if (!realpath(dir, real))
+			return VG_EINVAL;
+		dir = real;
+		n = strlen(real);
+		if (n <= 1) /* the root has no outside */
+			return VG_EINVAL;
+	}
 	w = snprintf(buf, cap, "%.*s-cards.key", (int)n, dir);
 	return w < 0 || (size_t)w >= cap ? VG_ETOOBIG : 0;
 }

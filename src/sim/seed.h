@@ -35,8 +35,9 @@ VG_MUST_USE int seed_run(struct store *st, const struct vault *v, const struct s
 /*
  * Where seed_run writes the card master secret of data directory dir:
  * beside it, "<dir>-cards.key", never inside it (it forges every card
- * proof; `vigie serve` refuses a data directory holding a cards.key).
- * 0 or VG_ETOOBIG.
+ * proof; `vigie serve` refuses a data directory holding a cards.key); a
+ * dir spelt ".", ".." or "/" is named by its real path first, and the root
+ * is refused. 0, VG_EINVAL or VG_ETOOBIG.
  */
 VG_MUST_USE int seed_cards_path(const char *dir, char *buf, size_t cap);
 

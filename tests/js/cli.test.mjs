@@ -139,6 +139,18 @@ test('vigie serve refuses a data directory holding a cards.key (it forges every 
   assertCleanExit(await s.stop(), s);
 });
 
+test('vigie seed with a data directory spelt with ".." writes the card key beside the real directory, never inside', async () => {
+  const data = await initDir();
+  fs.mkdirSync(path.join(data, 'x'));
+  const spelt = path.join(data, 'x') + '/..';
+  const r = await vigieOk(['seed', '--data', spelt, '--seed', '13', ...SMALL]);
+  const real = fs.realpathSync(data);
+  assert.ok(fs.existsSync(`${real}-cards.key`), r.stdout);
+  assert.ok(r.stdout.includes(`${real}-cards.key`), r.stdout);
+  assert.ok(!fs.existsSync(path.join(data, 'x', '..-cards.key')), 'no key inside the data directory');
+  fs.unlinkSync(`${real}-cards.key`);
+});
+
 test('vigie seed: a second seed is refused and changes nothing', async () => {
   const data = await initDir();
   const first = await vigieOk(['seed', '--data', data, '--seed', '11', ...SMALL]);

@@ -20,9 +20,10 @@ static inline int tu_tempdir(char *dir)
 /* rm -rf dir (test scratch only). */
 static inline void tu_rmdir(const char *dir)
 {
-	char cmd[PATH_MAX + 16];
+	char cmd[2 * PATH_MAX + 32];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	/* and the card master secret a seed writes beside it (sim/seed.h) */
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s-cards.key'", dir, dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
 }
