@@ -34,6 +34,7 @@
 #include "node/access.h"
 #include "node/directory.h"
 #include "node/guardian.h"
+#include "node/logins.h"
 #include "node/node.h"
 #include "node/notices.h"
 #include "node/people.h"
@@ -308,11 +309,14 @@ static void suspend_account(struct req *r, const struct guard_result *g)
 	memcpy(al.rpps, r->who.rpps, sizeof(al.rpps));
 	snprintf(al.decision, sizeof(al.decision), "%s", guard_decision_name(g->decision));
 	reason_names(g->reasons, reasons, sizeof(reasons));
+	/* Under the login's lock: a login in flight either ends before or sees it. */
+	logins_lock(v->logins, SESSION_PRO, r->who.id);
 	if (store_pro_set_suspended(v->store, r->who.id, 1) != 0)
 		log_event(LOG_ERROR, "guard.suspend_store_failed", LI("pro", r->who.id));
 	directory_forget(v->directory, r->who.id);
 	if (sessions_revoke_subject(v->sessions, r->who.id) != 0)
 		log_event(LOG_ERROR, "guard.revoke_failed", LI("pro", r->who.id));
+	logins_unlock(v->logins, SESSION_PRO, r->who.id);
 	guardian_alert_add(v->guardian, &al);
 	atomic_fetch_add_explicit(&v->metrics.guard_suspensions, 1, memory_order_relaxed);
 	log_event(LOG_WARN, "guard.suspended", LI("alert", (int64_t)al.id), LI("pro", r->who.id),

@@ -18,6 +18,7 @@ struct entry {
 
 struct shard {
 	pthread_mutex_t lock;
+	uint64_t forgets; /* directory_forget calls: a read that raced one is not cached */
 	struct entry e[WAYS];
 };
 
@@ -65,6 +66,7 @@ void directory_forget(struct directory *d, int64_t pro_id)
 	pthread_mutex_lock(&s->lock);
 	if (e->info.id == pro_id)
 		memset(e, 0, sizeof(*e));
+	s->forgets++;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -73,6 +75,7 @@ int directory_get(struct directory *d, int64_t pro_id, int64_t now, struct pro_i
 	struct shard *s;
 	struct entry *e = entry_of(d, pro_id, &s);
 	struct store_pro p;
+	uint64_t forgets;
 	int rc, hit;
 
 	if (pro_id <= 0)
@@ -81,6 +84,7 @@ int directory_get(struct directory *d, int64_t pro_id, int64_t now, struct pro_i
 	hit = e->info.id == pro_id && now - e->read_at < DIRECTORY_TTL_S && now >= e->read_at;
 	if (hit)
 		*out = e->info;
+	forgets = s->forgets;
 	pthread_mutex_unlock(&s->lock);
 	if (hit)
 		return 0;
@@ -98,9 +102,15 @@ int directory_get(struct directory *d, int64_t pro_id, int64_t now, struct pro_i
 	out->suspended = p.suspended != 0;
 	out->hours = p.hours;
 	sodium_memzero(&p, sizeof(p)); /* the password hash and sealed TOTP secret */
+	/*
+	 * A suspension written and forgotten while this read was under way may
+	 * be missing from it: answer with it once, but do not cache it.
+	 */
 	pthread_mutex_lock(&s->lock);
-	e->info = *out;
-	e->read_at = now;
+	if (s->forgets == forgets) {
+		e->info = *out;
+		e->read_at = now;
+	}
 	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
