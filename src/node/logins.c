@@ -13,6 +13,12 @@
 
 #define STRIPES      64
 #define DECOY_SLOTS  4096 /* logins naming no account, remembered at once */
+/*
+ * Session marks (step-up strikes, fresh second factors) have a table of
+ * their own: a flood of logins, which anyone can send, must not evict the
+ * strikes of a stolen session (and so give its thief more guesses).
+ */
+#define MARK_SLOTS   4096
 #define DECOY_PROBES 8
 
 /* A login that names no account, failing as an account would (logins_decoy_*). */
@@ -30,6 +36,7 @@ struct logins {
 	pthread_mutex_t stripe[STRIPES];
 	uint8_t dkey[crypto_generichash_KEYBYTES];
 	struct decoy *decoy; /* DECOY_SLOTS, under wlock */
+	struct decoy *mark;  /* MARK_SLOTS, under wlock: keyed by session kinds >= 16 */
 };
 
 int logins_new(const struct login_policy *p, struct logins **out)
@@ -44,9 +51,12 @@ int logins_new(const struct login_policy *p, struct logins **out)
 	l->p = *p;
 	l->watch = malloc(sizeof(*l->watch));
 	l->decoy = calloc(DECOY_SLOTS, sizeof(*l->decoy));
-	rc = l->watch && l->decoy ? throttle_new(p->ip_fail_burst, p->ip_fail_period, &l->ip)
-	                          : VG_ENOMEM;
+	l->mark = calloc(MARK_SLOTS, sizeof(*l->mark));
+	rc = l->watch && l->decoy && l->mark
+	             ? throttle_new(p->ip_fail_burst, p->ip_fail_period, &l->ip)
+	             : VG_ENOMEM;
 	if (rc != 0) {
+		free(l->mark);
 		free(l->decoy);
 		free(l->watch);
 		free(l);
@@ -73,6 +83,7 @@ void logins_free(struct logins *l)
 	throttle_free(l->ip);
 	free(l->watch);
 	free(l->decoy);
+	free(l->mark);
 	sodium_memzero(l->dkey, sizeof(l->dkey));
 	free(l);
 }
@@ -168,7 +179,8 @@ static struct decoy *decoy_of(struct logins *l, int kind, const void *login, siz
 	k[0] |= 1; /* never all zero */
 	memcpy(&h, k, sizeof(h));
 	for (unsigned i = 0; i < DECOY_PROBES; i++) {
-		struct decoy *d = &l->decoy[(h + i) % DECOY_SLOTS];
+		struct decoy *d = kind >= LOGINS_STRIKE_STEP_UP ? &l->mark[(h + i) % MARK_SLOTS]
+		                                                : &l->decoy[(h + i) % DECOY_SLOTS];
 
 		if (memcmp(d->key, k, sizeof(k)) == 0)
 			return d;

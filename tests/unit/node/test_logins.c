@@ -88,11 +88,38 @@ static void decoys_fail_like_accounts(void **state)
 	logins_free(l);
 }
 
+/* A session's step-up strikes and fresh mark outlive any flood of logins (which anyone can send). */
+static void session_marks_outlive_login_floods(void **state)
+{
+	struct login_policy p;
+	struct logins *l;
+	const char tok[] = "a-stolen-session-token";
+	char login[32];
+
+	(void)state;
+	login_policy_defaults(&p);
+	assert_int_equal(logins_new(&p, &l), 0);
+	assert_int_equal(logins_strike(l, LOGINS_STRIKE_STEP_UP, tok, sizeof(tok) - 1, 100), 1);
+	assert_int_equal(logins_strike(l, LOGINS_STRIKE_STEP_UP, tok, sizeof(tok) - 1, 101), 2);
+	logins_fresh_set(l, tok, sizeof(tok) - 1, 102);
+	for (int i = 0; i < 50000; i++) {
+		snprintf(login, sizeof(login), "flood-%d", i);
+		logins_decoy_failed(l, i & 1 ? SESSION_INSURED : SESSION_PRO, login, strlen(login),
+		                    200 + i);
+	}
+	assert_int_equal(logins_strike(l, LOGINS_STRIKE_STEP_UP, tok, sizeof(tok) - 1, 60000), 3);
+	assert_int_equal(logins_fresh_at(l, tok, sizeof(tok) - 1), 102);
+	/* The kinds of mark stay apart: a credential strike is its own count. */
+	assert_int_equal(logins_strike(l, LOGINS_STRIKE_CRED, tok, sizeof(tok) - 1, 60001), 1);
+	logins_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(address_budget_and_watch),
 		cmocka_unit_test(decoys_fail_like_accounts),
+		cmocka_unit_test(session_marks_outlive_login_floods),
 	};
 
 	if (sodium_init() < 0)
