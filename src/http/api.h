@@ -62,9 +62,10 @@ enum MHD_Result api_pro_totp(struct req *r);
 struct vigie;
 struct store_pro;
 /*
- * A new TOTP secret for professional p, sealed and stored with p's other
- * secrets (p->totp_last_step kept): its base32 and otpauth:// URI, for the
- * one answer that shows them. 0 or an error (nothing changed).
+ * A new TOTP secret for professional p (*p re-read under the account's login
+ * lock, so a code a concurrent login used up is kept used), sealed and
+ * stored with p's other secrets: its base32 and otpauth:// URI, for the one
+ * answer that shows them. 0 or an error (nothing changed).
  */
 int pro_new_totp(struct vigie *v, struct store_pro *p, char b32[33], char uri[PRO_OTPAUTH_MAX]);
 /*

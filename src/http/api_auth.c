@@ -597,8 +597,8 @@ enum MHD_Result api_logout_all(struct req *r)
 	                  "{\"status\":\"every session of this account ended\"}");
 }
 
-int pro_new_totp(struct vigie *v, struct store_pro *p, char b32[TOTP_B32_LEN + 1],
-                 char uri[PRO_OTPAUTH_MAX])
+static int new_totp(struct vigie *v, struct store_pro *p, char b32[TOTP_B32_LEN + 1],
+                    char uri[PRO_OTPAUTH_MAX])
 {
 	uint8_t secret[TOTP_SECRET_LEN];
 	char label[48];
@@ -705,13 +705,44 @@ static int cred_changed(struct req *r, const struct store_pro *p, const char *ki
 	return 0;
 }
 
+/*
+ * The account's secrets are written from a copy read under its login lock,
+ * so that a code a concurrent login used up (totp_last_step) is not undone.
+ */
+static int set_password(struct vigie *v, struct store_pro *p, const char hash[PASSWORD_HASH_MAX])
+{
+	int rc;
+
+	logins_lock(v->logins, SESSION_PRO, p->id);
+	rc = store_pro_get_id(v->store, p->id, p);
+	if (rc == 0) {
+		memcpy(p->pwhash, hash, sizeof(p->pwhash));
+		rc = store_pro_set_secrets(v->store, p);
+	}
+	logins_unlock(v->logins, SESSION_PRO, p->id);
+	return rc;
+}
+
+int pro_new_totp(struct vigie *v, struct store_pro *p, char b32[TOTP_B32_LEN + 1],
+                 char uri[PRO_OTPAUTH_MAX])
+{
+	int rc;
+
+	logins_lock(v->logins, SESSION_PRO, p->id);
+	rc = store_pro_get_id(v->store, p->id, p);
+	if (rc == 0)
+		rc = new_totp(v, p, b32, uri);
+	logins_unlock(v->logins, SESSION_PRO, p->id);
+	return rc;
+}
+
 static void password_work(struct req *r)
 {
 	struct cred_req *q = req_alloc(r, sizeof(*q));
 	char *const o[] = { q ? q->current : NULL, q ? q->next : NULL, q ? q->totp : NULL };
 	const char *context[3];
 	struct store_pro p;
-	char why[BODY_WHY_MAX], diag[320];
+	char why[BODY_WHY_MAX], diag[320], hash[PASSWORD_HASH_MAX] = "";
 	enum pw_verdict vd;
 
 	memset(&p, 0, sizeof(p));
@@ -746,9 +777,8 @@ static void password_work(struct req *r)
 	}
 	if (cred_check(r, &p, q->current, q->totp) != 1)
 		goto out;
-	if (password_hash(q->next, strlen(q->next), p.pwhash) != 0 ||
-	    store_pro_set_secrets(r->v->store, &p) != 0 ||
-	    cred_changed(r, &p, "password_changed")) {
+	if (password_hash(q->next, strlen(q->next), hash) != 0 ||
+	    set_password(r->v, &p, hash) != 0 || cred_changed(r, &p, "password_changed")) {
 		reply_prepare_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                      "the service is busy; try again");
 		goto out;
@@ -757,6 +787,7 @@ static void password_work(struct req *r)
 out:
 	if (q)
 		sodium_memzero(q, sizeof(*q));
+	sodium_memzero(hash, sizeof(hash));
 	sodium_memzero(&p, sizeof(p));
 	if (r->body)
 		sodium_memzero(r->body, r->body_len);

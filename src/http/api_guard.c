@@ -278,11 +278,7 @@ static int op_apply(struct req *r, enum op_act act, struct store_pro *p, char b3
 		break;
 	case OP_TOTP:
 		/* A lost phone: a new secret, told once to the operator who hands it over. */
-		logins_lock(v->logins, SESSION_PRO, p->id);
-		rc = store_pro_get_id(v->store, p->id, p);
-		if (rc == 0)
-			rc = pro_new_totp(v, p, b32, uri);
-		logins_unlock(v->logins, SESSION_PRO, p->id);
+		rc = pro_new_totp(v, p, b32, uri);
 		if (rc == 0)
 			rc = sessions_revoke_subject(v->sessions, p->id);
 		snprintf(body, sizeof(body), "{\"t\":%lld,\"by\":\"operator\"}", (long long)now);
