@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,19 @@ void reply_prepare_throttled(struct req *r, int64_t retry_after, const char *dia
 	reply_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
 }
 
+/*
+ * A body leaves memory wiped: answers carry session tokens, one-time
+ * secrets and personal data, and freed heap is read by whatever comes next
+ * (a core dump, a later overflow).
+ */
+static void body_free(void *p)
+{
+	if (!p)
+		return;
+	sodium_memzero(p, malloc_usable_size(p));
+	free(p);
+}
+
 enum MHD_Result reply_send(struct req *r)
 {
 	struct reply *rep = &r->reply;
@@ -114,7 +128,7 @@ enum MHD_Result reply_send(struct req *r)
 	assert(rep->state == REPLY_READY);
 	if (rep->state != REPLY_READY || !rep->body)
 		return MHD_NO;
-	resp = MHD_create_response_from_buffer_with_free_callback(rep->len, rep->body, free);
+	resp = MHD_create_response_from_buffer_with_free_callback(rep->len, rep->body, body_free);
 	if (!resp)
 		return MHD_NO;
 	rep->body = NULL; /* libmicrohttpd's now */
