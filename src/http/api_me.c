@@ -127,22 +127,26 @@ static void prepare_iconfirm(struct req *r)
  * the account's second factor when it has one (checked on a copy: nothing is
  * used up), or, without one, a client the account has used before.
  */
-static int robot_proof(struct req *r, const struct store_account *acc, size_t n, const char *second)
+static int second_on_copy(struct req *r, const struct store_account *a, const char *second)
 {
 	struct store_account *c = req_alloc(r, sizeof(*c));
 	int recovery, ok = 0;
 
-	for (size_t i = 0; i < n && !ok; i++) {
-		if (acc[i].totp_on) {
-			if (c && second[0]) {
-				*c = acc[i];
-				ok = account_second_factor(r, c, second, &recovery);
-				sodium_memzero(c, sizeof(*c));
-			}
-		} else {
-			ok = account_known_client(r, acc[i].id);
-		}
+	if (c && second[0]) {
+		*c = *a;
+		ok = account_second_factor(r, c, second, &recovery);
+		sodium_memzero(c, sizeof(*c));
 	}
+	return ok;
+}
+
+static int robot_proof(struct req *r, const struct store_account *acc, size_t n, const char *second)
+{
+	int ok = 0;
+
+	for (size_t i = 0; i < n && !ok; i++)
+		ok = acc[i].totp_on ? second_on_copy(r, &acc[i], second)
+		                    : account_known_client(r, acc[i].id);
 	return ok;
 }
 
@@ -153,7 +157,8 @@ static int robot_proof(struct req *r, const struct store_account *acc, size_t n,
  * (stuffing, or its budget of failures spent) or an account under a
  * distributed attack lets in only a login that carries what a robot lacks
  * (robot_proof), before any Argon2id; a backing-off account still lets its
- * owner's known client in; only the lock at acct_fail_max stops everyone.
+ * owner in (a known client, or the second factor); only the lock at
+ * acct_fail_max stops everyone.
  * Across addresses, the spray alarm (core/login_policy.h) asks a client the
  * account never used for a code e-mailed to the account.
  */
@@ -247,6 +252,18 @@ static void ilogin_work(struct req *r)
 		 */
 		if (locked > now && locked != INT64_MAX && known)
 			locked = 0;
+		/*
+		 * Nor the owner on a new client with the account's second factor; a
+		 * wrong one counts as a failure, so the back-off is no free oracle of
+		 * the code.
+		 */
+		if (locked > now && locked != INT64_MAX && !known && acc[i].totp_on &&
+		    lr.second[0]) {
+			if (second_on_copy(r, &acc[i], lr.second))
+				locked = 0;
+			else
+				iaccount_failed(v, &acc[i], now);
+		}
 		if (locked <= now)
 			iaccount_failed(v, &acc[i], now);
 		logins_unlock(v->logins, SESSION_INSURED, id);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   seededDataDir, startServer, readAccounts, readSample, readTsv, Pros, http, assertOutcome,
-  assertCleanExit, unknownRpps, test,
+  assertCleanExit, unknownRpps, test, totpAtStep, nowStep,
 } from './lib.mjs';
 
 let data, server, pros, accounts, sample, honey;
@@ -81,6 +81,26 @@ test('a thief failing from another client does not lock the owner out of their o
   // The owner's activity shows the thief's failures.
   const act = await http(server, 'GET', '/me/activity', { token: back.json.access_token });
   assert.ok(act.json.events.filter((e) => e.kind === 'login_failed' && e.detail.client.startsWith('curl/8')).length >= 5);
+});
+
+test('the owner of an account with a second factor passes a thief\'s back-off from a new client with it; the thief with a wrong code stays held back', async () => {
+  const acc = accounts[2];
+  const home = 'Firefox/140 (home)';
+  const t = (await ilogin({ login: acc.nir, password: acc.password }, home)).json.access_token;
+  const start = await http(server, 'POST', '/me/totp', { token: t, body: { password: acc.password } });
+  assert.equal(start.status, 200, start.text);
+  const conf = await http(server, 'POST', '/me/totp/confirm', { token: t, body: { totp: totpAtStep(start.json.secret, nowStep()) } });
+  assert.equal(conf.status, 200, conf.text);
+  const rec = conf.json.recoveryCodes;
+  const thief = 'curl/8 (a thief)';
+  assertOutcome(await sixth((password) => ilogin({ login: acc.nir, password }, thief)), 429, 'throttled');
+  // The thief, with the password but not the code, stays held back...
+  assertOutcome(await ilogin({ login: acc.nir, password: acc.password, secondFactor: '000000' }, thief), 429, 'throttled');
+  // ...the owner, on a phone never used before, comes in with a recovery code.
+  const phone = await ilogin({ login: acc.nir, password: acc.password, secondFactor: rec[0] }, 'Mobile Safari (new phone)');
+  assert.equal(phone.status, 200, phone.text);
+  // The code was used once, by that login, not by the check at the back-off.
+  assertOutcome(await ilogin({ login: acc.nir, password: acc.password, secondFactor: rec[0] }, 'another new client'), 401, 'security');
 });
 
 test('the server stops cleanly', async () => {
