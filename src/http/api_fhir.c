@@ -265,7 +265,8 @@ static enum gate_proof card_check(struct req *r, const char *nir15, const struct
 		    sodium_memcmp(revoked, m->pks[i], 32) == 0)
 			break;
 		crypto_generichash(id, sizeof(id), p.sig, sizeof(p.sig), NULL, 0);
-		if (guardian_proof_once(r->v->guardian, id, p.t + CARD_PROOF_WINDOW + 1, now) != 0)
+		if (guardian_proof_once(r->v->guardian, id, p.t, p.t + CARD_PROOF_WINDOW + 1,
+		                        now) != 0)
 			break;
 		atomic_fetch_add_explicit(&r->v->metrics.card_proofs_ok, 1, memory_order_relaxed);
 		return GATE_PROOF_OK;

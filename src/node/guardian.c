@@ -52,6 +52,7 @@ struct guardian {
 	struct guardian_alert alerts[GUARDIAN_ALERTS];
 	uint64_t alert_seq;
 	_Atomic uint64_t counts[GUARD_DECISIONS];
+	_Atomic int64_t proofs_from; /* proofs made before it are refused (a restart) */
 };
 
 static struct shard *shard_of(struct guardian *g, int64_t id)
@@ -199,7 +200,13 @@ void guardian_reinstate(struct guardian *g, int64_t pro_id, int64_t t_ms)
 	shard_unlock(s);
 }
 
-int guardian_proof_once(struct guardian *g, const uint8_t id[16], int64_t until_s, int64_t now_s)
+void guardian_proofs_from(struct guardian *g, int64_t from_s)
+{
+	atomic_store(&g->proofs_from, from_s);
+}
+
+int guardian_proof_once(struct guardian *g, const uint8_t id[16], int64_t made_s, int64_t until_s,
+                        int64_t now_s)
 {
 	uint64_t h;
 	struct shard *s;
@@ -207,6 +214,8 @@ int guardian_proof_once(struct guardian *g, const uint8_t id[16], int64_t until_
 	size_t base;
 	int rc = VG_EBUSY;
 
+	if (made_s < atomic_load(&g->proofs_from))
+		return VG_EEXIST;  /* perhaps used before a restart: nobody remembers */
 	memcpy(&h, id, sizeof(h)); /* id is a hash: its bytes are uniform */
 	assert(until_s > now_s);
 	s = &g->shard[h % SHARDS];

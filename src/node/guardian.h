@@ -50,12 +50,20 @@ void guardian_reinstate(struct guardian *g, int64_t pro_id, int64_t t_ms);
 
 /*
  * The "accepted once" rule of card-presence proofs: id identifies one proof
- * (a hash of its signature), valid until until_s (unix seconds). Returns 0
- * the first time, VG_EEXIST when it was already used, VG_EBUSY when the
- * memory is full of live proofs (then the proof is not accepted either).
+ * (a hash of its signature), made at made_s by its own time and valid until
+ * until_s (unix seconds). Returns 0 the first time, VG_EEXIST when it was
+ * already used or was made before guardian_proofs_from's time, VG_EBUSY when
+ * the memory is full of live proofs (then the proof is not accepted either).
  */
-VG_MUST_USE int guardian_proof_once(struct guardian *g, const uint8_t id[16], int64_t until_s,
-                                    int64_t now_s);
+VG_MUST_USE int guardian_proof_once(struct guardian *g, const uint8_t id[16], int64_t made_s,
+                                    int64_t until_s, int64_t now_s);
+
+/*
+ * The memory of used proofs starts at from_s (the server's start): a proof
+ * made before it may have been used by the process before, whose memory is
+ * gone, so it is refused; the patient's card makes a new one.
+ */
+void guardian_proofs_from(struct guardian *g, int64_t from_s);
 
 struct guardian_alert {
 	uint64_t id; /* 1, 2, ... since start */

@@ -58,6 +58,8 @@ static int start_guard(struct vigie *v)
 	vigie_guard_key(v->vault, key);
 	rc = guardian_new(key, &v->guardian);
 	sodium_memzero(key, sizeof(key));
+	if (rc == 0) /* the used proofs of an earlier run are forgotten: refuse theirs */
+		guardian_proofs_from(v->guardian, vigie_now_ms(v) / 1000);
 	return rc;
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import {
   test, NIR_SYSTEM, seededDataDir, startServer, readSample, readTsv, Pros, http, assertOutcome,
   totpAtStep, nowStep, withKey, sleep, pinClock, serviceNowS, raw, operatorLogin, metricsOf, unknownRpps,
+  assertCleanExit,
 } from './lib.mjs';
 import { cardProof, readCardsKey } from './card.mjs';
 
@@ -369,6 +370,27 @@ test('the guard state of a suspension outlives a restart (the store holds it)', 
   const still = pros.all.find((p) => p.rpps === after[0]);
   assertOutcome(await pros.loginResponse(server, still), 401);
   assert.ok(fs.existsSync(path.join(data, 'honeytokens.tsv')));
+});
+
+test('a card proof used before a restart is refused after it (the memory of used proofs starts again at each start)', async () => {
+  const pro = pros.fresh();
+  const token = await pros.login(server, pro);
+  const row = sample[5];
+  // Made a second ago, so that the restart below is certainly later than it.
+  const proof = cardProof(cards, pro.rpps, row.nir, serviceNowS() - 1);
+  const first = await http(server, 'GET', q(row.nir), { token, headers: { 'vigie-card-proof': proof } });
+  assert.equal(first.status, 200, first.text);
+  assert.ok(first.json.entry[0].resource.birthDate, 'a full answer');
+  assertCleanExit(await server.stop(), server);
+  server = await startServer(data);
+  // The session outlives the restart (the store holds it); the used proof does not pass again.
+  const replay = await http(server, 'GET', q(row.nir), { token, headers: { 'vigie-card-proof': proof } });
+  assertOutcome(replay, 403);
+  assert.ok(!replay.text.includes(row.family), 'nothing of the person');
+  // A proof the card makes now is a full lookup again.
+  const fresh = await http(server, 'GET', q(row.nir), { token, headers: { 'vigie-card-proof': cardProof(cards, pro.rpps, row.nir) } });
+  assert.equal(fresh.status, 200, fresh.text);
+  assert.ok(fresh.json.entry[0].resource.birthDate, 'a full answer');
 });
 
 test('an operator endpoint has one spelling: %00, escaped letters or slashes route nowhere', async () => {

@@ -31,10 +31,17 @@ static void nir_of(char out[16], unsigned k)
 
 static struct guard_event lookup_of(const char *nir, int64_t t_ms, bool card)
 {
-	return (struct guard_event){ .t_ms = t_ms, .utc_offset_min = 60,
-	                             .profession = PRO_PHARMACIST, .nir = nir, .nir_len = 15,
-	                             .key_valid = true, .found = true, .card = card,
-	                             .geo = GUARD_GEO_NEAR, .ip = "192.0.2.1", .ua = "LGC" };
+	return (struct guard_event){ .t_ms = t_ms,
+		                     .utc_offset_min = 60,
+		                     .profession = PRO_PHARMACIST,
+		                     .nir = nir,
+		                     .nir_len = 15,
+		                     .key_valid = true,
+		                     .found = true,
+		                     .card = card,
+		                     .geo = GUARD_GEO_NEAR,
+		                     .ip = "192.0.2.1",
+		                     .ua = "LGC" };
 }
 
 static void decisions_step_up_and_reinstatement(void **state)
@@ -71,7 +78,7 @@ static void decisions_step_up_and_reinstatement(void **state)
 	assert_int_equal(guardian_step_up(g, 42, T0 + 3600000), 1);
 	assert_int_equal(guardian_step_up_pending(g, 42), 0);
 	assert_int_equal(guardian_step_up(g, 42, T0 + 3600001), 0); /* nobody asked: nothing */
-	assert_int_equal(guardian_step_up(g, 99, T0), 0);          /* an account never seen */
+	assert_int_equal(guardian_step_up(g, 99, T0), 0);           /* an account never seen */
 	/* A honeytoken suspends; the alert is kept; reinstatement lifts it. */
 	{
 		struct guard_event e = lookup_of(nir, T0 + 3700000, false);
@@ -115,11 +122,16 @@ static void proofs_are_accepted_once(void **state)
 	(void)state;
 	assert_int_equal(guardian_new(KEY, &g), 0);
 	randombytes_buf(id, sizeof(id));
-	assert_int_equal(guardian_proof_once(g, id, 1000 + 601, 1000), 0);
-	assert_int_equal(guardian_proof_once(g, id, 1000 + 601, 1000), VG_EEXIST);
-	assert_int_equal(guardian_proof_once(g, id, 1000 + 601, 1500), VG_EEXIST);
+	assert_int_equal(guardian_proof_once(g, id, 1000, 1000 + 601, 1000), 0);
+	assert_int_equal(guardian_proof_once(g, id, 1000, 1000 + 601, 1000), VG_EEXIST);
+	assert_int_equal(guardian_proof_once(g, id, 1000, 1000 + 601, 1500), VG_EEXIST);
 	/* Once it has expired it is refused by its time anyway; its slot may be reused. */
-	assert_int_equal(guardian_proof_once(g, id, 1700 + 601, 1700), 0);
+	assert_int_equal(guardian_proof_once(g, id, 1700, 1700 + 601, 1700), 0);
+	/* After a restart at 2000, a proof made before it is refused, however fresh; later ones go. */
+	guardian_proofs_from(g, 2000);
+	randombytes_buf(id, sizeof(id));
+	assert_int_equal(guardian_proof_once(g, id, 1999, 1999 + 601, 2001), VG_EEXIST);
+	assert_int_equal(guardian_proof_once(g, id, 2000, 2000 + 601, 2001), 0);
 	guardian_free(g);
 }
 
