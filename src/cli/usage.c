@@ -149,9 +149,12 @@ static const struct usage USAGE[] = {
 	  "       vigie journal rebuild [--data DIR]     (server stopped)\n"
 	  "       vigie journal checkpoint [--data DIR]\n"
 	  "       vigie journal key [--data DIR]\n"
+	  "       vigie journal records [--from N] [--count N] [--data DIR]\n"
 	  "  verify recomputes every tile, root and checkpoint and names the first damaged file;\n"
 	  "  proof prints a tlog-proof receipt (--index) or a consistency proof (--from);\n"
-	  "  checkpoint and key print the latest signed checkpoint and the verifier key.\n" },
+	  "  checkpoint and key print the latest signed checkpoint and the verifier key;\n"
+	  "  records opens the sealed access records of the log (master key needed), one JSON\n"
+	  "  line each from entry N on: {\"index\", \"ip\", \"salt\" (base64), \"record\"}.\n" },
 	{ "replay",
 	  "vigie replay --events FILE.jsonl|- [--quiet] [--skip-bad] [--utc-offset MIN]\n"
 	  "             [--max-accounts N] [--data DIR]\n"

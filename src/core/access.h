@@ -74,4 +74,23 @@ struct access_rec {
 	char record[ACCESS_RECORD_MAX]; /* canonical JSON, NUL-terminated */
 };
 
+#define ACCESS_ENTRY_LEN  32
+#define ACCESS_SEALED_MAX 1064 /* journal/entry.h ENTRY_PRIV_MAX */
+
+/*
+ * An access as the store keeps it (store/store.h): in clear only what its
+ * queries need, the journal entry, and the record sealed exactly as in the
+ * journal's log (journal/entry.h: entry_open_sealed opens it). A copy of the
+ * store therefore opens no public commitment and shows no address.
+ */
+struct access_sealed {
+	int64_t idx;
+	int64_t t_ms;
+	int64_t pro_id;
+	uint8_t patient[ACCESS_PATIENT_LEN];
+	uint8_t entry[ACCESS_ENTRY_LEN];
+	size_t sealed_len;
+	uint8_t sealed[ACCESS_SEALED_MAX];
+};
+
 #endif

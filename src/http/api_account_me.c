@@ -418,7 +418,9 @@ static void export_accesses(struct req *r, const struct store_account *a, struct
 
 	jw_karr(w, "accesses");
 	while (rows && total < EXPORT_ACCESSES_MAX &&
-	       store_access_by_patient(r->v->store, a->patient, before, rows, 200, &n) == 0 && n) {
+	       access_rows_of_patient(r->v->store, r->v->vault, a->patient, before, rows, 200,
+	                              &n) == 0 &&
+	       n) {
 		for (size_t i = 0; i < n; i++) {
 			jw_obj(w);
 			jw_kint(w, "index", rows[i].idx);
@@ -837,7 +839,7 @@ static void misuse_work(struct req *r)
 	idx = strtoll(q->index, NULL, 10);
 	if (acct_mine(r, &a) != 0)
 		return;
-	rc = store_access_get(v->store, idx, &acc);
+	rc = access_row_get(v->store, v->vault, idx, &acc);
 	/* Only an access by a professional to my record: anything else is "not in my list". */
 	if (rc == VG_ENOTFOUND ||
 	    (rc == 0 && (sodium_memcmp(acc.patient, a.patient, VAULT_BIDX) != 0 || !acc.pro_id))) {
@@ -904,7 +906,7 @@ static void misuse_json(struct req *r, const struct store_misuse *m, int for_ope
 	}
 	jw_kobj(w, "access");
 	jw_kint(w, "index", m->access_idx);
-	if (store_access_get(r->v->store, m->access_idx, &acc) == 0) {
+	if (access_row_get(r->v->store, r->v->vault, m->access_idx, &acc) == 0) {
 		iso_ms(acc.t_ms, t);
 		jw_kstr(w, "time", t);
 		jw_kstr(w, "route", acc.route);

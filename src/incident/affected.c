@@ -17,6 +17,7 @@
 
 #include "core/nir.h"
 #include "core/record.h"
+#include "journal/entry.h"
 #include "core/banned.h"
 
 static const char *const FIELD_NAMES[AFF_FIELDS] = {
@@ -60,8 +61,10 @@ struct affected {
 	int64_t *ids;
 	size_t nper;
 	struct affected_counts c;
-	int oom;
+	int oom, unreadable;
 	const char *ip; /* the part being read */
+	const struct vault *v;
+	struct access_rec r; /* the row being read, opened */
 };
 
 static uint32_t fields_of(const char *s, struct affected_counts *c)
@@ -156,12 +159,21 @@ static struct pat *pat_of(struct affected *a, const uint8_t key[VAULT_BIDX])
 	return p;
 }
 
-/* One access row of a scope part (store_access_fn). */
-static int take_row(void *ctx, const struct access_rec *r)
+/*
+ * One access row of a scope part (store_access_fn), opened. A row that does
+ * not open stops the computation: an incident's list is exact or not given.
+ */
+static int take_row(void *ctx, const struct access_sealed *s)
 {
 	struct affected *a = ctx;
+	const struct access_rec *r = &a->r;
 	struct pat *p;
 	int dec;
+
+	if (entry_open_sealed(a->v, s, &a->r) != 0) {
+		a->unreadable = 1;
+		return 1;
+	}
 
 	if (r->status != 200 || r->n_results <= 0 || !r->fields[0])
 		return 0; /* nothing was disclosed */
@@ -304,10 +316,13 @@ int affected_compute(struct store *st, const struct vault *v, const struct affec
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		a->ip = parts[i].ip;
+		a->v = v;
 		rc = store_access_of_pro(st, parts[i].pro_id, parts[i].from_ms, parts[i].to_ms,
 		                         take_row, a);
 		if (rc == 0 && a->oom)
 			rc = VG_ENOMEM;
+		if (rc == 0 && a->unreadable)
+			rc = VG_ECORRUPT; /* access.db altered or of another key: rebuild it from the log */
 		if (rc != 0)
 			goto fail;
 	}

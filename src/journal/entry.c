@@ -202,3 +202,37 @@ int entry_open(const struct vault *v, const uint8_t *entry, size_t entry_len, co
 	}
 	return 0;
 }
+
+_Static_assert(ENTRY_PRIV_MAX == ACCESS_SEALED_MAX && ENTRY_LEN == ACCESS_ENTRY_LEN,
+               "the store keeps the log's sealed records as they are");
+
+int entry_sealed(const struct access_rec *a, const uint8_t *entry, size_t entry_len,
+                 const uint8_t *priv, size_t priv_len, struct access_sealed *s)
+{
+	if (entry_len != ENTRY_LEN || priv_len > ACCESS_SEALED_MAX)
+		return VG_ECORRUPT;
+	memset(s, 0, sizeof(*s));
+	s->idx = a->idx;
+	s->t_ms = a->t_ms;
+	s->pro_id = a->pro_id;
+	memcpy(s->patient, a->patient, sizeof(s->patient));
+	memcpy(s->entry, entry, ENTRY_LEN);
+	memcpy(s->sealed, priv, priv_len);
+	s->sealed_len = priv_len;
+	return 0;
+}
+
+int entry_open_sealed(const struct vault *v, const struct access_sealed *s, struct access_rec *a)
+{
+	int rc = entry_open(v, s->entry, ENTRY_LEN, s->sealed, s->sealed_len, a);
+
+	if (rc != 0)
+		return rc;
+	if (a->t_ms != s->t_ms || a->pro_id != s->pro_id ||
+	    sodium_memcmp(a->patient, s->patient, sizeof(s->patient)) != 0) {
+		sodium_memzero(a, sizeof(*a));
+		return VG_ECORRUPT;
+	}
+	a->idx = s->idx;
+	return 0;
+}

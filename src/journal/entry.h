@@ -65,4 +65,15 @@ VG_MUST_USE int entry_prepare(const struct vault *v, struct access_rec *a, uint8
 VG_MUST_USE int entry_open(const struct vault *v, const uint8_t *entry, size_t entry_len,
                            const uint8_t *priv, size_t priv_len, struct access_rec *a);
 
+/* s's fields for the store (core/access.h) from a journal frame's entry and private blob. */
+VG_MUST_USE int entry_sealed(const struct access_rec *a, const uint8_t *entry, size_t entry_len,
+                             const uint8_t *priv, size_t priv_len, struct access_sealed *s);
+
+/*
+ * Open an access the store kept: entry_open, then the clear columns must be
+ * the record's own (a row moved or altered is VG_ECORRUPT); a->idx set.
+ */
+VG_MUST_USE int entry_open_sealed(const struct vault *v, const struct access_sealed *s,
+                                  struct access_rec *a);
+
 #endif

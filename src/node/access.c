@@ -33,12 +33,14 @@ struct access_log {
 	void *on_rows_ctx;
 };
 
-static int put_rows(struct access_log *a, const struct access_rec *rows, size_t n)
+/* rows opened for the hook, sealed (as in the log) for the store. */
+static int put_rows(struct access_log *a, const struct access_rec *rows,
+                    const struct access_sealed *sealed, size_t n)
 {
-	int rc = store_access_put(a->st, rows, n);
+	int rc = store_access_put(a->st, sealed, n);
 
 	for (int tries = 0; rc == VG_EBUSY && tries < 50; tries++)
-		rc = store_access_put(a->st, rows, n);
+		rc = store_access_put(a->st, sealed, n);
 	if (a->m)
 		atomic_fetch_add(rc == 0 ? &a->m->access_records : &a->m->access_errors, n);
 	if (rc == 0 && a->on_rows)
@@ -49,6 +51,7 @@ static int put_rows(struct access_log *a, const struct access_rec *rows, size_t 
 struct batch {
 	struct access_log *a;
 	struct access_rec *rows;
+	struct access_sealed *sealed;
 	size_t n;
 };
 
@@ -66,7 +69,15 @@ static int collect_row(void *ctx, const struct journal_frame *f)
 			atomic_fetch_add(&b->a->m->access_errors, 1);
 		return 0;
 	}
-	b->rows[b->n++].idx = (int64_t)f->index;
+	b->rows[b->n].idx = (int64_t)f->index;
+	rc = entry_sealed(&b->rows[b->n], f->entry, f->entry_len, f->priv, f->priv_len,
+	                  &b->sealed[b->n]);
+	if (rc != 0) { /* opened above: cannot happen, but never store what does not fit */
+		if (b->a->m)
+			atomic_fetch_add(&b->a->m->access_errors, 1);
+		return 0;
+	}
+	b->n++;
 	return 0;
 }
 
@@ -92,12 +103,13 @@ static int wait_unless_stopping(struct access_log *a)
 static void *indexer(void *arg)
 {
 	struct access_log *a = arg;
-	struct batch b = { a, malloc(BATCH * sizeof(struct access_rec)), 0 };
+	struct batch b = { a, malloc(BATCH * sizeof(struct access_rec)),
+		           malloc(BATCH * sizeof(struct access_sealed)), 0 };
 	struct journal_follower *f = NULL;
 	int64_t last = -1;
 	int rc;
 
-	if (!b.rows)
+	if (!b.rows || !b.sealed)
 		abort(); /* fixed internal allocation at start-up */
 	pthread_setname_np(pthread_self(), "vigie-index");
 	VG_IGNORE(setpriority(PRIO_PROCESS, (id_t)gettid(), 10));
@@ -122,7 +134,7 @@ static void *indexer(void *arg)
 		}
 		if (b.n > 0) {
 			/* The rows must land before the position moves on: retry until they do. */
-			while (put_rows(a, b.rows, b.n) != 0) {
+			while (put_rows(a, b.rows, b.sealed, b.n) != 0) {
 				log_event(LOG_ERROR, "access.index_failed", LI("records", b.n));
 				if (wait_unless_stopping(a))
 					goto out;
@@ -152,6 +164,7 @@ static void *indexer(void *arg)
 out:
 	sodium_memzero(b.rows, BATCH * sizeof(struct access_rec));
 	free(b.rows);
+	free(b.sealed);
 	journal_follower_free(f);
 	return NULL;
 }
@@ -301,4 +314,53 @@ void access_log_free(struct access_log *a)
 	pthread_cond_destroy(&a->progress);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
+}
+
+#define READ_CHUNK 64
+
+int access_rows_of_patient(struct store *st, const struct vault *v,
+                           const uint8_t patient[ACCESS_PATIENT_LEN], int64_t before,
+                           struct access_rec *out, size_t cap, size_t *n)
+{
+	struct access_sealed *buf = malloc(READ_CHUNK * sizeof(*buf));
+	size_t k = 0, got = 0;
+	int rc = 0;
+
+	*n = 0;
+	if (!buf)
+		return VG_ENOMEM;
+	/* Rows that do not open are skipped: read on until cap open or the rows end. */
+	while (k < cap) {
+		size_t want = cap - k < READ_CHUNK ? cap - k : READ_CHUNK;
+
+		if ((rc = store_access_by_patient(st, patient, before, buf, want, &got)) != 0)
+			break;
+		for (size_t i = 0; i < got; i++) {
+			if (entry_open_sealed(v, &buf[i], &out[k]) == 0)
+				k++;
+			else
+				log_event(LOG_ERROR, "access.row_unreadable",
+				          LI("index", buf[i].idx));
+		}
+		if (got < want)
+			break;
+		before = buf[got - 1].idx;
+	}
+	free(buf);
+	*n = k;
+	return rc;
+}
+
+int access_row_get(struct store *st, const struct vault *v, int64_t idx, struct access_rec *out)
+{
+	struct access_sealed *s = malloc(sizeof(*s));
+	int rc;
+
+	if (!s)
+		return VG_ENOMEM;
+	rc = store_access_get(st, idx, s);
+	if (rc == 0 && (rc = entry_open_sealed(v, s, out)) != 0)
+		log_event(LOG_ERROR, "access.row_unreadable", LI("index", idx));
+	free(s);
+	return rc;
 }

@@ -80,4 +80,19 @@ uint64_t access_log_index_lag(struct access_log *a);
 /* The journal (borrowed). */
 struct journal *access_log_journal(struct access_log *a);
 
+/*
+ * A person's accesses as the store keeps them, opened with the vault
+ * (journal/entry.h entry_open_sealed): newest first, idx < before
+ * (INT64_MAX: from the newest), at most cap into out, *n set. A row that
+ * does not open (altered, moved, another key) is left out and logged: the
+ * person sees what the journal proves, never a row it does not.
+ */
+VG_MUST_USE int access_rows_of_patient(struct store *st, const struct vault *v,
+                                       const uint8_t patient[ACCESS_PATIENT_LEN], int64_t before,
+                                       struct access_rec *out, size_t cap, size_t *n);
+
+/* One access by its journal index, opened: 0, VG_ENOTFOUND, VG_ECORRUPT or a store error. */
+VG_MUST_USE int access_row_get(struct store *st, const struct vault *v, int64_t idx,
+                               struct access_rec *out);
+
 #endif

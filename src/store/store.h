@@ -235,7 +235,7 @@ struct store_outbox {
 };
 
 /* An access row, for incident scopes (store_access_of_pro); borrowed for the call. */
-typedef int (*store_access_fn)(void *ctx, const struct access_rec *a);
+typedef int (*store_access_fn)(void *ctx, const struct access_sealed *a);
 
 struct store;
 
@@ -279,11 +279,11 @@ struct store_ops {
 	                    struct store_account *out, size_t cap, size_t *n);
 	int (*account_get)(struct store *s, int64_t id, struct store_account *out);
 	int (*account_set_auth)(struct store *s, int64_t id, int32_t failed, int64_t locked_until);
-	int (*access_put)(struct store *s, const struct access_rec *recs, size_t n);
+	int (*access_put)(struct store *s, const struct access_sealed *recs, size_t n);
 	int (*access_count)(struct store *s, int64_t *n);
 	int (*access_last)(struct store *s, int64_t *idx);
 	int (*access_by_patient)(struct store *s, const uint8_t patient[VAULT_BIDX], int64_t before,
-	                         struct access_rec *out, size_t cap, size_t *n);
+	                         struct access_sealed *out, size_t cap, size_t *n);
 	int (*backup)(struct store *s, const char *path);
 	int (*insured_get)(struct store *s, int64_t id, struct store_insured *out);
 	int (*insured_ids_by_patient)(struct store *s, const uint8_t patient[VAULT_BIDX],
@@ -351,7 +351,7 @@ struct store_ops {
 	int (*misuse_put)(struct store *s, struct store_misuse *m);
 	int (*misuse_list)(struct store *s, int64_t account_id, int64_t before,
 	                   struct store_misuse *out, size_t cap, size_t *n);
-	int (*access_get)(struct store *s, int64_t idx, struct access_rec *out);
+	int (*access_get)(struct store *s, int64_t idx, struct access_sealed *out);
 };
 
 struct store {
@@ -529,8 +529,11 @@ VG_MUST_USE static inline int store_account_set_auth(struct store *s, int64_t id
 {
 	return s->ops->account_set_auth(s, id, failed, locked_until);
 }
-/* Append n access records in one transaction; an idx already stored is left as it is. */
-VG_MUST_USE static inline int store_access_put(struct store *s, const struct access_rec *r,
+/*
+ * Append n access records (sealed as in the journal's log, core/access.h) in
+ * one transaction; an idx already stored is left as it is.
+ */
+VG_MUST_USE static inline int store_access_put(struct store *s, const struct access_sealed *r,
                                                size_t n)
 {
 	return s->ops->access_put(s, r, n);
@@ -549,7 +552,7 @@ VG_MUST_USE static inline int store_access_last(struct store *s, int64_t *idx)
  * newest), at most cap into out; *n is set.
  */
 VG_MUST_USE static inline int store_access_by_patient(struct store *s, const uint8_t p[VAULT_BIDX],
-                                                      int64_t before, struct access_rec *out,
+                                                      int64_t before, struct access_sealed *out,
                                                       size_t cap, size_t *n)
 {
 	return s->ops->access_by_patient(s, p, before, out, cap, n);
@@ -793,7 +796,8 @@ VG_MUST_USE static inline int store_misuse_list(struct store *s, int64_t account
 	return s->ops->misuse_list(s, account_id, before, out, cap, n);
 }
 /* The access row of journal entry idx; VG_ENOTFOUND if it is not (yet) indexed. */
-VG_MUST_USE static inline int store_access_get(struct store *s, int64_t idx, struct access_rec *out)
+VG_MUST_USE static inline int store_access_get(struct store *s, int64_t idx,
+                                               struct access_sealed *out)
 {
 	return s->ops->access_get(s, idx, out);
 }

@@ -125,6 +125,8 @@ enum stmt_id {
 	"totp_last_step, recovery, owner_lock_ms, alerts, pw_short, created_ms, pw_changed_ms, "   \
 	"pw_failed"
 
+#define ACC_COLS "idx, t_ms, pro_id, patient, entry, sealed"
+
 static const char *const SQL[S_N] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_BEGIN_DEFERRED] = "BEGIN", /* locks only the files it writes: acc, for access records */
@@ -143,9 +145,8 @@ static const char *const SQL[S_N] = {
 	[S_INS_NO_PATIENT] = "SELECT id, ident FROM insured WHERE patient IS NULL AND id > ?1 "
 	                     "ORDER BY id LIMIT ?2",
 	[S_INS_SET_PATIENT] = "UPDATE insured SET patient = ?2 WHERE id = ?1",
-	[S_ACC_PRO] = "SELECT idx, t_ms, rpps, patient, ip, route, status, n_results, fields, "
-	              "decision FROM acc.journal WHERE pro_id = ?1 AND t_ms >= ?2 AND t_ms < ?3 "
-	              "ORDER BY t_ms, idx",
+	[S_ACC_PRO] = "SELECT " ACC_COLS " FROM acc.journal WHERE pro_id = ?1 AND t_ms >= ?2 "
+	              "AND t_ms < ?3 ORDER BY t_ms, idx",
 	[S_INC_PUT] =
 	        "INSERT INTO incident(opened_ms, opened_by, title, status, closed_ms, closed_by) "
 	        "VALUES (?1, ?2, ?3, 0, 0, 0)",
@@ -210,10 +211,8 @@ static const char *const SQL[S_N] = {
 	[S_SES_TOUCH] = "UPDATE session SET last_used = ?2 WHERE token_hash = ?1",
 	[S_SES_DEL] = "DELETE FROM session WHERE token_hash = ?1",
 	[S_SES_PURGE] = "DELETE FROM session WHERE expires <= ?1 OR last_used <= ?1 - ?2",
-	[S_ACC_PUT] =
-	        "INSERT OR IGNORE INTO acc.journal(idx, t_ms, pro_id, rpps, patient, ip, route, "
-	        "status, n_results, fields, decision, salt, record, pbucket) "
-	        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[S_ACC_PUT] = "INSERT OR IGNORE INTO acc.journal(" ACC_COLS ", pbucket) "
+	              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_ACC_COUNT] = "SELECT count(*) FROM acc.journal",
 	[S_ISES_PUT] =
 	        "INSERT INTO isession(token_hash, account_id, created, last_used, expires, ip) "
@@ -279,8 +278,7 @@ static const char *const SQL[S_N] = {
 	                "WHERE account_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
 	[S_MISUSE_ALL] = "SELECT id, account_id, t_ms, access_idx, body FROM misuse "
 	                 "WHERE id < ?2 AND ?1 = 0 ORDER BY id DESC LIMIT ?3",
-	[S_ACC_GET] = "SELECT idx, t_ms, pro_id, rpps, ip, route, status, n_results, fields, "
-	              "decision, salt, record, patient FROM acc.journal WHERE idx = ?1",
+	[S_ACC_GET] = "SELECT " ACC_COLS " FROM acc.journal WHERE idx = ?1",
 	[S_ACCT_NIR] = "SELECT " ACCT_COLS " FROM account WHERE nir_bidx = ?1 ORDER BY id LIMIT ?2",
 	[S_ACCT_EMAIL] =
 	        "SELECT " ACCT_COLS " FROM account WHERE email_bidx = ?1 ORDER BY id LIMIT ?2",
@@ -301,8 +299,7 @@ static const char *const SQL[S_N] = {
 	                  "ORDER BY id DESC LIMIT ?3",
 	[S_ACC_LAST] = "SELECT coalesce(max(idx), -1) FROM acc.journal",
 	[S_ACC_PATIENT] =
-	        "SELECT idx, t_ms, pro_id, rpps, ip, route, status, n_results, fields, "
-	        "decision, salt, record FROM acc.journal "
+	        "SELECT " ACC_COLS " FROM acc.journal "
 	        "WHERE pbucket = ?4 AND patient = ?1 AND idx < ?2 ORDER BY idx DESC LIMIT ?3",
 };
 
@@ -400,13 +397,17 @@ static const char SCHEMA[] =
 static const char ACC_SCHEMA[] =
         "CREATE TABLE IF NOT EXISTS acc.journal("
         " idx INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL, pro_id INTEGER NOT NULL,"
-        " rpps TEXT NOT NULL, patient BLOB NOT NULL, ip TEXT NOT NULL, route TEXT NOT NULL,"
-        " status INTEGER NOT NULL, n_results INTEGER NOT NULL, fields TEXT NOT NULL,"
-        " decision TEXT NOT NULL, salt BLOB NOT NULL, record TEXT NOT NULL,"
+        " patient BLOB NOT NULL, entry BLOB NOT NULL, sealed BLOB NOT NULL,"
         " pbucket INTEGER NOT NULL);"
         "CREATE INDEX IF NOT EXISTS acc.journal_pro ON journal(pro_id, t_ms);"
         "CREATE INDEX IF NOT EXISTS acc.journal_person ON journal(pbucket, idx, patient);";
 /*
+ * A row keeps in clear what its queries need (index, time, professional,
+ * the person's keyed pseudonym) and the journal entry; the record, its salt,
+ * the address and the rest stay sealed exactly as in the journal's log
+ * (core/access.h struct access_sealed): a copy of access.db opens no public
+ * commitment.
+ *
  * The rows are an index of the journal (journal/), keyed by entry index, and
  * written after the entries are durable, off the requests' path; the
  * journal's log is the truth and refills them after a crash. The
@@ -526,13 +527,16 @@ static sqlite3_stmt *lookup_stmt(struct sq *q, struct conn *c)
 }
 
 /*
- * An access-row table from before the bucketed index is dropped: its rows are
- * derived data, and the indexer writes them again from the journal's log.
+ * An access-row table from before the bucketed index, or from before the
+ * records were sealed, is dropped: its rows are derived data, and the
+ * indexer writes them again from the journal's log. The file is then
+ * rewritten (VACUUM) and its WAL emptied, so that no clear record, salt or
+ * address survives in a free page.
  */
 static int acc_migrate(sqlite3 *db)
 {
 	sqlite3_stmt *q = NULL;
-	int cols = 0, has_bucket = 0, rc;
+	int cols = 0, has_bucket = 0, has_record = 0, rc;
 
 	if (sqlite3_prepare_v2(db, "PRAGMA acc.table_info(journal)", -1, &q, NULL) != SQLITE_OK)
 		return VG_EIO;
@@ -542,12 +546,18 @@ static int acc_migrate(sqlite3 *db)
 		cols++;
 		if (name && strcmp((const char *)name, "pbucket") == 0)
 			has_bucket = 1;
+		if (name && strcmp((const char *)name, "record") == 0)
+			has_record = 1;
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return VG_EIO;
-	if (cols > 0 && !has_bucket &&
-	    sqlite3_exec(db, "DROP TABLE acc.journal", NULL, NULL, NULL) != SQLITE_OK)
+	if (cols == 0 || (has_bucket && !has_record))
+		return 0;
+	if (sqlite3_exec(db,
+	                 "PRAGMA acc.secure_delete=ON; DROP TABLE acc.journal; VACUUM acc;"
+	                 "PRAGMA acc.wal_checkpoint(TRUNCATE);",
+	                 NULL, NULL, NULL) != SQLITE_OK)
 		return VG_EIO;
 	return 0;
 }
@@ -915,25 +925,35 @@ static int sq_access_last(struct store *s, int64_t *idx)
 	return count(s, S_ACC_LAST, idx);
 }
 
-static void text_col(sqlite3_stmt *q, int col, char *out, size_t cap)
-{
-	const unsigned char *t = sqlite3_column_text(q, col);
-
-	snprintf(out, cap, "%s", t ? (const char *)t : "");
-}
-
 /* The bucket of a pseudonym (its bytes are a keyed hash: uniform). */
 static int acc_bucket(const uint8_t patient[VAULT_BIDX])
 {
 	return (patient[0] << 8 | patient[1]) % ACC_BUCKETS;
 }
 
+/* One access row (ACC_COLS from column 0), as stored: sealed. */
+static int sealed_row(sqlite3_stmt *q, struct access_sealed *a)
+{
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	a->idx = sqlite3_column_int64(q, 0);
+	a->t_ms = sqlite3_column_int64(q, 1);
+	a->pro_id = sqlite3_column_int64(q, 2);
+	rc = col_blob(q, 3, a->patient, ACCESS_PATIENT_LEN, ACCESS_PATIENT_LEN, NULL);
+	if (rc == 0)
+		rc = col_blob(q, 4, a->entry, ACCESS_ENTRY_LEN, ACCESS_ENTRY_LEN, NULL);
+	if (rc == 0)
+		rc = col_blob(q, 5, a->sealed, ACCESS_SEALED_MAX, 0, &a->sealed_len);
+	return rc;
+}
+
 static int sq_access_by_patient(struct store *s, const uint8_t patient[VAULT_BIDX], int64_t before,
-                                struct access_rec *out, size_t cap, size_t *n)
+                                struct access_sealed *out, size_t cap, size_t *n)
 {
 	sqlite3_stmt *q = stmt(s, S_ACC_PATIENT);
 	size_t k = 0;
-	int step = SQLITE_DONE;
+	int step = SQLITE_DONE, rc = 0;
 
 	*n = 0;
 	if (!q)
@@ -942,29 +962,11 @@ static int sq_access_by_patient(struct store *s, const uint8_t patient[VAULT_BID
 	sqlite3_bind_int64(q, 2, before);
 	sqlite3_bind_int64(q, 3, (int64_t)cap);
 	sqlite3_bind_int(q, 4, acc_bucket(patient));
-	while (k < cap && (step = sqlite3_step(q)) == SQLITE_ROW) {
-		struct access_rec *a = &out[k++];
-
-		memset(a, 0, sizeof(*a));
-		memcpy(a->patient, patient, VAULT_BIDX);
-		a->idx = sqlite3_column_int64(q, 0);
-		a->t_ms = sqlite3_column_int64(q, 1);
-		a->pro_id = sqlite3_column_int64(q, 2);
-		text_col(q, 3, a->rpps, sizeof(a->rpps));
-		text_col(q, 4, a->ip, sizeof(a->ip));
-		text_col(q, 5, a->route, sizeof(a->route));
-		a->status = sqlite3_column_int(q, 6);
-		a->n_results = sqlite3_column_int(q, 7);
-		text_col(q, 8, a->fields, sizeof(a->fields));
-		text_col(q, 9, a->decision, sizeof(a->decision));
-		if (sqlite3_column_bytes(q, 10) != ACCESS_SALT) {
-			sqlite3_reset(q);
-			return VG_ECORRUPT;
-		}
-		memcpy(a->salt, sqlite3_column_blob(q, 10), ACCESS_SALT);
-		text_col(q, 11, a->record, sizeof(a->record));
-	}
+	while (rc == 0 && k < cap && (step = sqlite3_step(q)) == SQLITE_ROW)
+		rc = sealed_row(q, &out[k++]);
 	sqlite3_reset(q);
+	if (rc != 0)
+		return rc;
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return map_rc(step);
 	*n = k;
@@ -1429,7 +1431,7 @@ static int sq_account_set_auth(struct store *s, int64_t id, int32_t failed, int6
 	return run(q);
 }
 
-static int sq_access_put(struct store *s, const struct access_rec *r, size_t n)
+static int sq_access_put(struct store *s, const struct access_sealed *r, size_t n)
 {
 	sqlite3_stmt *q;
 	int rc = exec_simple(s, S_BEGIN_DEFERRED);
@@ -1444,17 +1446,10 @@ static int sq_access_put(struct store *s, const struct access_rec *r, size_t n)
 		sqlite3_bind_int64(q, 1, r[i].idx);
 		sqlite3_bind_int64(q, 2, r[i].t_ms);
 		sqlite3_bind_int64(q, 3, r[i].pro_id);
-		sqlite3_bind_text(q, 4, r[i].rpps, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(q, 5, r[i].patient, VAULT_BIDX, SQLITE_STATIC);
-		sqlite3_bind_text(q, 6, r[i].ip, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 7, r[i].route, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 8, r[i].status);
-		sqlite3_bind_int(q, 9, r[i].n_results);
-		sqlite3_bind_text(q, 10, r[i].fields, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 11, r[i].decision, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(q, 12, r[i].salt, ACCESS_SALT, SQLITE_STATIC);
-		sqlite3_bind_text(q, 13, r[i].record, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 14, acc_bucket(r[i].patient));
+		sqlite3_bind_blob(q, 4, r[i].patient, VAULT_BIDX, SQLITE_STATIC);
+		sqlite3_bind_blob(q, 5, r[i].entry, ACCESS_ENTRY_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(q, 6, r[i].sealed, (int)r[i].sealed_len, SQLITE_STATIC);
+		sqlite3_bind_int(q, 7, acc_bucket(r[i].patient));
 		rc = run(q);
 	}
 	if (rc == 0)
@@ -1626,34 +1621,23 @@ static int sq_access_of_pro(struct store *s, int64_t pro_id, int64_t from_ms, in
                             store_access_fn fn, void *ctx)
 {
 	sqlite3_stmt *q = stmt(s, S_ACC_PRO);
-	struct access_rec a;
-	int step, stop = 0;
+	struct access_sealed *a = malloc(sizeof(*a));
+	int step = SQLITE_DONE, stop = 0, rc = 0;
 
-	if (!q)
-		return VG_EIO;
+	if (!q || !a) {
+		free(a);
+		return q ? VG_ENOMEM : VG_EIO;
+	}
 	sqlite3_bind_int64(q, 1, pro_id);
 	sqlite3_bind_int64(q, 2, from_ms);
 	sqlite3_bind_int64(q, 3, to_ms);
-	memset(&a, 0, sizeof(a));
-	a.pro_id = pro_id;
-	while (!stop && (step = sqlite3_step(q)) == SQLITE_ROW) {
-		a.idx = sqlite3_column_int64(q, 0);
-		a.t_ms = sqlite3_column_int64(q, 1);
-		text_col(q, 2, a.rpps, sizeof(a.rpps));
-		if (sqlite3_column_bytes(q, 3) != VAULT_BIDX) {
-			sqlite3_reset(q);
-			return VG_ECORRUPT;
-		}
-		memcpy(a.patient, sqlite3_column_blob(q, 3), VAULT_BIDX);
-		text_col(q, 4, a.ip, sizeof(a.ip));
-		text_col(q, 5, a.route, sizeof(a.route));
-		a.status = sqlite3_column_int(q, 6);
-		a.n_results = sqlite3_column_int(q, 7);
-		text_col(q, 8, a.fields, sizeof(a.fields));
-		text_col(q, 9, a.decision, sizeof(a.decision));
-		stop = fn(ctx, &a);
-	}
+	while (!stop && rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW)
+		if ((rc = sealed_row(q, a)) == 0)
+			stop = fn(ctx, a);
 	sqlite3_reset(q);
+	free(a);
+	if (rc != 0)
+		return rc;
 	if (!stop && step != SQLITE_DONE)
 		return map_rc(step);
 	return 0;
@@ -2482,7 +2466,7 @@ static int sq_misuse_list(struct store *s, int64_t account_id, int64_t before,
 	return rc;
 }
 
-static int sq_access_get(struct store *s, int64_t idx, struct access_rec *a)
+static int sq_access_get(struct store *s, int64_t idx, struct access_sealed *a)
 {
 	sqlite3_stmt *q = stmt(s, S_ACC_GET);
 	int rc;
@@ -2491,26 +2475,10 @@ static int sq_access_get(struct store *s, int64_t idx, struct access_rec *a)
 		return VG_EIO;
 	sqlite3_bind_int64(q, 1, idx);
 	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		memset(a, 0, sizeof(*a));
-		a->idx = sqlite3_column_int64(q, 0);
-		a->t_ms = sqlite3_column_int64(q, 1);
-		a->pro_id = sqlite3_column_int64(q, 2);
-		text_col(q, 3, a->rpps, sizeof(a->rpps));
-		text_col(q, 4, a->ip, sizeof(a->ip));
-		text_col(q, 5, a->route, sizeof(a->route));
-		a->status = sqlite3_column_int(q, 6);
-		a->n_results = sqlite3_column_int(q, 7);
-		text_col(q, 8, a->fields, sizeof(a->fields));
-		text_col(q, 9, a->decision, sizeof(a->decision));
-		rc = col_blob(q, 10, a->salt, ACCESS_SALT, ACCESS_SALT, NULL);
-		text_col(q, 11, a->record, sizeof(a->record));
-		if (rc == 0)
-			rc = col_blob(q, 12, a->patient, ACCESS_PATIENT_LEN, ACCESS_PATIENT_LEN,
-			              NULL);
-	} else {
+	if (rc == SQLITE_ROW)
+		rc = sealed_row(q, a);
+	else
 		rc = rc == SQLITE_DONE ? VG_ENOTFOUND : map_rc(rc);
-	}
 	sqlite3_reset(q);
 	return rc;
 }

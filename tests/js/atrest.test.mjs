@@ -3,12 +3,13 @@
 import { before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import {
   NIR_SYSTEM, FHIR_JSON, seededDataDir, startServer, readSample, readPros, Pros, http, vigie, vigieOk,
-  assertCleanExit,
+  assertCleanExit, journalRecords,
   test,
 } from './lib.mjs';
 
@@ -116,6 +117,28 @@ test('no NIR, name, e-mail or IBAN in clear in the database, its WAL, or a backu
   assert.deepEqual(report, [], 'personal data in clear at rest');
 });
 
+test('access.db, its WAL and the backup\'s copy keep the access records sealed: no record, salt, RPPS or address in clear', async () => {
+  const recs = await journalRecords(data);
+  const looks = recs.filter((x) => x.record.purpose === 'rights-check' && x.record.status === 200);
+  assert.ok(looks.length >= 21, `the lookups above are in the journal (${looks.length})`);
+  const needles = [Buffer.from('"purpose":'), Buffer.from('rights-check'), Buffer.from(looks[0].ip)];
+  for (const rpps of new Set(looks.map((x) => x.record.pro))) needles.push(Buffer.from(rpps));
+  for (const x of looks) needles.push(Buffer.from(x.salt, 'base64'), Buffer.from(x.salt));
+  const files = { ...Object.fromEntries(Object.entries(whileRunning).filter(([f]) => f.startsWith('access.db'))) };
+  for (const f of ['access.db', 'access.db-wal', 'backup.db-access'])
+    if (fs.existsSync(path.join(data, f))) files[`${f} (stopped)`] = fs.readFileSync(path.join(data, f));
+  assert.ok(files['access.db (stopped)']?.length > 4096, 'the access rows are there to look at');
+  // Control: the rows hold the public entries the journal commits to, found by the same search.
+  const entryOf = (x) => crypto.createHash('sha256').update(Buffer.concat([
+    Buffer.from('vigie-access-v1\n'), Buffer.from(x.salt, 'base64'), Buffer.from(JSON.stringify(x.record))])).digest();
+  for (const x of looks.slice(0, 5))
+    assert.ok(files['access.db (stopped)'].indexOf(entryOf(x)) >= 0, `entry ${x.index} is in access.db`);
+  const report = [];
+  for (const [f, buf] of Object.entries(files))
+    for (const n of needles) if (buf.indexOf(n) >= 0) report.push(`${f}: ${n.length === 32 ? `salt ${n.toString('base64')}` : n.toString('latin1')}`);
+  assert.deepEqual(report.slice(0, 10), [], 'access records in clear at rest');
+});
+
 test('a backup refuses to overwrite an existing file', async () => {
   const r = await vigie(['backup', '--data', data, '--out', path.join(data, 'backup.db')]);
   assert.notEqual(r.code, 0);
@@ -132,4 +155,27 @@ test('file modes: data dir 0700; master.key, pros.tsv, cards.key, database and b
   for (const f of ['vigie.db-wal', 'vigie.db-shm', 'access.db-wal', 'access.db-shm'])
     if (fs.existsSync(path.join(data, f))) assert.equal(mode(f) & 0o077, 0, `${f} is not readable by others`);
   assert.equal(fs.statSync(path.join(data, 'master.key')).size, 32, 'a 32-byte master key');
+});
+
+test('an access.db from before the sealing is dropped, vacuumed and refilled from the log: its clear rows are gone', async () => {
+  const db = path.join(data, 'access.db');
+  const sql = (q) => new Promise((resolve, reject) => {
+    execFile('sqlite3', [db, q], (err, stdout) => (err ? reject(err) : resolve(stdout.trim())));
+  });
+  const n = (await journalRecords(data)).length;
+  // The table as it was: the record, salt and address in clear.
+  await sql(`DROP TABLE journal; CREATE TABLE journal(idx INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL,
+    pro_id INTEGER NOT NULL, rpps TEXT NOT NULL, patient BLOB NOT NULL, ip TEXT NOT NULL, route TEXT NOT NULL,
+    status INTEGER NOT NULL, n_results INTEGER NOT NULL, fields TEXT NOT NULL, decision TEXT NOT NULL,
+    salt BLOB NOT NULL, record TEXT NOT NULL, pbucket INTEGER NOT NULL);
+    INSERT INTO journal VALUES (0, 1, 1, '10000000008', x'00', '198.51.100.77', 'Patient', 200, 1,
+    'name', 'allow', x'00', '{"marker":"OLD-CLEAR-RECORD-MARKER"}', 0);`);
+  assert.ok(fs.readFileSync(db).includes('OLD-CLEAR-RECORD-MARKER'), 'control: the old row is in the file');
+  const s = await startServer(data);
+  assertCleanExit(await s.stop(), s);
+  for (const f of ['access.db', 'access.db-wal'])
+    if (fs.existsSync(path.join(data, f)))
+      assert.ok(!fs.readFileSync(path.join(data, f)).includes('OLD-CLEAR-RECORD-MARKER'), `${f}: the clear row is gone`);
+  assert.equal(Number(await sql('SELECT count(*) FROM journal')), n, 'every entry of the log is a row again');
+  assert.equal(await sql("SELECT count(*) FROM pragma_table_info('journal') WHERE name IN ('record', 'salt', 'ip')"), '0');
 });

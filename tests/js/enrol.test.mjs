@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   test, seededDataDir, readSample, readAccounts, vigie, vigieOk, makeTmp, startServer, http,
+  journalRecords,
 } from './lib.mjs';
 
 const CODE_RE = /[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/g;
@@ -165,9 +166,8 @@ test('errors: bad and unknown NIRs, an account without --reset, dependants, opti
 });
 
 test('journaled under the person\'s pseudonym, purpose "account"; the journal verifies', async () => {
-  const rows = (await sqlite(path.join(data, 'access.db'),
-    "SELECT hex(patient), route, fields, decision, record FROM journal WHERE route LIKE 'enrol.%' ORDER BY idx"))
-    .split('\n').map((l) => l.split('\t'));
+  const rows = (await journalRecords(data)).filter((x) => x.record.route.startsWith('enrol.'))
+    .map((x) => [x.record.patient.toUpperCase(), x.record.route, x.record.fields, x.record.decision, JSON.stringify(x.record)]);
   assert.ok(rows.length >= 3, rows.join('\n'));
   const mine = rows.filter((r) => r[1] === 'enrol.letter');
   assert.ok(mine.length >= 3);

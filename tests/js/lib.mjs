@@ -68,6 +68,15 @@ export async function vigieOk(args, opts) {
   return r;
 }
 
+/**
+ * The journal's access records, opened by `vigie journal records` (access.db
+ * keeps them sealed): [{ index, ip, salt, record }] in index order.
+ */
+export async function journalRecords(data) {
+  const r = await vigieOk(['journal', 'records', '--data', data]);
+  return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
 const tmpDirs = [];
 /** A fresh private temporary directory (removed after the file, unless VIGIE_KEEP is set). */
 export async function makeTmp(prefix = 'vigie-js-') {

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
   seededDataDir, startServer, Pros, http, assertOutcome, assertCleanExit, sleep, test,
-  operatorLogin, operatorCode, readTsv, unknownRpps, readAccounts,
+  operatorLogin, operatorCode, readTsv, unknownRpps, readAccounts, journalRecords,
 } from './lib.mjs';
 
 const MAX_AGE = 3; // seconds: the acts' freshness, short so that the test can outlive it
@@ -198,8 +198,8 @@ test('the server stops cleanly, and the journal holds every act, and only those 
   assertCleanExit(await server.stop(), server);
   const op0 = readTsv(path.join(data, 'operators.tsv'))[0];
   // The operator looks nobody up: their rows in the journal are exactly their acts.
-  const rows = execFileSync('sqlite3', ['-separator', '\t', path.join(data, 'access.db'),
-    `SELECT idx, route, fields FROM journal WHERE rpps = '${op0.rpps}' ORDER BY idx`]).toString().trim().split('\n');
+  const rows = (await journalRecords(data)).filter((x) => x.record.pro === op0.rpps)
+    .map((x) => `${x.index}\t${x.record.route}\t${x.record.fields}`);
   assert.equal(rows.length, acts.length, rows.join('\n'));
   rows.forEach((row, i) => {
     const [idx, route, fields] = row.split('\t');

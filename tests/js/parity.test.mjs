@@ -4,14 +4,13 @@
 // the same decision, one for one (issue "Re-house the shell").
 import { before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import httpc from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import {
   test, NIR_SYSTEM, seededDataDir, startServer, readSample, readTsv, Pros, http, vigieOk,
-  totpAtStep, nowStep, sleep, pinClock, absentNir, badKey, assertCleanExit,
+  totpAtStep, nowStep, sleep, pinClock, absentNir, badKey, assertCleanExit, journalRecords,
 } from './lib.mjs';
 import { cardProof, readCardsKey } from './card.mjs';
 
@@ -42,12 +41,6 @@ function getFrom(localAddress, p, headers) {
     });
     req.on('error', reject);
     req.end();
-  });
-}
-
-function sqlite(db, sql) {
-  return new Promise((resolve, reject) => {
-    execFile('sqlite3', ['-separator', '\t', db, sql], (err, stdout) => (err ? reject(err) : resolve(stdout)));
   });
 }
 
@@ -98,11 +91,8 @@ test('the same lookups get the same decisions from the server and from vigie rep
   // What the server decided: its access rows, by journal index (flushed once it stops).
   assertCleanExit(await server.stop(), server);
   const rows = new Map();
-  for (const line of (await sqlite(path.join(data, 'access.db'), 'SELECT idx, t_ms, decision FROM journal ORDER BY idx')).split('\n')) {
-    if (!line) continue;
-    const [idx, tMs, decision] = line.split('\t');
-    rows.set(Number(idx), { tMs: Number(tMs), decision });
-  }
+  for (const x of await journalRecords(data))
+    rows.set(x.index, { tMs: Date.parse(x.record.time), decision: x.record.decision });
   assert.equal(sent.length, new Set(sent.map((s) => s.index)).size, 'one journal entry per lookup');
   const decisions = sent.map((s) => rows.get(s.index)?.decision);
   assert.ok(decisions.every((d) => d), 'every lookup is in the access rows');

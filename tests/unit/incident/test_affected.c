@@ -15,6 +15,7 @@
 
 #include "core/record.h"
 #include "incident/affected.h"
+#include "journal/entry.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -82,6 +83,7 @@ static int setup(void **state)
 {
 	static struct fx f;
 	static struct access_rec r[12];
+	static struct access_sealed sealed[12];
 
 	if (sodium_init() < 0 || tu_tempdir(f.dir) != 0 || vault_keygen(f.dir) != 0 ||
 	    vault_open(f.dir, &f.v) != 0)
@@ -111,7 +113,16 @@ static int setup(void **state)
 	/* Pro 13: two accounts' accesses to B, the later one first in the parts. */
 	acc(&r[10], 11, 13, 2500, 1, 200, 1, "name", "allow", "192.0.2.1", f.pat);
 	acc(&r[11], 12, 14, 1200, 1, 200, 1, "gender", "allow", "192.0.2.1", f.pat);
-	if (store_access_put(f.st, r, 12) != 0)
+	/* Sealed as the journal's indexer stores them (journal/entry.h). */
+	for (int i = 0; i < 12; i++) {
+		uint8_t entry[ENTRY_LEN], priv[ENTRY_PRIV_MAX];
+		size_t plen = 0;
+
+		if (entry_prepare(f.v, &r[i], entry, priv, &plen) != 0 ||
+		    entry_sealed(&r[i], entry, sizeof(entry), priv, plen, &sealed[i]) != 0)
+			return -1;
+	}
+	if (store_access_put(f.st, sealed, 12) != 0)
 		return -1;
 	*state = &f;
 	return 0;

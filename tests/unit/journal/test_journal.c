@@ -397,6 +397,28 @@ static void test_entry_commits_to_the_record_and_seals_it(void **state)
 	assert_int_equal(vault_keygen(odir), 0);
 	assert_int_equal(vault_open(odir, &other), 0);
 	assert_int_equal(entry_open(other, entry, ENTRY_LEN, priv, plen, &back), VG_ECRYPTO);
+	/* As the store keeps it: opens; a byte altered, a clear column moved: refused. */
+	{
+		struct access_sealed sl;
+
+		a.idx = 41;
+		assert_int_equal(entry_sealed(&a, entry, ENTRY_LEN, priv, plen, &sl), 0);
+		assert_int_equal(entry_open_sealed(v, &sl, &back), 0);
+		assert_int_equal(back.idx, 41);
+		assert_string_equal(back.record, a.record);
+		assert_string_equal(back.ip, "127.0.0.1");
+		sl.sealed[10] ^= 1;
+		assert_int_equal(entry_open_sealed(v, &sl, &back), VG_ECRYPTO);
+		sl.sealed[10] ^= 1;
+		sl.t_ms++;
+		assert_int_equal(entry_open_sealed(v, &sl, &back), VG_ECORRUPT);
+		sl.t_ms--;
+		sl.patient[0] ^= 1;
+		assert_int_equal(entry_open_sealed(v, &sl, &back), VG_ECORRUPT);
+		sl.patient[0] ^= 1;
+		sl.pro_id = 8;
+		assert_int_equal(entry_open_sealed(v, &sl, &back), VG_ECORRUPT);
+	}
 	/* Two preparations of one access: fresh salts, unlinkable entries. */
 	assert_int_equal(entry_prepare(v, &a, again, priv, &plen), 0);
 	assert_memory_not_equal(entry, again, ENTRY_LEN);

@@ -177,11 +177,11 @@ static void sessions_expire_and_purge(void **state)
 static void access_records_and_meta(void **state)
 {
 	struct fx *f = *state;
-	struct access_rec r[3];
+	struct access_sealed r[3];
 	char v[16];
 	int64_t n = 0;
 
-	struct access_rec out[4];
+	struct access_sealed out[4];
 	uint8_t p0[VAULT_BIDX], p1[VAULT_BIDX];
 	size_t got = 0;
 	int64_t last = 0;
@@ -196,12 +196,10 @@ static void access_records_and_meta(void **state)
 		r[i].t_ms = 1000 + i;
 		r[i].pro_id = 1;
 		memcpy(r[i].patient, i == 1 ? p1 : p0, VAULT_BIDX);
-		memcpy(r[i].route, "Patient", 8);
-		memcpy(r[i].decision, "allow", 6);
-		memcpy(r[i].ip, "127.0.0.1", 10);
-		memset(r[i].salt, i, ACCESS_SALT);
-		snprintf(r[i].record, sizeof(r[i].record), "{\"v\":1,\"i\":%d}", i);
-		r[i].status = 200;
+		memset(r[i].entry, 0x30 + i, ACCESS_ENTRY_LEN);
+		/* The store keeps the sealed bytes as they are (journal/entry.h seals them). */
+		r[i].sealed_len = 100 + (size_t)i;
+		memset(r[i].sealed, 0x40 + i, r[i].sealed_len);
 	}
 	assert_int_equal(store_access_put(f->st, r, 3), 0);
 	/* Rows are keyed by journal index: refilling after a crash adds nothing twice. */
@@ -215,8 +213,12 @@ static void access_records_and_meta(void **state)
 	assert_int_equal(got, 2);
 	assert_int_equal(out[0].idx, 12);
 	assert_int_equal(out[1].idx, 10);
-	assert_string_equal(out[1].record, "{\"v\":1,\"i\":0}");
-	assert_memory_equal(out[0].salt, r[2].salt, ACCESS_SALT);
+	assert_int_equal(out[1].sealed_len, 100);
+	assert_memory_equal(out[1].sealed, r[0].sealed, 100);
+	assert_memory_equal(out[0].entry, r[2].entry, ACCESS_ENTRY_LEN);
+	assert_int_equal(out[0].t_ms, 1002);
+	assert_int_equal(out[0].pro_id, 1);
+	assert_memory_equal(out[0].patient, p0, VAULT_BIDX);
 	assert_int_equal(store_access_by_patient(f->st, p0, 12, out, 4, &got), 0);
 	assert_int_equal(got, 1);
 	assert_int_equal(out[0].idx, 10);
@@ -735,7 +737,7 @@ struct acc_ctx {
 	size_t n, stop_after;
 };
 
-static int acc_cb(void *arg, const struct access_rec *a)
+static int acc_cb(void *arg, const struct access_sealed *a)
 {
 	struct acc_ctx *c = arg;
 
