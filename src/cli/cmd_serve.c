@@ -138,6 +138,8 @@ static const char *weakening_flag(const struct vigie_cfg *vc)
 		return "--login-spray-max above its default";
 	if (vc->operator_max_age > 300)
 		return "--operator-max-age above its default";
+	if (vc->malformed_burst > NODE_MALFORMED_BURST)
+		return "--lookup-malformed-burst above its default";
 	return NULL;
 }
 
@@ -159,6 +161,7 @@ int cmd_serve(int argc, char **argv)
 		{ "login-sources-max", required_argument, NULL, 'S' },
 		{ "login-spray-max", required_argument, NULL, 'Y' },
 		{ "operator-max-age", required_argument, NULL, 'Q' },
+		{ "lookup-malformed-burst", required_argument, NULL, 'U' },
 		{ "deadline", required_argument, NULL, 'D' },
 		{ "clock-offset", required_argument, NULL, 'K' },
 		{ "log", required_argument, NULL, 'L' },
@@ -272,6 +275,11 @@ int cmd_serve(int argc, char **argv)
 			if (bounded(optarg, "--operator-max-age", 1, 3600, &x))
 				goto out;
 			vc.operator_max_age = (int64_t)x;
+			break;
+		case 'U':
+			if (bounded(optarg, "--lookup-malformed-burst", 1, 1000000, &x))
+				goto out;
+			vc.malformed_burst = (unsigned)x;
 			break;
 		case 'Y':
 			if (bounded(optarg, "--login-spray-max", 0, 1000000, &x))

@@ -34,6 +34,7 @@ static const struct usage USAGE[] = {
 	  "            [--login-accounts-max N] [--login-sources-max N] [--clock-offset S]\n"
 	  "            [--smtp URL --from-address ADDR] [--trusted-proxy CIDR]...\n"
 	  "            [--login-spray-max N] [--operator-max-age S] [--deadline S]\n"
+	  "            [--lookup-malformed-burst N]\n"
 	  "  Serve the FHIR rights service until SIGTERM or SIGINT (a clean stop: requests in\n"
 	  "  flight answered, the journal flushed, keys wiped). SIGHUP reopens the log file.\n"
 	  "  --listen        address to bind (default 127.0.0.1:8080; port 0: a free one)\n"
@@ -50,6 +51,9 @@ static const struct usage USAGE[] = {
 	  "  --deadline S    a request's headers must arrive within S seconds of the\n"
 	  "                  connection or the previous answer, its body within S of its\n"
 	  "                  headers, however slowly they trickle (default 20)\n"
+	  "  --lookup-malformed-burst N  malformed lookups an account may send at once, each\n"
+	  "                  journaled; then one every 6 s, and past that 429s, journaled\n"
+	  "                  once a minute and counted (default 20)\n"
 	  "  --operator-max-age S  how long an operator's second factor (login or step-up)\n"
 	  "                  stays fresh for an act on an account (default 300)\n"
 	  "  --guard observe the guard decides, counts and journals but does not act\n"
@@ -62,8 +66,8 @@ static const struct usage USAGE[] = {
 	  "                  (benchmarks only: breaks the write-ahead rule)\n"
 	  "  --guard observe, --journal-nowait-for-benchmarks, --clock-offset and login\n"
 	  "  budgets above their defaults (--login-burst 20, --login-accounts-max 5,\n"
-	  "  --login-sources-max 10) weaken the defences: refused unless --listen is a\n"
-	  "  loopback address (127.0.0.0/8, ::1)\n" },
+	  "  --login-sources-max 10, --lookup-malformed-burst 20) weaken the defences:\n"
+	  "  refused unless --listen is a loopback address (127.0.0.0/8, ::1)\n" },
 	{ "totp",
 	  "vigie totp SECRET [--at UNIX] | vigie totp --rpps RPPS [--data DIR] [--at UNIX]\n"
 	  "  The TOTP code of a base32 secret, or of a demo account (pros.tsv, operators.tsv),\n"

@@ -39,6 +39,7 @@
 #include "node/notices.h"
 #include "node/people.h"
 #include "node/sessions.h"
+#include "node/throttle.h"
 #include "sys/log.h"
 #include "core/banned.h"
 
@@ -152,6 +153,38 @@ static enum MHD_Result refuse(struct req *r, const char *asked, const char *rout
                               const char *code, const char *diag, const char *decision)
 {
 	return refuse_with(r, asked, route, status, code, diag, decision, NULL, NULL);
+}
+
+/*
+ * A malformed lookup (no NIR was read, nothing about anyone is sent): within
+ * the account's budget (node.h NODE_MALFORMED_*) refused and journaled like
+ * every refusal; past it a 429, journaled once per throttled burst (decision
+ * "throttle", fields "malformed") and otherwise counted in metrics.
+ */
+static enum MHD_Result malformed(struct req *r, const char *asked, const char *route, int status,
+                                 const char *code, const char *diag)
+{
+	struct vigie *v = r->v;
+	int64_t now = r->now_ms / 1000, wait;
+	char key[32], ra[24];
+	struct access_rec a;
+
+	snprintf(key, sizeof(key), "pro:%lld", (long long)r->who.id);
+	wait = throttle_ip_wait(v->malformed, key, now);
+	if (wait <= 0) {
+		throttle_ip_fail(v->malformed, key, now);
+		return refuse(r, asked, route, status, code, diag, "invalid");
+	}
+	atomic_fetch_add_explicit(&v->metrics.malformed_throttled, 1, memory_order_relaxed);
+	snprintf(ra, sizeof(ra), "%lld", (long long)wait);
+	reply_prepare_outcome(r, MHD_HTTP_TOO_MANY_REQUESTS, "throttled",
+	                      "too many malformed lookups from this account; wait");
+	reply_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	if (throttle_ip_wait(v->malformed_note, key, now) > 0)
+		return reply_send(r); /* this burst has its journal entry already */
+	throttle_ip_fail(v->malformed_note, key, now);
+	access_of(r, "", route, MHD_HTTP_TOO_MANY_REQUESTS, 0, "malformed", "throttle", &a);
+	return reply_after_journal(r, &a);
 }
 
 /*
@@ -513,21 +546,20 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 		return res; /* no professional, nothing disclosed: counted in metrics, not recorded */
 	if (operator_refused(r, route, &res) != 0)
 		return res;
-	if (parse_query(r, &q, &qf) != 0) /* refused, and journaled like every refusal */
-		return refuse(r, "", route, qf.status, qf.code, qf.diag, "invalid");
+	if (parse_query(r, &q, &qf) != 0) /* refused, and accounted for (malformed) */
+		return malformed(r, "", route, qf.status, qf.code, qf.diag);
 	if (!q.val[0])
-		return refuse(r, "", route, MHD_HTTP_BAD_REQUEST, "required",
-		              coverage_only ? "beneficiary:identifier is required"
-		                            : "identifier is required",
-		              "invalid");
+		return malformed(r, "", route, MHD_HTTP_BAD_REQUEST, "required",
+		                 coverage_only ? "beneficiary:identifier is required"
+		                               : "identifier is required");
 	with_cov = !coverage_only && q.val[1];
 	if (with_cov && strcmp(q.val[1], "Coverage:beneficiary") != 0)
-		return refuse(r, q.val[0], route, MHD_HTTP_BAD_REQUEST, "not-supported",
-		              "_revinclude supports Coverage:beneficiary only", "invalid");
+		return malformed(r, q.val[0], route, MHD_HTTP_BAD_REQUEST, "not-supported",
+		                 "_revinclude supports Coverage:beneficiary only");
 	if (fhir_parse_nir_token(q.val[0], &n, &why) != 0) {
 		if (judge_invalid(r, q.val[0], route, &res) != 0)
 			return res;
-		return refuse(r, q.val[0], route, MHD_HTTP_BAD_REQUEST, "invalid", why, "invalid");
+		return malformed(r, q.val[0], route, MHD_HTTP_BAD_REQUEST, "invalid", why);
 	}
 	rc = lookup(r, &n, persons, &m, &np);
 	if (rc != 0)
@@ -595,10 +627,10 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 	if (operator_refused(r, "$submit", &res) != 0)
 		return res;
 	if (!req_is_json(r))
-		return refuse(r, "", "$submit", MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
-		              "Content-Type must be application/fhir+json", "invalid");
+		return malformed(r, "", "$submit", MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "not-supported",
+		                 "Content-Type must be application/fhir+json");
 	if (fhir_parse_eligibility(r->body ? r->body : "", r->body_len, &rq, &why) != 0)
-		return refuse(r, "", "$submit", MHD_HTTP_BAD_REQUEST, "invalid", why, "invalid");
+		return malformed(r, "", "$submit", MHD_HTTP_BAD_REQUEST, "invalid", why);
 	rc = lookup(r, &rq.nir, persons, &m, &np);
 	if (rc != 0)
 		return lookup_failed(r, rq.nir.canon, "$submit", rc);

@@ -117,6 +117,9 @@ void metrics_render(const struct metrics *m, const char *const *route_names, str
 	counter(w, "vigie_card_proofs_refused_total",
 	        "Card-presence proofs refused (bad, expired or replayed).",
 	        LOAD(((struct metrics *)m)->card_proofs_bad));
+	counter(w, "vigie_lookups_malformed_throttled_total",
+	        "Malformed lookups answered 429 past their account's budget.",
+	        LOAD(((struct metrics *)m)->malformed_throttled));
 	counter(w, "vigie_verify_genuine_total", "Message codes checked and found genuine.",
 	        LOAD(((struct metrics *)m)->verify_genuine));
 	counter(w, "vigie_verify_unknown_total", "Message codes checked and not found.",

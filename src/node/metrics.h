@@ -26,6 +26,7 @@ struct metrics {
 	atomic_uint_fast64_t http_deadlines; /* connections shut past their absolute deadline */
 	atomic_uint_fast64_t guard_suspensions, guard_step_ups_done, guard_reinstated;
 	atomic_uint_fast64_t card_proofs_ok, card_proofs_bad;
+	atomic_uint_fast64_t malformed_throttled; /* malformed lookups answered 429 */
 	atomic_uint_fast64_t verify_genuine, verify_unknown, verify_throttled; /* POST /verify */
 	atomic_uint_fast64_t reports_received, reports_throttled; /* POST /report-phishing */
 	atomic_uint_fast64_t misuse_reports; /* POST /me/reports: "it was not me" */

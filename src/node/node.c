@@ -34,6 +34,7 @@ void vigie_cfg_defaults(struct vigie_cfg *c)
 	login_policy_defaults(&c->login);
 	c->me_max = 100;
 	c->operator_max_age = 300; /* RFC 9470's max_age for operators' acts */
+	c->malformed_burst = NODE_MALFORMED_BURST;
 }
 
 int64_t vigie_now_ms(const struct vigie *v)
@@ -173,6 +174,10 @@ int vigie_new(const char *dir, const struct vigie_cfg *cfg, struct vault *vault,
 	rc = throttle_new(NODE_VERIFY_BURST, NODE_VERIFY_PERIOD, &v->verify_ip);
 	if (rc == 0)
 		rc = throttle_new(NODE_REPORT_BURST, NODE_REPORT_PERIOD, &v->report_ip);
+	if (rc == 0)
+		rc = throttle_new(cfg->malformed_burst, NODE_MALFORMED_PERIOD, &v->malformed);
+	if (rc == 0)
+		rc = throttle_new(1, NODE_MALFORMED_NOTE_PERIOD, &v->malformed_note);
 	if (rc != 0)
 		goto fail;
 	v->started_s = vigie_now_ms(v) / 1000;
@@ -202,6 +207,8 @@ void vigie_free(struct vigie *v)
 	workers_free(v->slow);
 	throttle_free(v->verify_ip);
 	throttle_free(v->report_ip);
+	throttle_free(v->malformed);
+	throttle_free(v->malformed_note);
 	access_log_free(v->access); /* everything journaled is indexed */
 	people_free(v->people);
 	pwlist_free(v->pwlist);

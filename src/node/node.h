@@ -43,15 +43,26 @@
  * global ceiling that is one hit in 2^40 / 50 s, about 700 years (docs/
  * THREAT-MODEL.md, "Message codes"). A genuine code costs nothing.
  */
-#define NODE_VERIFY_BURST        10
-#define NODE_VERIFY_PERIOD       6
-#define NODE_VERIFY_GLOBAL_PER_S 50
-#define NODE_VERIFY_GLOBAL_BURST 500
+#define NODE_VERIFY_BURST          10
+#define NODE_VERIFY_PERIOD         6
+#define NODE_VERIFY_GLOBAL_PER_S   50
+#define NODE_VERIFY_GLOBAL_BURST   500
 /* POST /report-phishing: 5 at once per address, then one a minute; 5 a second in all. */
-#define NODE_REPORT_BURST        5
-#define NODE_REPORT_PERIOD       60
-#define NODE_REPORT_GLOBAL_PER_S 5
-#define NODE_REPORT_GLOBAL_BURST 100
+#define NODE_REPORT_BURST          5
+#define NODE_REPORT_PERIOD         60
+#define NODE_REPORT_GLOBAL_PER_S   5
+#define NODE_REPORT_GLOBAL_BURST   100
+/*
+ * Malformed lookups per professional account: NODE_MALFORMED_BURST at once
+ * (vigie_cfg.malformed_burst, `--lookup-malformed-burst`),
+ * then one every NODE_MALFORMED_PERIOD seconds, each journaled; past that a
+ * 429, journaled once per NODE_MALFORMED_NOTE_PERIOD per account (decision
+ * "throttle") and otherwise counted: every refusal is accounted for, and a
+ * token cannot fill the journal with nonsense.
+ */
+#define NODE_MALFORMED_BURST       20
+#define NODE_MALFORMED_PERIOD      6
+#define NODE_MALFORMED_NOTE_PERIOD 60
 
 /*
  * One cell of a global GCRA limiter on *tat (the theoretical arrival time,
@@ -73,7 +84,9 @@ struct vigie_cfg {
 	int journal_nowait;        /* BENCHMARKS ONLY: answers do not wait for their entry */
 	int guard_observe;         /* the guard decides and journals but does not act */
 	int64_t operator_max_age;  /* seconds an operator's second factor stays fresh for an act */
-	int64_t clock_offset_s;    /* the service clock runs this far ahead of the system's
+	unsigned
+	        malformed_burst; /* malformed lookups an account sends at once (NODE_MALFORMED_*) */
+	int64_t clock_offset_s;  /* the service clock runs this far ahead of the system's
 	                               (tests and demos that need a given hour; 0 in service) */
 };
 
@@ -113,6 +126,8 @@ struct vigie {
 	struct workers *slow;       /* operators' long work (incidents): never holds logins up */
 	struct throttle *verify_ip; /* POST /verify: unknown codes per address */
 	struct throttle *report_ip; /* POST /report-phishing per address */
+	struct throttle *malformed; /* malformed lookups per account ("pro:<id>") */
+	struct throttle *malformed_note; /* their throttled bursts' journal entries, per account */
 	_Atomic int64_t verify_tat_ms, report_tat_ms; /* the same, all addresses together (GCRA) */
 	struct metrics metrics;
 	int64_t started_s; /* service clock at start */

@@ -103,6 +103,7 @@ const WEAKENING = [
   [['--login-spray-max', '100000'], '--login-spray-max'],
   [['--operator-max-age', '3600'], '--operator-max-age'],
   [['--deadline', '600'], '--deadline'],
+  [['--lookup-malformed-burst', '1000'], '--lookup-malformed-burst'],
 ];
 
 test('vigie serve refuses a weakening flag on a listen address that is not loopback', async () => {

@@ -21,7 +21,8 @@ before(async () => {
   // no card proofs: the guard decides and counts but does not act
   // (--guard observe). An account sending this much would be stopped:
   // that is tested in guard.test.mjs.
-  server = await startServer(data, ['--guard', 'observe']);
+  // Hundreds of malformed lookups from one account, on purpose: their budget is tested elsewhere.
+  server = await startServer(data, ['--guard', 'observe', '--lookup-malformed-burst', '100000']);
   pros = new Pros(data);
   sample = readSample(data);
   nir = sample.find((r) => Number(r.rank) === 0).nir;
