@@ -840,7 +840,13 @@ static void misuse_work(struct req *r)
 	if (acct_mine(r, &a) != 0)
 		return;
 	rc = access_row_get(v->store, v->vault, &v->metrics, idx, &acc);
-	/* Only an access by a professional to my record: anything else is "not in my list". */
+	/*
+	 * Only an access by a professional to my record: anything else is "not in
+	 * my list", a row that does not open too (/me/accesses leaves it out, and
+	 * trying again would not help).
+	 */
+	if (rc == VG_ECORRUPT || rc == VG_ECRYPTO)
+		rc = VG_ENOTFOUND;
 	if (rc == VG_ENOTFOUND ||
 	    (rc == 0 && (sodium_memcmp(acc.patient, a.patient, VAULT_BIDX) != 0 || !acc.pro_id))) {
 		reply_prepare_outcome(r, MHD_HTTP_NOT_FOUND, "not-found",
