@@ -418,8 +418,8 @@ static void export_accesses(struct req *r, const struct store_account *a, struct
 
 	jw_karr(w, "accesses");
 	while (rows && total < EXPORT_ACCESSES_MAX &&
-	       access_rows_of_patient(r->v->store, r->v->vault, a->patient, before, rows, 200,
-	                              &n) == 0 &&
+	       access_rows_of_patient(r->v->store, r->v->vault, &r->v->metrics, a->patient, before,
+	                              rows, 200, &n) == 0 &&
 	       n) {
 		for (size_t i = 0; i < n; i++) {
 			jw_obj(w);
@@ -839,8 +839,14 @@ static void misuse_work(struct req *r)
 	idx = strtoll(q->index, NULL, 10);
 	if (acct_mine(r, &a) != 0)
 		return;
-	rc = access_row_get(v->store, v->vault, idx, &acc);
-	/* Only an access by a professional to my record: anything else is "not in my list". */
+	rc = access_row_get(v->store, v->vault, &v->metrics, idx, &acc);
+	/*
+	 * Only an access by a professional to my record: anything else is "not in
+	 * my list", a row that does not open too (/me/accesses leaves it out, and
+	 * trying again would not help).
+	 */
+	if (rc == VG_ECORRUPT || rc == VG_ECRYPTO)
+		rc = VG_ENOTFOUND;
 	if (rc == VG_ENOTFOUND ||
 	    (rc == 0 && (sodium_memcmp(acc.patient, a.patient, VAULT_BIDX) != 0 || !acc.pro_id))) {
 		reply_prepare_outcome(r, MHD_HTTP_NOT_FOUND, "not-found",
@@ -906,7 +912,7 @@ static void misuse_json(struct req *r, const struct store_misuse *m, int for_ope
 	}
 	jw_kobj(w, "access");
 	jw_kint(w, "index", m->access_idx);
-	if (access_row_get(r->v->store, r->v->vault, m->access_idx, &acc) == 0) {
+	if (access_row_get(r->v->store, r->v->vault, &r->v->metrics, m->access_idx, &acc) == 0) {
 		iso_ms(acc.t_ms, t);
 		jw_kstr(w, "time", t);
 		jw_kstr(w, "route", acc.route);

@@ -415,8 +415,8 @@ enum MHD_Result api_me_accesses(struct req *r)
 		before = b;
 	}
 	if ((rc = store_account_get(v->store, r->who.id, &acct)) != 0 ||
-	    (rc = access_rows_of_patient(v->store, v->vault, acct.patient, before, rows, cap,
-	                                 &n)) != 0 ||
+	    (rc = access_rows_of_patient(v->store, v->vault, &v->metrics, acct.patient, before,
+	                                 rows, cap, &n)) != 0 ||
 	    (rc = journal_checkpoint(j, note, sizeof(note), &cp_len, &cp_size, NULL)) != 0)
 		return reply_outcome(r, MHD_HTTP_SERVICE_UNAVAILABLE, "transient",
 		                     "the service is busy; try again");

@@ -18,6 +18,7 @@
 #include "core/nir.h"
 #include "core/record.h"
 #include "journal/entry.h"
+#include "sys/log.h"
 #include "core/banned.h"
 
 static const char *const FIELD_NAMES[AFF_FIELDS] = {
@@ -162,15 +163,21 @@ static struct pat *pat_of(struct affected *a, const uint8_t key[VAULT_BIDX])
 /*
  * One access row of a scope part (store_access_fn), opened. A row that does
  * not open stops the computation: an incident's list is exact or not given.
+ * The log names it (its index, nothing personal), for whoever must rebuild.
  */
 static int take_row(void *ctx, const struct access_sealed *s)
 {
 	struct affected *a = ctx;
 	const struct access_rec *r = &a->r;
 	struct pat *p;
-	int dec;
+	int dec, rc = entry_open_sealed(a->v, s, &a->r);
 
-	if (entry_open_sealed(a->v, s, &a->r) != 0) {
+	if (rc != 0) {
+		log_event(LOG_ERROR, "incident.row_unreadable", LI("index", s->idx),
+		          LS("error", vg_strerror(rc)),
+		          LS("note",
+		             "access.db altered or of another key: stop the server, remove "
+		             "access.db and start it, the rows are written again from the log"));
 		a->unreadable = 1;
 		return 1;
 	}

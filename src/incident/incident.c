@@ -15,6 +15,17 @@ static int fail(char why[BODY_WHY_MAX], int rc, const char *msg)
 	return rc;
 }
 
+/* count_of failed: say why when trying again cannot help (affected.c's rows that do not open). */
+static int uncountable(char why[BODY_WHY_MAX], int rc)
+{
+	if (rc == VG_ECORRUPT)
+		return fail(why, rc,
+		            "an access row of this scope does not open (incident.row_unreadable in "
+		            "the log): rebuild access.db from the journal (server stopped, remove "
+		            "access.db, start it)");
+	return fail(why, rc, "the affected set cannot be computed; try again");
+}
+
 /* The act's access record: who, when, which incident, how many people. */
 static void act_of(const struct incident_ctx *c, const char *route, int64_t id, int64_t persons,
                    struct access_rec *a)
@@ -133,7 +144,7 @@ int incident_open(struct incident_ctx *c, const struct incident_scope_req *req, 
 	if ((rc = resolve(c, req, parts, why)) != 0)
 		return rc;
 	if ((rc = count_of(c, parts, req->n_rpps, &persons)) != 0)
-		return fail(why, rc, "the affected set cannot be computed; try again");
+		return uncountable(why, rc);
 	x.opened_ms = c->now_ms;
 	x.opened_by = c->by;
 	snprintf(x.title, sizeof(x.title), "%s", req->title[0] ? req->title : "incident");
@@ -203,7 +214,7 @@ int incident_widen(struct incident_ctx *c, int64_t id, const struct incident_sco
 	}
 	n = w->n_parts + req->n_rpps;
 	if ((rc = count_of(c, all, n, &persons)) != 0) {
-		rc = fail(why, rc, "the affected set cannot be computed; try again");
+		rc = uncountable(why, rc);
 		goto out;
 	}
 	if ((rc = store_begin(c->st)) != 0) {

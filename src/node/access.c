@@ -318,7 +318,16 @@ void access_log_free(struct access_log *a)
 
 #define READ_CHUNK 64
 
-int access_rows_of_patient(struct store *st, const struct vault *v,
+/* A stored row that did not open: one log line (its index, nothing personal) and one count. */
+static void row_unreadable(struct metrics *m, int64_t idx, int rc)
+{
+	log_event(LOG_ERROR, "access.row_unreadable", LI("index", idx),
+	          LS("error", vg_strerror(rc)));
+	if (m)
+		atomic_fetch_add(&m->access_unreadable, 1);
+}
+
+int access_rows_of_patient(struct store *st, const struct vault *v, struct metrics *m,
                            const uint8_t patient[ACCESS_PATIENT_LEN], int64_t before,
                            struct access_rec *out, size_t cap, size_t *n)
 {
@@ -336,11 +345,12 @@ int access_rows_of_patient(struct store *st, const struct vault *v,
 		if ((rc = store_access_by_patient(st, patient, before, buf, want, &got)) != 0)
 			break;
 		for (size_t i = 0; i < got; i++) {
-			if (entry_open_sealed(v, &buf[i], &out[k]) == 0)
+			int orc = entry_open_sealed(v, &buf[i], &out[k]);
+
+			if (orc == 0)
 				k++;
 			else
-				log_event(LOG_ERROR, "access.row_unreadable",
-				          LI("index", buf[i].idx));
+				row_unreadable(m, buf[i].idx, orc);
 		}
 		if (got < want)
 			break;
@@ -351,7 +361,8 @@ int access_rows_of_patient(struct store *st, const struct vault *v,
 	return rc;
 }
 
-int access_row_get(struct store *st, const struct vault *v, int64_t idx, struct access_rec *out)
+int access_row_get(struct store *st, const struct vault *v, struct metrics *m, int64_t idx,
+                   struct access_rec *out)
 {
 	struct access_sealed *s = malloc(sizeof(*s));
 	int rc;
@@ -360,7 +371,7 @@ int access_row_get(struct store *st, const struct vault *v, int64_t idx, struct 
 		return VG_ENOMEM;
 	rc = store_access_get(st, idx, s);
 	if (rc == 0 && (rc = entry_open_sealed(v, s, out)) != 0)
-		log_event(LOG_ERROR, "access.row_unreadable", LI("index", idx));
+		row_unreadable(m, idx, rc);
 	free(s);
 	return rc;
 }

@@ -84,15 +84,20 @@ struct journal *access_log_journal(struct access_log *a);
  * A person's accesses as the store keeps them, opened with the vault
  * (journal/entry.h entry_open_sealed): newest first, idx < before
  * (INT64_MAX: from the newest), at most cap into out, *n set. A row that
- * does not open (altered, moved, another key) is left out and logged: the
- * person sees what the journal proves, never a row it does not.
+ * does not open (altered, moved, another key) is left out, logged and
+ * counted in m->access_unreadable (m may be NULL): the person sees what the
+ * journal proves, never a row it does not.
  */
-VG_MUST_USE int access_rows_of_patient(struct store *st, const struct vault *v,
+VG_MUST_USE int access_rows_of_patient(struct store *st, const struct vault *v, struct metrics *m,
                                        const uint8_t patient[ACCESS_PATIENT_LEN], int64_t before,
                                        struct access_rec *out, size_t cap, size_t *n);
 
-/* One access by its journal index, opened: 0, VG_ENOTFOUND, VG_ECORRUPT or a store error. */
-VG_MUST_USE int access_row_get(struct store *st, const struct vault *v, int64_t idx,
-                               struct access_rec *out);
+/*
+ * One access by its journal index, opened: 0, VG_ENOTFOUND, a store error,
+ * or VG_ECORRUPT / VG_ECRYPTO when it does not open (logged and counted as
+ * above).
+ */
+VG_MUST_USE int access_row_get(struct store *st, const struct vault *v, struct metrics *m,
+                               int64_t idx, struct access_rec *out);
 
 #endif

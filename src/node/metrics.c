@@ -94,6 +94,9 @@ void metrics_render(const struct metrics *m, const char *const *route_names, str
 	        LOAD(((struct metrics *)m)->access_records));
 	counter(w, "vigie_access_record_errors_total", "Access records that could not be written.",
 	        LOAD(((struct metrics *)m)->access_errors));
+	counter(w, "vigie_access_rows_unreadable_total",
+	        "Stored access rows left out when read: they do not open or match their entry.",
+	        LOAD(((struct metrics *)m)->access_unreadable));
 	counter(w, "vigie_login_spray_alarms_total",
 	        "Spray alarms raised (failed insured logins across addresses).",
 	        LOAD(((struct metrics *)m)->login_spray));

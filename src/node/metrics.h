@@ -21,6 +21,8 @@ struct metrics {
 	atomic_uint_fast64_t logins_ok, logins_failed, logins_throttled;
 	atomic_uint_fast64_t lookups, persons_returned;
 	atomic_uint_fast64_t access_records, access_errors;
+	atomic_uint_fast64_t
+	        access_unreadable; /* stored rows left out when read: they do not open */
 	atomic_uint_fast64_t login_stuffing, login_spread; /* login defences triggered */
 	atomic_uint_fast64_t login_spray;                  /* spray alarms raised */
 	atomic_uint_fast64_t http_deadlines; /* connections shut past their absolute deadline */

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import {
   NIR_SYSTEM, FHIR_JSON, seededDataDir, startServer, readSample, readPros, Pros, http, vigie, vigieOk,
-  assertCleanExit, journalRecords,
+  assertCleanExit, journalRecords, readAccounts, metricsOf, sleep,
   test,
 } from './lib.mjs';
 
@@ -178,4 +178,49 @@ test('an access.db from before the sealing is dropped, vacuumed and refilled fro
       assert.ok(!fs.readFileSync(path.join(data, f)).includes('OLD-CLEAR-RECORD-MARKER'), `${f}: the clear row is gone`);
   assert.equal(Number(await sql('SELECT count(*) FROM journal')), n, 'every entry of the log is a row again');
   assert.equal(await sql("SELECT count(*) FROM pragma_table_info('journal') WHERE name IN ('record', 'salt', 'ip')"), '0');
+});
+
+test('a row altered by one byte in access.db is left out of /me/accesses, counted, and no misuse report names it', async () => {
+  // The first demo account is sample[0]: looked up, and asked by $submit, above.
+  const acct = readAccounts(data)[0];
+  assert.equal(acct.nir, sample[0].nir);
+  const db = path.join(data, 'access.db');
+  const sql = (q) => new Promise((resolve, reject) => {
+    execFile('sqlite3', [db, q], (err, stdout) => (err ? reject(err) : resolve(stdout.trim())));
+  });
+  const accesses = async (s) => {
+    const l = await http(s, 'POST', '/auth/insured/login', { body: { login: acct.nir, password: acct.password } });
+    assert.equal(l.status, 200, l.text);
+    const r = await http(s, 'GET', '/me/accesses', { token: l.json.access_token });
+    assert.equal(r.status, 200, r.text);
+    return { token: l.json.access_token, list: r.json.accesses.filter((a) => a.route !== 'me' && !a.route.startsWith('account.')) };
+  };
+  let s = await startServer(data);
+  let before_;
+  for (let t = 0; ; t++) { // the rows are written again from the log at start
+    before_ = await accesses(s);
+    if (before_.list.length >= 2 || t > 100) break;
+    await sleep(50);
+  }
+  assert.ok(before_.list.length >= 2, `two accesses to look at: ${JSON.stringify(before_.list)}`);
+  assertCleanExit(await s.stop(), s);
+  const [victim, ...kept] = before_.list.map((a) => a.index);
+  const hex = await sql(`SELECT hex(sealed) FROM journal WHERE idx = ${victim}`);
+  assert.ok(hex.length > 100, 'the row is there, sealed');
+  const at = Math.floor(hex.length / 4) * 2; // one byte in the middle of the blob
+  const flipped = hex.slice(0, at) + ((parseInt(hex.slice(at, at + 2), 16) ^ 1).toString(16).padStart(2, '0')) + hex.slice(at + 2);
+  await sql(`UPDATE journal SET sealed = x'${flipped}' WHERE idx = ${victim}`);
+  s = await startServer(data);
+  try {
+    const after = await accesses(s);
+    const shown = after.list.map((a) => a.index);
+    assert.ok(!shown.includes(victim), `the altered row ${victim} is not shown: ${shown}`);
+    for (const k of kept) assert.ok(shown.includes(k), `the other rows are: ${k} in ${shown}`);
+    const report = await http(s, 'POST', '/me/reports', { token: after.token, body: { index: String(victim), text: 'not me' } });
+    assert.equal(report.status, 404, report.text);
+    const m = /^vigie_access_rows_unreadable_total (\d+)$/m.exec((await metricsOf(s)).text);
+    assert.ok(m && Number(m[1]) >= 1, 'the row that did not open is counted');
+  } finally {
+    assertCleanExit(await s.stop(), s);
+  }
 });

@@ -254,6 +254,35 @@ static void address_and_window_filters(void **state)
 	affected_free(NULL);
 }
 
+/* A row of the scope altered in the store stops the set (exact or not given); outside it, not. */
+static void a_row_that_does_not_open_stops_the_set(void **state)
+{
+	struct fx *f = *state;
+	static struct access_rec r[2];
+	static struct access_sealed sealed[2];
+	const struct affected_part all[] = { { 20, 0, 5000, "" } };
+	const struct affected_part before_it[] = { { 20, 0, 1500, "" } };
+	struct affected *a = NULL;
+
+	acc(&r[0], 100, 20, 1000, 1, 200, 1, "name", "allow", "192.0.2.1", f->pat);
+	acc(&r[1], 101, 20, 2000, 0, 200, 2, "name", "allow", "192.0.2.1", f->pat);
+	for (int i = 0; i < 2; i++) {
+		uint8_t entry[ENTRY_LEN], priv[ENTRY_PRIV_MAX];
+		size_t plen = 0;
+
+		assert_int_equal(entry_prepare(f->v, &r[i], entry, priv, &plen), 0);
+		assert_int_equal(entry_sealed(&r[i], entry, sizeof(entry), priv, plen, &sealed[i]), 0);
+	}
+	sealed[1].sealed[sealed[1].sealed_len / 2] ^= 1; /* one byte, in the store */
+	assert_int_equal(store_access_put(f->st, sealed, 2), 0);
+	assert_int_equal(affected_compute(f->st, f->v, all, 1, &a), VG_ECORRUPT);
+	assert_null(a);
+	assert_int_equal(affected_compute(f->st, f->v, before_it, 1, &a), 0);
+	assert_int_equal(affected_size(a), 1);
+	assert_int_equal(affected_ids(a)[0], 3); /* NIR B */
+	affected_free(a);
+}
+
 /* A scope that disclosed nothing (no parts, or no access in them): an empty set, zero counts. */
 static void empty_set(void **state)
 {
@@ -301,6 +330,7 @@ int main(void)
 		cmocka_unit_test(the_set),
 		cmocka_unit_test(address_and_window_filters),
 		cmocka_unit_test(entries_in_time_order_across_parts),
+		cmocka_unit_test(a_row_that_does_not_open_stops_the_set),
 		cmocka_unit_test(empty_set), /* last: UBSan stops the program here (see report) */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
