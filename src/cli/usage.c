@@ -158,7 +158,8 @@ static const struct usage USAGE[] = {
 	  "  proof prints a tlog-proof receipt (--index) or a consistency proof (--from);\n"
 	  "  checkpoint and key print the latest signed checkpoint and the verifier key;\n"
 	  "  records opens the sealed access records of the log (master key needed), one JSON\n"
-	  "  line each from entry N on: {\"index\", \"ip\", \"salt\" (base64), \"record\"}.\n" },
+	  "  line each from entry N on (--count: at most that many; 0 or none: all):\n"
+	  "  {\"index\", \"ip\", \"salt\" (base64), \"record\"}.\n" },
 	{ "replay",
 	  "vigie replay --events FILE.jsonl|- [--quiet] [--skip-bad] [--utc-offset MIN]\n"
 	  "             [--max-accounts N] [--data DIR]\n"
