@@ -366,6 +366,7 @@ static void decide(struct run *r, struct staged *sl)
 		.key_valid = sl->valid,
 		.found = (re->found < 0 ? sl->valid : re->found == 1) ? 1 : 0,
 		.honeytoken = re->honeytoken == 1,
+		.mismatch = re->mismatch == 1,
 		.patient_dept = re->patient_dept,
 		.near = sl->geo == GUARD_GEO_NEAR  ? 1
 		        : sl->geo == GUARD_GEO_FAR ? 0

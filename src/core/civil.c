@@ -54,3 +54,23 @@ int32_t civil_paris_offset_min(int64_t t_s)
 		return 120;
 	return t_s >= last_sunday_1h(y, 3) && t_s < last_sunday_1h(y, 10) ? 120 : 60;
 }
+
+int civil_date_valid(const char *s)
+{
+	int64_t y, days;
+	int m, d, mm, dd;
+
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+			return 0;
+	if (s[10] != '\0')
+		return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	days = civil_days(y, m, d);
+	civil_date(days, &y, &mm, &dd);
+	return mm == m && dd == d; /* 2026-02-31 is no day */
+}

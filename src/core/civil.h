@@ -28,6 +28,9 @@ int64_t civil_days(int64_t y, int m, int d);
 /* The civil date of a day number. */
 void civil_date(int64_t days, int64_t *y, int *m, int *d);
 
+/* 1 if s is exactly "YYYY-MM-DD" (NUL-terminated) and names a day that exists. */
+int civil_date_valid(const char *s);
+
 /* 0 = Monday ... 6 = Sunday. */
 int civil_weekday(int64_t days);
 

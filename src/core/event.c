@@ -212,6 +212,7 @@ enum member {
 	M_MOVED = 1 << 12,
 	M_ACTION = 1 << 13,
 	M_OPEN = 1 << 14,
+	M_MISMATCH = 1 << 15,
 };
 
 static enum member member_of(const char *k, size_t n)
@@ -230,6 +231,7 @@ static enum member member_of(const char *k, size_t n)
 	case 'f': return IS("found") ? M_FOUND : 0;
 	case 'h': return IS("honeytoken") ? M_HONEY : 0;
 	case 'a': return IS("action") ? M_ACTION : 0;
+	case 'm': return IS("mismatch") ? M_MISMATCH : 0;
 	default: return 0;
 	}
 #undef IS
@@ -263,6 +265,7 @@ int event_parse(const char *s, size_t len, struct replay_event *out, const char 
 	out->card = false;
 	out->profession = 0;
 	out->found = out->honeytoken = out->near = out->token_moved = out->open = -1;
+	out->mismatch = -1;
 	if (!lit(&c, '{')) {
 		*why = "an event is a JSON object {\"t\",\"rpps\",\"nir\",\"card\",\"ip\",\"ua\"}";
 		return VG_EINVAL;
@@ -310,6 +313,7 @@ int event_parse(const char *s, size_t len, struct replay_event *out, const char 
 			case M_NEAR: rc = boolean(&c, &out->near); break;
 			case M_MOVED: rc = boolean(&c, &out->token_moved); break;
 			case M_OPEN: rc = boolean(&c, &out->open); break;
+			case M_MISMATCH: rc = boolean(&c, &out->mismatch); break;
 			case M_ACTION: rc = action(&c, &out->action); break;
 			}
 			if (rc != 0) {

@@ -16,6 +16,8 @@
  *                 [computed from the two departments when both are given];
  *   "found": someone matches [the NIR is valid];
  *   "honeytoken": the record is a honeytoken [false];
+ *   "mismatch": the NIR has records but the stated birth date matches none
+ *                 of them (a wrong password; "found" is then false) [false];
  *   "token_moved": the session token was issued to another address [false];
  *   "open": the practice was open at t, by its own hours or on-call rota
  *                 [judged from the profession's usual hours].
@@ -63,6 +65,7 @@ struct replay_event {
 	int profession;     /* 0 when not given */
 	int8_t found;       /* 1, 0, or -1 when the line does not say */
 	int8_t honeytoken;  /* 1, 0, or -1 */
+	int8_t mismatch;    /* 1, 0, or -1 */
 	int8_t near;        /* 1, 0, or -1 */
 	int8_t token_moved; /* 1, 0, or -1 */
 	int8_t open;        /* 1, 0, or -1 */

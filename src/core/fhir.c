@@ -292,12 +292,7 @@ void fhir_patient(struct jw *w, const struct fhir_person *p)
 	jw_end(w);
 	jw_end(w);
 	if (p->minimised) {
-		/* The professional knows the NIR; the birth year tells dependants apart. */
-		if (id->birth_date[0]) {
-			jw_key(w, "birthDate");
-			jw_strn(w, id->birth_date, strnlen(id->birth_date, 4));
-		}
-		jw_end(w);
+		jw_end(w); /* what the professional stated, nothing more */
 		return;
 	}
 	jw_karr(w, "name");
@@ -376,6 +371,7 @@ void fhir_coverage(struct jw *w, const struct fhir_person *p)
 	        "public healthcare");
 	jw_kstr(w, "subscriberId", p->ident.nir);
 	ref_patient(w, "beneficiary", p->pid);
+	if (!p->minimised)
 	concept(w, "relationship", "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
 	        p->ident.rank ? "child" : "self", NULL);
 	jw_kobj(w, "period");
@@ -393,9 +389,9 @@ void fhir_coverage(struct jw *w, const struct fhir_person *p)
 	else if (r->c2s == C2S_CONTRIB)
 		right_class(w, "c2s-contrib", "Complémentaire santé solidaire (avec participation)",
 		            r->c2s_end);
-	if (r->ame)
+	if (r->ame && !p->minimised)
 		right_class(w, "ame", "Aide médicale de l'État", r->ame_end);
-	if (r->ald)
+	if (r->ald && !p->minimised)
 		right_class(w, "ald-100", "Prise en charge à 100 % (ALD)", r->ald_end);
 	jw_end(w);
 	jw_end(w);
@@ -430,6 +426,22 @@ static void bundle_head(struct jw *w, const char *self_url, size_t total)
 	jw_end(w);
 }
 
+/* A searchset's outcome entry: what a verification answer left out (FHIR_VERIFY_NOTE). */
+static void verify_note(struct jw *w, const struct fhir_person *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && !p[i].minimised)
+		i++;
+	if (i == n)
+		return;
+	jw_obj(w);
+	jw_key(w, "resource");
+	fhir_outcome(w, "information", "informational", FHIR_VERIFY_NOTE);
+	search_mode(w, "outcome");
+	jw_end(w);
+}
+
 static void coverage_entry(struct jw *w, const char *base, const struct fhir_person *p,
                            const char *mode)
 {
@@ -460,6 +472,7 @@ void fhir_bundle_patients(struct jw *w, const char *base, const char *self_url,
 		}
 		for (size_t i = 0; with_coverage && i < n; i++)
 			coverage_entry(w, base, &p[i], "include");
+		verify_note(w, p, n);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -473,6 +486,7 @@ void fhir_bundle_coverages(struct jw *w, const char *base, const char *self_url,
 		jw_karr(w, "entry");
 		for (size_t i = 0; i < n; i++)
 			coverage_entry(w, base, &p[i], "match");
+		verify_note(w, p, n);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -529,6 +543,8 @@ void fhir_eligibility_response(struct jw *w, const char *id, const char *created
 	}
 	jw_end(w);
 	jw_kstr(w, "outcome", "complete");
+	if (p->minimised)
+		jw_kstr(w, "disposition", FHIR_VERIFY_NOTE);
 	insurer(w, "insurer", r, 0);
 	jw_karr(w, "insurance");
 	jw_obj(w);
@@ -550,13 +566,13 @@ void fhir_eligibility_response(struct jw *w, const char *id, const char *created
 			benefit_item(w, r->c2s == C2S_FREE ? "c2s" : "c2s-contrib",
 			             "Complémentaire santé solidaire",
 			             r->c2s_end[0] ? r->c2s_end : "open");
-		if (r->ame)
+		if (r->ame && !p->minimised)
 			benefit_item(w, "ame", "Aide médicale de l'État",
 			             r->ame_end[0] ? r->ame_end : "open");
-		if (r->ald)
+		if (r->ald && !p->minimised)
 			benefit_item(w, "ald-100", "Prise en charge à 100 % (ALD)",
 			             r->ald_end[0] ? r->ald_end : "open");
-		if (r->gp_rpps[0])
+		if (r->gp_rpps[0] && !p->minimised)
 			benefit_item(w, "attending-physician", "Médecin traitant déclaré",
 			             r->gp_name);
 		jw_end(w);

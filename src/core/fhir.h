@@ -27,17 +27,27 @@ struct fhir_person {
 	char pid[FHIR_PID_HEX];
 	struct insured_ident ident;
 	struct insured_rights rights;
-	uint8_t minimised; /* answer only what the rights check needs (fhir_minimise) */
+	uint8_t minimised; /* a verification answer only (fhir_minimise) */
 };
 
 /*
- * Mark p for a minimised answer (the guard's MINIMISE): Patient keeps its
- * id, NIR and birth year (dependants under one NIR differ by it) and says
- * meta.security REDACTED; Coverage keeps status, period, rights and payor
- * but not the attending physician. Name, full birth date, gender and birth
- * place are not sent.
+ * Mark p for a verification answer (core/gate.h GATE_VERIFY: no card
+ * proof, or the guard minimised): Patient keeps its id and the NIR (what
+ * the professional stated; the birth date is not echoed) and says
+ * meta.security REDACTED; Coverage keeps status, period, payor, the base right and C2S
+ * (what billing needs) but not the relationship, the attending physician,
+ * AME (a legal status) or ALD (health data); an eligibility response the
+ * same, with a disposition saying so. Name, gender and birth place are
+ * never sent. The same words whatever the record holds, so that what is
+ * left out says nothing about the person.
  */
 void fhir_minimise(struct fhir_person *p);
+
+/* What a verification answer says it left out (a constant, in French and English). */
+#define FHIR_VERIFY_NOTE                                                                             \
+	"Vérification sans la carte du patient : identité, médecin traitant, AME et ALD (100 %) " \
+	"ne sont donnés qu'avec sa carte (Vigie-Card-Proof). / Verified without the patient's "     \
+	"card: identity, attending physician, AME and ALD need the card."
 
 /*
  * Parse a token search parameter "system|value", "|value" (no system) or

@@ -18,6 +18,7 @@ void gate_event(const struct gate_lookup *l, struct guard_event *e)
 	e->nir_len = l->nir_len;
 	e->key_valid = l->key_valid;
 	e->found = l->key_valid && l->found > 0;
+	e->mismatch = l->key_valid && l->mismatch && l->found == 0;
 	e->honeytoken = l->honeytoken;
 	e->card = l->proof == GATE_PROOF_OK;
 	e->token_moved = l->token_moved;
@@ -31,8 +32,10 @@ void gate_event(const struct gate_lookup *l, struct guard_event *e)
 
 struct gate_verdict gate_verdict(enum gate_proof proof, const struct guard_result *g, bool observe)
 {
-	struct gate_verdict v = { GATE_FULL, GUARD_ALLOW, false };
+	struct gate_verdict v = { GATE_FULL, GUARD_ALLOW, false, false };
 
+	if (proof != GATE_PROOF_OK)
+		v.answer = GATE_VERIFY; /* without the patient, a lookup verifies */
 	if (observe)
 		return v; /* decided and counted, not acted on */
 	if (g->decision >= GUARD_THROTTLE) {
@@ -47,7 +50,8 @@ struct gate_verdict gate_verdict(enum gate_proof proof, const struct guard_resul
 		v.answer = GATE_REFUSE;
 		v.refusal = GUARD_STEP_UP;
 	} else if (g->decision == GUARD_MINIMISE) {
-		v.answer = GATE_MINIMISE;
+		v.answer = GATE_VERIFY;
+		v.minimised = true;
 	}
 	return v;
 }
@@ -61,7 +65,7 @@ const char *gate_decision_name(const struct gate_verdict *v)
 {
 	if (v->answer == GATE_FULL)
 		return "allow";
-	if (v->answer == GATE_MINIMISE)
-		return "minimise";
+	if (v->answer == GATE_VERIFY)
+		return v->minimised ? "minimise" : "verify";
 	return guard_decision_name(v->refusal);
 }

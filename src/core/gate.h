@@ -10,11 +10,17 @@
  *     professional's, already used) is refused (403), and the lookup was
  *     judged as card-less; the guard's own refusal wins when it is stronger
  *     (throttle, deny, suspend);
- *  2. otherwise the guard's decision: allow is a full answer, minimise a
- *     minimised one, the others a refusal of that kind (step-up 401,
- *     throttle 429, deny and suspend 403);
+ *  2. otherwise the guard's decision: step-up, throttle, deny and suspend
+ *     are refusals of that kind (401, 429, 403, 403); allow is a full answer
+ *     only with a verified card proof (the patient is there); without one,
+ *     and whenever the guard minimises, the answer verifies and does not
+ *     disclose (GATE_VERIFY): for the persons the professional stated (NIR
+ *     and birth date), whether they match and the rights billing needs,
+ *     never a name, a gender, a physician, AME or ALD. Card-less answers
+ *     are thus the same whether the guard allowed or minimised them: an
+ *     answer does not tell a client where its budget stands;
  *  3. in observe mode (a first rollout, benchmarks) the guard decides and
- *     counts but nothing is refused or minimised.
+ *     counts but refuses nothing; card-less answers still only verify.
  * A NIR-shaped value that fails its key check is judged too (enumeration);
  * it gets its 400 unless the guard refuses it (throttle and above).
  *
@@ -46,7 +52,8 @@ struct gate_lookup {
 	const char *nir;           /* what was asked for, nir_len bytes */
 	size_t nir_len;
 	bool key_valid;           /* a NIR (format and key) */
-	size_t found;             /* people who match */
+	size_t found;             /* people who match (with a stated birth date, that too) */
+	bool mismatch;            /* the NIR has records, none with the stated birth date */
 	bool honeytoken;          /* one of them is a honeytoken */
 	const char *patient_dept; /* the first match's department */
 	int near;                 /* 1/0: the patient lives near/far (known otherwise); -1: from
@@ -60,8 +67,8 @@ struct gate_lookup {
 void gate_event(const struct gate_lookup *l, struct guard_event *e);
 
 enum gate_answer {
-	GATE_FULL = 0,
-	GATE_MINIMISE,
+	GATE_FULL = 0, /* the persons matched, in full: a verified card proof */
+	GATE_VERIFY,   /* the stated persons' match and billing rights only */
 	GATE_REFUSE,
 };
 
@@ -69,6 +76,7 @@ struct gate_verdict {
 	enum gate_answer answer;
 	enum guard_decision refusal; /* with GATE_REFUSE: step-up, throttle, deny or suspend */
 	bool bad_proof;              /* refused for its card proof (403) */
+	bool minimised;              /* GATE_VERIFY because the guard minimised */
 };
 
 /* What to answer, from the proof's verdict and the guard's decision (see the top). */
@@ -78,8 +86,10 @@ struct gate_verdict gate_verdict(enum gate_proof proof, const struct guard_resul
 bool gate_refuses_invalid(const struct guard_result *g, bool observe);
 
 /*
- * The access record's decision word for a verdict: "allow", "minimise",
- * "step-up", "throttle", "deny", "suspend" (a bad proof: "deny").
+ * The access record's decision word for a verdict: "allow" (full),
+ * "verify" (card-less, within the guard's budget), "minimise" (verified,
+ * the guard minimised), "step-up", "throttle", "deny", "suspend" (a bad
+ * proof: "deny").
  */
 const char *gate_decision_name(const struct gate_verdict *v);
 

@@ -48,6 +48,7 @@ static const char *const REASON_NAMES[GUARD_REASONS] = {
 	"step_up_pending",
 	"strikes",
 	"suspended",
+	"identity_mismatch",
 };
 /* clang-format on */
 
@@ -127,6 +128,12 @@ void guard_cfg_init(struct guard_cfg *c, const uint8_t key[GUARD_KEY_BYTES])
 	c->invalid_soft = 3, c->invalid_hard = 8, c->invalid_day_hard = 20;
 	c->notfound_soft = 5, c->notfound_hard = 12, c->notfound_day_hard = 40;
 	c->notfound_min_pct = 30;
+	/*
+	 * The NIR gives the year and month of birth: 31 guesses find the day.
+	 * A wrong date and a second try on one NIR is a typo, a third is not;
+	 * a counter mistypes a few dates a day, not ten.
+	 */
+	c->mismatch_nir = 2, c->mismatch_day_soft = 4, c->mismatch_day_hard = 10;
 	/*
 	 * Structure: twins share the first 10 characters and have consecutive
 	 * order numbers; triplets of the same sex without cards are the only
@@ -403,6 +410,9 @@ static void roll(const struct guard_cfg *c, struct guard_account *a, int64_t t_m
 		}
 		a->d_nocard = a->d_distinct = a->d_invalid = a->d_notfound = a->d_nocard_new = 0;
 		a->d_nc_found = a->d_nc_never = 0;
+		a->d_mismatch = 0;
+		memset(a->mm_nir, 0, sizeof(a->mm_nir));
+		memset(a->mm_n, 0, sizeof(a->mm_n));
 		a->d_peak_nocard = a->d_peak_distinct = a->d_step_ups = 0;
 		a->allow_day = a->allow_never = 0;
 		a->tainted = 0;
@@ -599,6 +609,55 @@ static void enumeration(const struct guard_cfg *c, struct guard_account *a,
 	}
 }
 
+/*
+ * Stated identities (h: the NIR's keyed hash): 1 if this NIR had
+ * mismatch_nir wrong birth dates today (then it is refused card-less,
+ * whatever date is stated now, so that a refusal is no oracle); a mismatch
+ * now is counted on the NIR and on the day, like a wrong password.
+ */
+static bool mismatched(const struct guard_cfg *c, struct guard_account *a,
+                       const struct guard_event *e, uint64_t h, uint32_t *score, uint32_t *reasons)
+{
+	unsigned i, slot = 0;
+	bool locked;
+
+	if (!e->key_valid || !e->nir)
+		return false;
+	h |= 1; /* 0 is "empty" */
+	for (i = 0; i < 8; i++)
+		if (a->mm_n[i] && a->mm_nir[i] == h)
+			break;
+	locked = i < 8 && a->mm_n[i] >= c->mismatch_nir;
+	if (locked)
+		*reasons |= GR_MISMATCH;
+	if (!e->mismatch)
+		return locked;
+	if (i == 8) {
+		/* A free slot, or the NIR with the fewest mismatches (the day cap still counts). */
+		for (i = 0; i < 8; i++) {
+			if (!a->mm_n[i])
+				break;
+			if (a->mm_n[i] < a->mm_n[slot])
+				slot = i;
+		}
+		if (i == 8)
+			i = slot;
+		a->mm_nir[i] = h;
+		a->mm_n[i] = 0;
+	}
+	if (a->mm_n[i] < UINT8_MAX)
+		a->mm_n[i]++;
+	inc16(&a->d_mismatch);
+	if (a->d_mismatch >= c->mismatch_day_hard) {
+		*score += c->deny_at;
+		*reasons |= GR_MISMATCH;
+	} else if (a->d_mismatch > c->mismatch_day_soft) {
+		*score += c->step_up_at;
+		*reasons |= GR_MISMATCH;
+	}
+	return locked;
+}
+
 /* Inter-arrival gaps: exponentially weighted mean and variance, in seconds. */
 static bool regular(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms)
 {
@@ -636,7 +695,7 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 	uint64_t h = 0;
 	bool card, new_today, new_hour, never, over = false, soft = false;
 	unsigned n_ip = 0, n_ua = 0, bit_day, bit_hour;
-	bool new_addr = false;
+	bool new_addr = false, nir_locked = false;
 
 	if (a->suspended) {
 		r.decision = GUARD_SUSPEND;
@@ -700,8 +759,9 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 		}
 	}
 
-	/* Enumeration and structure. */
+	/* Enumeration, stated identities and structure. */
 	enumeration(c, a, e, &r.score, &r.reasons);
+	nir_locked = mismatched(c, a, e, h, &r.score, &r.reasons);
 	if (e->key_valid)
 		structure(c, a, e, &r.score, &r.reasons);
 
@@ -819,6 +879,10 @@ decide:
 		r.decision = GUARD_DENY;
 		a->strikes += c->strike_deny;
 		a->tainted = 1;
+	} else if (nir_locked) {
+		/* "Present the card", asked again: pressing, not a new offence. */
+		r.decision = GUARD_DENY;
+		a->strikes += c->strike_repeat;
 	} else if (r.score >= c->throttle_at) {
 		r.decision = GUARD_THROTTLE;
 		a->strikes += c->strike_throttle;
@@ -891,7 +955,9 @@ void guard_reinstate(const struct guard_cfg *c, struct guard_account *a, int64_t
 	a->step_up_pending = 0;
 	a->strikes = 0;
 	a->h_invalid = a->h_invalid_prev = a->h_notfound = a->h_notfound_prev = 0;
-	a->d_invalid = a->d_notfound = 0;
+	a->d_invalid = a->d_notfound = a->d_mismatch = 0;
+	memset(a->mm_nir, 0, sizeof(a->mm_nir));
+	memset(a->mm_n, 0, sizeof(a->mm_n));
 	a->h_nocard = a->h_nocard_prev = 0;
 	a->d_nocard = a->d_nocard_new = 0;
 	a->allow_day = a->allow_never = 0;

@@ -66,6 +66,12 @@
  *     day budget, whatever the step-ups (never-seen ones against the
  *     never-seen budget once the account is warm, so that a day with a
  *     broken card reader, its own patients, is not abuse).
+ *  7. A card-less lookup states who the patient is (NIR and birth date,
+ *     core/gate.h); a birth date that matches nobody under an existing NIR
+ *     is a wrong password (guard_event.mismatch): after mismatch_nir of
+ *     them on one NIR in a local day that NIR is denied card-less until
+ *     the next day, whatever date is stated; past mismatch_day_soft in a
+ *     day a step-up is asked, at mismatch_day_hard the lookup is denied.
  *
  * Mapping to HTTP (for the request path): ALLOW 200 full answer; MINIMISE
  * 200 with only what the rights check needs; STEP_UP 401 with
@@ -84,7 +90,7 @@
 #include "core/access.h"
 #include "core/hours.h"
 
-#define GUARD_STATE_VERSION 2
+#define GUARD_STATE_VERSION 3
 #define GUARD_KEY_BYTES     16
 
 enum guard_decision {
@@ -125,8 +131,9 @@ enum guard_reason {
 	GR_STEP_UP_PENDING = 1u << 15, /* "step_up_pending": a step-up asked and not yet given */
 	GR_STRIKES = 1u << 16,         /* "strikes": refused too often, or far over the budget */
 	GR_SUSPENDED = 1u << 17,       /* "suspended": already suspended */
+	GR_MISMATCH = 1u << 18, /* "identity_mismatch": stated birth dates that match nobody */
 };
-#define GUARD_REASONS 18
+#define GUARD_REASONS 19
 
 /* The stable name of reason bit index i (0..GUARD_REASONS-1), or "unknown". */
 const char *guard_reason_name(unsigned i);
@@ -145,6 +152,8 @@ struct guard_event {
 	size_t nir_len;
 	bool key_valid;            /* the NIR passes nir_parse (format and key) */
 	bool found;                /* someone matches (ignored when !key_valid) */
+	bool mismatch;             /* the NIR has records, but none has the birth date the
+	                              professional stated (then found is false) */
 	bool honeytoken;           /* the matched record is a honeytoken (the caller knows) */
 	bool card;                 /* a valid, fresh, not yet used card-presence proof */
 	bool token_moved;          /* the session token was issued to another address */
@@ -183,6 +192,13 @@ struct guard_cfg {
 	uint32_t invalid_soft, invalid_hard, invalid_day_hard;
 	uint32_t notfound_soft, notfound_hard, notfound_day_hard;
 	uint32_t notfound_min_pct; /* the soft not-found signal also needs this share of the hour */
+	/*
+	 * A stated birth date that matches nobody under an existing NIR is a
+	 * wrong password: mismatch_nir of them on one NIR in a local day and
+	 * that NIR is refused card-less for the rest of the day; more than
+	 * mismatch_day_soft in a day asks a step-up, mismatch_day_hard denies.
+	 */
+	uint32_t mismatch_nir, mismatch_day_soft, mismatch_day_hard;
 	uint32_t seq_soft, seq_hard; /* recent NIRs with the same prefix and an order within 5 */
 	uint32_t struct_soft, struct_hard; /* recent NIRs with the same 10-character prefix */
 	/*
@@ -274,6 +290,11 @@ struct guard_account {
 	uint32_t seen_items;   /* patients added to the current generation */
 	uint32_t seen_gen;     /* which of seen[] is current */
 	uint64_t seen[2][128]; /* 2 x 8192 bits, 2 hashes a patient in one 512-bit block */
+	/* Stated identities that matched nobody today: NIRs (keyed hashes) and counts. */
+	uint64_t mm_nir[8];
+	uint8_t mm_n[8];
+	uint16_t d_mismatch;
+	uint16_t pad3_[3];
 };
 #define GUARD_ACCOUNT_BYTES sizeof(struct guard_account)
 

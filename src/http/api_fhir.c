@@ -47,8 +47,8 @@
 #define F_PATIENT_COV     "identifier,name,gender,birthDate,coverage"
 #define F_COVERAGE        "identifier,coverage"
 #define F_SUBMIT          "coverage,benefits"
-#define F_PATIENT_MIN     "identifier,birthYear"
-#define F_PATIENT_COV_MIN "identifier,birthYear,coverage"
+#define F_PATIENT_MIN     "identifier"
+#define F_PATIENT_COV_MIN "identifier,coverage"
 #define F_COVERAGE_MIN    "identifier,coverage"
 #define F_SUBMIT_MIN      "coverage,benefits"
 
@@ -367,7 +367,8 @@ static void suspend_account(struct req *r, const struct guard_result *g)
  * guardian's decision, and a suspension's consequences.
  */
 static struct guard_result judge(struct req *r, const char *nir, size_t nir_len, int key_valid,
-                                 const struct fhir_person *p, size_t np, enum gate_proof proof)
+                                 const struct fhir_person *p, size_t np, int mismatch, int honey,
+                                 enum gate_proof proof)
 {
 	struct gate_lookup l = {
 		.t_ms = r->now_ms,
@@ -379,6 +380,7 @@ static struct guard_result judge(struct req *r, const char *nir, size_t nir_len,
 		.nir_len = nir_len,
 		.key_valid = key_valid,
 		.found = np,
+		.mismatch = mismatch != 0,
 		.patient_dept = np ? p[0].rights.dept : NULL,
 		.near = -1,
 		.proof = proof,
@@ -389,8 +391,7 @@ static struct guard_result judge(struct req *r, const char *nir, size_t nir_len,
 	struct guard_event e;
 	struct guard_result g;
 
-	for (size_t i = 0; i < np; i++)
-		l.honeytoken |= p[i].rights.honeytoken != 0;
+	l.honeytoken = honey != 0;
 	gate_event(&l, &e);
 	g = guardian_decide(r->v->guardian, r->who.id, &e);
 	if (g.suspended_now && !r->v->cfg.guard_observe)
@@ -400,10 +401,15 @@ static struct guard_result judge(struct req *r, const char *nir, size_t nir_len,
 
 /* A refusal by the guard (step-up, throttle, deny, suspend), journaled. */
 static enum MHD_Result guard_refuse(struct req *r, const char *asked, const char *route,
-                                    enum guard_decision d)
+                                    enum guard_decision d, uint32_t reasons)
 {
 	const char *name = guard_decision_name(d);
 
+	if (d == GUARD_DENY && (reasons & GR_MISMATCH))
+		return refuse(r, asked, route, MHD_HTTP_FORBIDDEN, "security",
+		              "too many birth dates that match nobody: present the patient's card "
+		              "(Vigie-Card-Proof)",
+		              name);
 	switch (d) {
 	case GUARD_STEP_UP:
 		return refuse_with(
@@ -452,10 +458,10 @@ static int judge_invalid(struct req *r, const char *param, const char *route, en
 		if (!((val[i] >= '0' && val[i] <= '9') || val[i] == 'A' || val[i] == 'B' ||
 		      val[i] == 'a' || val[i] == 'b'))
 			return 0;
-	g = judge(r, val, NIR_LEN, 0, NULL, 0, GATE_NO_PROOF);
+	g = judge(r, val, NIR_LEN, 0, NULL, 0, 0, 0, GATE_NO_PROOF);
 	if (!gate_refuses_invalid(&g, r->v->cfg.guard_observe))
 		return 0;
-	*res = guard_refuse(r, val, route, g.decision);
+	*res = guard_refuse(r, val, route, g.decision, g.reasons);
 	return -1;
 }
 
@@ -491,48 +497,122 @@ static int opposed_care(struct req *r, const struct matched *m, size_t np)
 }
 
 /*
- * A lookup that matched np persons through the gate. Returns 0 to answer
- * (with the persons minimised if *minimised), or -1 with the refusal in *res.
+ * Keep, of the np persons matched (and their keys and ids in m), those the
+ * professional stated: the birth date when given, else with holder_only
+ * the card holder (rank 0; dependants are on the holder's card and are
+ * answered only when selected). The others are wiped. Returns how many.
  */
-static int gate(struct req *r, const struct nir *n, const char *route, struct fhir_person *p,
-                const struct matched *m, size_t np, int *minimised, enum MHD_Result *res)
+static size_t stated(struct fhir_person *p, struct matched *m, size_t np, const char *birth,
+                     int holder_only)
 {
-	enum gate_proof proof = np                                  ? card_check(r, n->canon, m, np)
+	size_t k = 0;
+
+	for (size_t i = 0; i < np; i++) {
+		int keep = birth ? strcmp(p[i].ident.birth_date, birth) == 0
+		                 : !holder_only || p[i].ident.rank == 0;
+
+		if (!keep)
+			continue;
+		if (k != i) {
+			p[k] = p[i];
+			memcpy(m->pks[k], m->pks[i], 32);
+			m->ids[k] = m->ids[i];
+		}
+		k++;
+	}
+	if (k < np)
+		wipe_persons(p + k, np - k);
+	return k;
+}
+
+/*
+ * A lookup that matched *np persons under the NIR, through the gate: with a
+ * verified card proof the holder and any dependant the request selects by
+ * birth date, in full; without one only the persons of the stated birth
+ * date (birth), in a verification answer (core/gate.h), a date that matches
+ * nobody under an existing NIR counted by the guard as a wrong password.
+ * Returns 0 to answer (*np persons, minimised if *decision is not
+ * "allow"), or -1 with the refusal in *res.
+ */
+static int gate(struct req *r, const struct nir *n, const char *route, const char *birth,
+                struct fhir_person *p, struct matched *m, size_t *np, const char **decision,
+                enum MHD_Result *res)
+{
+	enum gate_proof proof = *np ? card_check(r, n->canon, m, *np)
 	                        : req_header(r, "Vigie-Card-Proof") ? GATE_PROOF_BAD
 	                                                            : GATE_NO_PROOF;
-	struct guard_result g = judge(r, n->canon, NIR_LEN, 1, p, np, proof);
-	struct gate_verdict v = gate_verdict(proof, &g, r->v->cfg.guard_observe);
+	size_t before = *np;
+	struct guard_result g;
+	struct gate_verdict v;
+	int honey = 0;
 
-	*minimised = 0;
-	if (proof != GATE_PROOF_OK && v.answer == GATE_FULL && opposed_care(r, m, np))
-		v.answer = GATE_MINIMISE;
-	if (v.answer == GATE_FULL)
-		return 0;
-	if (v.answer == GATE_MINIMISE) {
-		for (size_t i = 0; i < np; i++)
+	/* A honeytoken's NIR is nobody's to look up, whatever birth date is stated with it. */
+	for (size_t i = 0; i < *np; i++)
+		honey |= p[i].rights.honeytoken != 0;
+	if (proof == GATE_PROOF_OK || birth)
+		*np = stated(p, m, *np, birth, proof == GATE_PROOF_OK);
+	g = judge(r, n->canon, NIR_LEN, 1, p, *np, proof != GATE_PROOF_OK && before && !*np, honey,
+	          proof);
+	v = gate_verdict(proof, &g, r->v->cfg.guard_observe);
+	*decision = gate_decision_name(&v);
+	if (v.answer == GATE_VERIFY) {
+		/* The person is told when their card was opposed lately (PEOPLE_CARE_DAYS). */
+		if (proof != GATE_PROOF_OK)
+			(void)opposed_care(r, m, *np);
+		for (size_t i = 0; i < *np; i++)
 			fhir_minimise(&p[i]);
-		*minimised = 1;
 		return 0;
 	}
+	if (v.answer == GATE_FULL)
+		return 0;
 	if (v.bad_proof) /* as for anyone's NIR without a record; the person is told it was them */
 		*res = refuse(r, n->canon, route, MHD_HTTP_FORBIDDEN, "security",
 		              "the card-presence proof is invalid, expired or already used",
-		              !np && m->blocked ? "blocked" : gate_decision_name(&v));
+		              !*np && m->blocked ? "blocked" : *decision);
 	else
-		*res = guard_refuse(r, n->canon, route, v.refusal);
+		*res = guard_refuse(r, n->canon, route, v.refusal, g.reasons);
+	return -1;
+}
+
+/*
+ * Without the patient's card (no Vigie-Card-Proof), a lookup must state
+ * the birth date: a NIR alone answers "state the birth date", before any
+ * record is read (a malformed lookup, budgeted). birth: the parameter,
+ * NULL if absent. Returns 0 to go on, or -1 with the refusal in *res.
+ */
+static int needs_birth(struct req *r, const char *asked, const char *route, const char *param,
+                       const char *birth, enum MHD_Result *res)
+{
+	char diag[200];
+
+	if (birth && !civil_date_valid(birth)) {
+		snprintf(diag, sizeof(diag), "%s must be a day, YYYY-MM-DD", param);
+		*res = malformed(r, asked, route, MHD_HTTP_BAD_REQUEST, "invalid", diag);
+		return -1;
+	}
+	if (birth || req_header(r, "Vigie-Card-Proof"))
+		return 0;
+	snprintf(diag, sizeof(diag),
+	         "without the patient's card (Vigie-Card-Proof), state who the patient is: "
+	         "the NIR and %s=YYYY-MM-DD",
+	         param);
+	*res = malformed(r, asked, route, MHD_HTTP_BAD_REQUEST, "required", diag);
 	return -1;
 }
 
 /* Shared by Patient and Coverage search. */
 static enum MHD_Result search(struct req *r, const char *param, int coverage_only)
 {
-	static const char *const P_ALLOWED[] = { "identifier", "_revinclude", "_format", NULL };
-	static const char *const C_ALLOWED[] = { "beneficiary:identifier", "_format", NULL };
+	static const char *const P_ALLOWED[] = { "identifier", "_revinclude", "_format",
+		                                 "birthdate", NULL };
+	static const char *const C_ALLOWED[] = { "beneficiary:identifier", "_format",
+		                                 "beneficiary.birthdate", NULL };
 	struct qargs q = { .allowed = coverage_only ? C_ALLOWED : P_ALLOWED };
 	struct fhir_person persons[STORE_MATCH_MAX];
 	struct matched m;
 	const char *route = coverage_only ? "Coverage" : "Patient";
-	const char *why = NULL, *fields;
+	const char *bparam = coverage_only ? "beneficiary.birthdate" : "birthdate";
+	const char *why = NULL, *fields, *birth, *decision = "allow";
 	char self[512];
 	struct nir n;
 	size_t np = 0;
@@ -561,21 +641,28 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 			return res;
 		return malformed(r, q.val[0], route, MHD_HTTP_BAD_REQUEST, "invalid", why);
 	}
+	birth = q.val[coverage_only ? 2 : 3];
+	if (needs_birth(r, n.canon, route, bparam, birth, &res) != 0)
+		return res;
 	rc = lookup(r, &n, persons, &m, &np);
 	if (rc != 0)
 		return lookup_failed(r, n.canon, route, rc);
-	if (gate(r, &n, route, persons, &m, np, &minimised, &res) != 0) {
+	if (gate(r, &n, route, birth, persons, &m, &np, &decision, &res) != 0) {
 		wipe_persons(persons, np);
 		return res;
 	}
+	minimised = strcmp(decision, "allow") != 0;
 	if (minimised)
 		fields = coverage_only ? F_COVERAGE_MIN
 		         : with_cov    ? F_PATIENT_COV_MIN
 		                       : F_PATIENT_MIN;
 	else
 		fields = coverage_only ? F_COVERAGE : with_cov ? F_PATIENT_COV : F_PATIENT;
-	snprintf(self, sizeof(self), "%s/%s?%s=%s%%7C%s%s", r->srv->cfg.base_url, route, param,
-	         FHIR_NIR_SYSTEM, n.canon, with_cov ? "&_revinclude=Coverage%3Abeneficiary" : "");
+	/* A valid date is digits and dashes: nothing to escape. */
+	snprintf(self, sizeof(self), "%s/%s?%s=%s%%7C%s%s%s%s%s%s", r->srv->cfg.base_url, route,
+	         param, FHIR_NIR_SYSTEM, n.canon,
+	         with_cov ? "&_revinclude=Coverage%3Abeneficiary" : "", birth ? "&" : "",
+	         birth ? bparam : "", birth ? "=" : "", birth ? birth : "");
 	jw_init(&w, np ? 2048 : 512);
 	if (coverage_only)
 		fhir_bundle_coverages(&w, r->srv->cfg.base_url, self, persons, np);
@@ -586,13 +673,10 @@ static enum MHD_Result search(struct req *r, const char *param, int coverage_onl
 	atomic_fetch_add_explicit(&r->v->metrics.persons_returned, np, memory_order_relaxed);
 	/* Sent only once the access is durable in the journal (see the top comment). */
 	access_of(r, n.canon, route, 200, (int)np, np ? fields : "",
-	          !np && m.blocked ? "blocked"
-	          : minimised      ? "minimise"
-	                           : "allow",
-	          &a);
+	          !np && m.blocked ? "blocked" : decision, &a);
 	reply_prepare_json(r, MHD_HTTP_OK, NULL, &w);
-	if (minimised)
-		reply_add_header(r, "Vigie-Guard", "minimise");
+	if (minimised) /* the same word whether the guard allowed or minimised: no budget gauge */
+		reply_add_header(r, "Vigie-Guard", "verify");
 	return reply_after_journal(r, &a);
 }
 
@@ -620,7 +704,8 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 	struct jw w;
 	struct access_rec a;
 	enum MHD_Result res;
-	int rc, minimised = 0;
+	const char *decision = "allow";
+	int rc, minimised;
 
 	if (auth_require(r, &res) != 0)
 		return res; /* no professional, nothing disclosed: counted in metrics, not recorded */
@@ -631,13 +716,18 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 		                 "Content-Type must be application/fhir+json");
 	if (fhir_parse_eligibility(r->body ? r->body : "", r->body_len, &rq, &why) != 0)
 		return malformed(r, "", "$submit", MHD_HTTP_BAD_REQUEST, "invalid", why);
+	if (needs_birth(r, rq.nir.canon, "$submit", "a contained Patient's birthDate",
+	                rq.birth_date[0] ? rq.birth_date : NULL, &res) != 0)
+		return res;
 	rc = lookup(r, &rq.nir, persons, &m, &np);
 	if (rc != 0)
 		return lookup_failed(r, rq.nir.canon, "$submit", rc);
-	if (gate(r, &rq.nir, "$submit", persons, &m, np, &minimised, &res) != 0) {
+	if (gate(r, &rq.nir, "$submit", rq.birth_date[0] ? rq.birth_date : NULL, persons, &m, &np,
+	         &decision, &res) != 0) {
 		wipe_persons(persons, np);
 		return res;
 	}
+	minimised = strcmp(decision, "allow") != 0;
 	for (size_t i = 0; i < np; i++) {
 		if (rq.birth_date[0] && strcmp(rq.birth_date, persons[i].ident.birth_date) != 0)
 			continue;
@@ -666,11 +756,11 @@ enum MHD_Result api_eligibility_submit(struct req *r)
 	wipe_persons(persons, np);
 	atomic_fetch_add_explicit(&r->v->metrics.lookups, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&r->v->metrics.persons_returned, 1, memory_order_relaxed);
-	access_of(r, rq.nir.canon, "$submit", 200, 1, minimised ? F_SUBMIT_MIN : F_SUBMIT,
-	          minimised ? "minimise" : "allow", &a);
+	access_of(r, rq.nir.canon, "$submit", 200, 1, minimised ? F_SUBMIT_MIN : F_SUBMIT, decision,
+	          &a);
 	reply_prepare_json(r, MHD_HTTP_OK, NULL, &w);
 	if (minimised)
-		reply_add_header(r, "Vigie-Guard", "minimise");
+		reply_add_header(r, "Vigie-Guard", "verify");
 	return reply_after_journal(r, &a);
 }
 

@@ -140,6 +140,7 @@ int account_mail_facts(const char *kind, int64_t t_ms, const char *detail, size_
 	out->access = !s                           ? ACCESS_REFUSED
 	              : strcmp(s, "allow") == 0    ? ACCESS_SHOWN
 	              : strcmp(s, "minimise") == 0 ? ACCESS_MINIMISED
+	              : strcmp(s, "verify") == 0   ? ACCESS_MINIMISED
 	              : strcmp(s, "blocked") == 0  ? ACCESS_BLOCKED
 	                                           : ACCESS_REFUSED;
 	if (strcmp(kind, "access") == 0 && jint(o, "t_ms", 0) > 0)

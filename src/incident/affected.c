@@ -186,8 +186,8 @@ static int take_row(void *ctx, const struct access_sealed *s)
 		return 0; /* nothing was disclosed */
 	if (strcmp(r->decision, "allow") == 0)
 		dec = AFF_ALLOW;
-	else if (strcmp(r->decision, "minimise") == 0)
-		dec = AFF_MINIMISE;
+	else if (strcmp(r->decision, "minimise") == 0 || strcmp(r->decision, "verify") == 0)
+		dec = AFF_MINIMISE; /* a verification: the rights, not the identity */
 	else
 		return 0; /* operator acts and anything else that is no lookup answer */
 	if (a->ip && a->ip[0] && strcmp(a->ip, r->ip) != 0)

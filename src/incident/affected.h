@@ -3,7 +3,7 @@
  * was returned to one of the scope's accounts inside its window (and from
  * its address, when one is given), computed from the access rows the
  * journal's indexer keeps (store_access_of_pro), with the fields seen, how
- * many times, by which decision (a full answer, "allow", or a minimised one,
+ * many times, by which decision (a full answer, "allow", or a verification, "verify" or
  * "minimise") and the journal entries that prove each access.
  *
  * What counts: an access answered 200 with at least one person and at least

@@ -30,7 +30,8 @@
  * address (a new one for the account) except in the stolen-token attack,
  * where the owner's token is used from elsewhere. Leaked lists hold distinct
  * people (rank 0), so exposure is the number of distinct real people (not
- * honeytokens) answered, full or minimised.
+ * honeytokens) answered, full (never without a card) or verified (the
+ * answer of every card-less lookup: a match and the billing rights).
  */
 #include "sim/simrun.h"
 
@@ -312,9 +313,9 @@ static struct outcome lookup(struct sim *s, struct spro *p, const char *nir, enu
 	gate_event(&l, &e);
 	o.g = guard_decide(&s->cfg, p->g, &e);
 	o.v = gate_verdict(proof, &o.g, false);
-	o.d = o.v.answer == GATE_FULL       ? GUARD_ALLOW
-	      : o.v.answer == GATE_MINIMISE ? GUARD_MINIMISE
-	                                    : o.v.refusal;
+	o.d = o.v.answer == GATE_REFUSE ? o.v.refusal
+	      : o.v.minimised           ? GUARD_MINIMISE
+	                                : GUARD_ALLOW;
 	return o;
 }
 
@@ -700,7 +701,8 @@ static void attacker_step(struct sim *s, struct attacker *a)
 		return;
 	}
 	if ((o.d == GUARD_ALLOW || o.d == GUARD_MINIMISE) && who >= 0 && !s->people[who].honey) {
-		if (o.d == GUARD_ALLOW)
+		/* Full only with a card; a card-less answer verifies, with the billing rights. */
+		if (o.v.answer == GATE_FULL)
 			a->full++;
 		else
 			a->minimised++;
@@ -901,7 +903,7 @@ static void write_table(const struct sim *s, FILE *f, const struct attack_sum *s
 	uint64_t L = sum6(s->legit_lookups), SU = sum6(s->legit_step_ups);
 
 	fprintf(f,
-	        md ? "| attack | accounts | lookups | exposed (full+minimised) | per account median / max | first step-up | suspended after | suspended |\n|---|---|---|---|---|---|---|---|\n"
+	        md ? "| attack | accounts | lookups | exposed (full+verified) | per account median / max | first step-up | suspended after | suspended |\n|---|---|---|---|---|---|---|---|\n"
 	           : "%-48s %4s %7s %9s %11s %12s %12s %5s\n",
 	        "attack", "acc", "lookups", "exposed", "median/max", "1st step-up", "suspended",
 	        "susp");

@@ -316,16 +316,14 @@ test('opposition: a lost card is refused at once and after a restart; card-less 
   assert.equal((await me(t, 'GET', '/me/account')).json.card.state, 'opposed');
   const refused = await http(server, 'GET', q(acc.nir), { token: tA, headers: { 'vigie-card-proof': cardProof(cards, pA.rpps, acc.nir) } });
   assertOutcome(refused, 403, 'security');
-  // Without the card: the minimised answer at most, and the person is told. (Control: the same
-  // professional's first card-less lookup of someone else is answered in full.)
+  // Without the card: a verification (as every card-less lookup), and the person is told.
   const pB = pros.fresh();
   const tB = await pros.login(server, pB);
-  const control = await http(server, 'GET', q(solo[7].nir), { token: tB, card: false });
-  assert.equal(control.status, 200, control.text);
-  assert.equal(control.headers.get('vigie-guard'), null, 'a first card-less lookup is full');
-  const careless = await http(server, 'GET', q(acc.nir), { token: tB, card: false });
+  const holderBirth = sample.find((s) => s.nir === acc.nir && s.rank === '0').birth_date;
+  const careless = await http(server, 'GET', `${q(acc.nir)}&birthdate=${holderBirth}`, { token: tB, card: false });
   assert.equal(careless.status, 200, careless.text);
-  assert.equal(careless.headers.get('vigie-guard'), 'minimise');
+  assert.equal(careless.headers.get('vigie-guard'), 'verify');
+  assert.equal(careless.json.entry[0].resource.name, undefined);
   // A restart forgets nothing: the old card's proofs stay refused.
   await server.stop();
   server = await startServer(data);
@@ -344,6 +342,7 @@ test('opposition: a lost card is refused at once and after a restart; card-less 
   const t2 = await loginOk(acc.nir, acc.password);
   const kinds = (await me(t2, 'GET', '/me/activity')).json.events.map((e) => e.kind);
   assert.ok(kinds.includes('card_opposed'), kinds.join());
+  assert.ok(kinds.includes('access_careful'), `the card-less lookup was told: ${kinds.join()}`);
 });
 
 test('blocking a professional: their lookup answers as if I had no record, the attempt is journaled and shown to me', async () => {
@@ -361,16 +360,22 @@ test('blocking a professional: their lookup answers as if I had no record, the a
   const list = await me(t, 'GET', '/me/blocks');
   assert.deepEqual(list.json.blocks.map((x) => x.rpps), [pA.rpps]);
   const under = sample.filter((s) => s.nir === acc.nir);
-  const blocked = await http(server, 'GET', q(acc.nir), { token: tA, card: false });
-  assert.equal(blocked.status, 200, blocked.text);
-  // The holder is gone from A's answer (dependants who did not block A still show).
-  const names = (blocked.json.entry ?? []).map((e) => e.resource.name?.[0]?.given?.join(' '));
-  assert.ok(!names.includes(acc.given), 'the holder is not in the answer');
-  assert.equal(blocked.json.total, under.length - 1);
-  const seen = await http(server, 'GET', q(acc.nir), { token: tB });
-  assert.equal(seen.json.total, under.length);
-  // $submit of the holder by A: 404, as for nobody.
   const holder = under.find((s) => s.rank === '0');
+  const stated = (row) => `${q(row.nir)}&birthdate=${row.birth_date}`;
+  // A, card-less, states the holder: nobody (A's card lookup too: the holder is not there).
+  const blocked = await http(server, 'GET', stated(holder), { token: tA, card: false });
+  assert.equal(blocked.status, 200, blocked.text);
+  assert.equal(blocked.json.total, 0);
+  const carded = await http(server, 'GET', q(acc.nir), { token: tA });
+  assert.ok(carded.status === 200 || carded.status === 403, carded.text);
+  assert.ok(!carded.text.includes(holder.family), 'the holder is not in the answer');
+  // Dependants who did not block A still show, when stated.
+  for (const dep of under.filter((s) => s.rank !== '0' && under.filter((x) => x.birth_date === s.birth_date).length === 1))
+    assert.equal((await http(server, 'GET', stated(dep), { token: tA, card: false })).json.total, 1);
+  const seen = await http(server, 'GET', q(acc.nir), { token: tB });
+  assert.equal(seen.json.total, 1);
+  assert.equal(seen.json.entry[0].resource.name[0].family, holder.family);
+  // $submit of the holder by A: 404, as for nobody.
   const sub = await http(server, 'POST', '/fhir/CoverageEligibilityRequest/$submit', {
     token: tA, contentType: 'application/fhir+json', card: false,
     body: { resourceType: 'CoverageEligibilityRequest', status: 'active', purpose: ['validation'], created: '2026-12-01',
@@ -390,8 +395,8 @@ test('blocking a professional: their lookup answers as if I had no record, the a
   const un = await me(t, 'POST', '/me/blocks/remove', { rpps: pA.rpps });
   assert.equal(un.status, 200);
   assert.deepEqual((await me(t, 'GET', '/me/blocks')).json.blocks, []);
-  const again = await http(server, 'GET', q(acc.nir), { token: tA, card: false });
-  assert.equal(again.json.total, under.length);
+  const again = await http(server, 'GET', stated(holder), { token: tA, card: false });
+  assert.equal(again.json.total, 1);
 });
 
 test('alerts at every access, and a misuse report that operators see linked to the access', async () => {

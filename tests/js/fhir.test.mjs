@@ -7,7 +7,7 @@ import { validate as ssnValidate } from 'french-ssn';
 
 import {
   NIR_SYSTEM, FHIR_JSON, SEED, seededDataDir, startServer, readSample, Pros, http,
-  assertOutcome, assertValidFhir, absentNir, assertCleanExit,
+  assertOutcome, assertValidFhir, absentNir, assertCleanExit, cardHeaders,
   test,
 } from './lib.mjs';
 
@@ -16,10 +16,12 @@ const byNir = new Map(); // NIR -> sample rows billed under it
 
 before(async () => {
   data = await seededDataDir({ sample: SEED.insured });
-  // These tests are about FHIR shapes and parsers, and a FHIR client that sends
-  // no card proofs: the guard decides and counts but does not act
-  // (--guard observe). An account sending this much would be stopped:
-  // that is tested in guard.test.mjs.
+  // These tests are about FHIR shapes and parsers, through a FHIR client that
+  // sends the patient's card proof (present(nir)) where a full answer is
+  // looked at; the guard decides and counts but does not act
+  // (--guard observe). An account sending this much without cards would be
+  // stopped: that is tested in guard.test.mjs, and the card-less answers
+  // (verification) in verify.test.mjs.
   server = await startServer(data, ['--guard', 'observe']);
   pros = new Pros(data);
   sample = readSample(data);
@@ -32,6 +34,8 @@ before(async () => {
 });
 
 const ident = (nir) => `${NIR_SYSTEM}|${nir}`;
+/** fhir-kit-client request options: the patient is there (a fresh card proof for nir). */
+const present = (nir) => ({ headers: cardHeaders(token, nir) });
 const genderOf = (sex) => ({ M: 'male', F: 'female', 1: 'male', 2: 'female', male: 'male', female: 'female' })[sex];
 
 /** Rows of people alone under their NIR in the sample (rank 0, no dependant listed). */
@@ -68,6 +72,10 @@ function assertSearchset(b, { total } = {}) {
     'total counts the match entries');
   for (const e of entries) {
     assertValidFhir(e.resource, `${e.resource?.resourceType} entry`);
+    if (e.search.mode === 'outcome') { // what a verification answer left out
+      assert.equal(e.resource.resourceType, 'OperationOutcome');
+      continue;
+    }
     assert.equal(e.fullUrl, `${server.base}/${e.resource.resourceType}/${e.resource.id}`);
     assert.ok(['match', 'include'].includes(e.search.mode));
   }
@@ -103,7 +111,7 @@ test('Patient search by NIR returns the sample people (fhir-kit-client)', async 
   const rows = singles(6);
   assert.equal(rows.length, 6, 'the sample has people alone under their NIR');
   for (const row of rows) {
-    const b = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(row.nir) } });
+    const b = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(row.nir) }, options: present(row.nir) });
     const entries = assertSearchset(b);
     assert.ok(b.total >= 1, `${row.nir}: total ${b.total}`);
     assert.ok(entries.every((e) => e.search.mode === 'match' && e.resource.resourceType === 'Patient'));
@@ -122,9 +130,12 @@ test('the sample NIRs are valid for an independent oracle (french-ssn)', () => {
 
 test('_revinclude=Coverage:beneficiary adds the Coverage of each match', async () => {
   for (const row of singles(3).concat([dependant()])) {
+    // With the card, its holder; a dependant when the request selects them by birth date.
+    const dep = Number(row.rank) > 0;
     const b = await client.search({
       resourceType: 'Patient',
-      searchParams: { identifier: ident(row.nir), _revinclude: 'Coverage:beneficiary' },
+      searchParams: { identifier: ident(row.nir), _revinclude: 'Coverage:beneficiary', ...(dep ? { birthdate: row.birth_date } : {}) },
+      options: present(row.nir),
     });
     const entries = assertSearchset(b);
     const patients = entries.filter((e) => e.search.mode === 'match');
@@ -147,28 +158,31 @@ test('_revinclude=Coverage:beneficiary adds the Coverage of each match', async (
 
 test('Coverage?beneficiary:identifier= returns the rights of the people under the NIR', async () => {
   const { row, pid } = await onlyOne();
-  const b = await client.search({ resourceType: 'Coverage', searchParams: { 'beneficiary:identifier': ident(row.nir) } });
+  const b = await client.search({ resourceType: 'Coverage', searchParams: { 'beneficiary:identifier': ident(row.nir) }, options: present(row.nir) });
   const entries = assertSearchset(b, { total: 1 });
   assert.equal(entries[0].search.mode, 'match');
   assert.equal(entries[0].resource.resourceType, 'Coverage');
   assert.equal(entries[0].resource.beneficiary.reference, `Patient/${pid}`);
   assert.equal(entries[0].resource.subscriberId, row.nir);
-  // a dependant's NIR: one Coverage per person billed under it, as for Patient
+  // a dependant's NIR: the person selected by birth date, as for Patient
   const dep = dependant();
-  const pb = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(dep.nir) } });
-  const cb = await client.search({ resourceType: 'Coverage', searchParams: { 'beneficiary:identifier': ident(dep.nir) } });
+  const pb = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(dep.nir), birthdate: dep.birth_date }, options: present(dep.nir) });
+  const cb = await client.search({ resourceType: 'Coverage', searchParams: { 'beneficiary:identifier': ident(dep.nir), 'beneficiary.birthdate': dep.birth_date }, options: present(dep.nir) });
   assertSearchset(cb, { total: pb.total });
+  assert.ok(pb.total >= 1);
   assert.deepEqual(new Set(cb.entry.map((e) => e.resource.beneficiary.reference)),
     new Set(pb.entry.map((e) => `Patient/${e.resource.id}`)));
+  assert.ok(pb.entry.every((e) => e.resource.birthDate === dep.birth_date), 'only the person selected');
 });
 
 test('a valid NIR that is not in the population: 200, total 0', async () => {
   const nir = absentNir(new Set(byNir.keys()), 3);
   assert.ok(ssnValidate(nir), `${nir} is valid for french-ssn`);
-  const b = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(nir) } });
+  // (no card can be presented for nobody: the professional states a birth date)
+  const b = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(nir), birthdate: '1980-01-01' } });
   assertSearchset(b, { total: 0 });
   assert.equal((b.entry ?? []).length, 0);
-  const c = await client.search({ resourceType: 'Coverage', searchParams: { 'beneficiary:identifier': ident(nir) } });
+  const c = await client.search({ resourceType: 'Coverage', searchParams: { 'beneficiary:identifier': ident(nir), 'beneficiary.birthdate': '1980-01-01' } });
   assertSearchset(c, { total: 0 });
 });
 
@@ -176,7 +190,7 @@ test('a search error comes back to the FHIR client as an OperationOutcome', asyn
   const row = singles(1)[0];
   const wrong = row.nir.slice(0, 13) + String((Number(row.nir.slice(13)) % 97) + 1).padStart(2, '0');
   await assert.rejects(
-    client.search({ resourceType: 'Patient', searchParams: { identifier: ident(wrong) } }),
+    client.search({ resourceType: 'Patient', searchParams: { identifier: ident(wrong), birthdate: row.birth_date } }),
     (e) => {
       assert.equal(e.response?.status, 400);
       assert.equal(e.response.data.resourceType, 'OperationOutcome');
@@ -217,7 +231,7 @@ function assertEligibility(r, pid) {
 /** A sample row whose NIR matches exactly one person, and that person's Patient id. */
 async function onlyOne() {
   for (const row of singles(50)) {
-    const b = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(row.nir) } });
+    const b = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(row.nir) }, options: present(row.nir) });
     if (b.total === 1) return { row, pid: b.entry[0].resource.id };
   }
   assert.fail('no NIR of the sample matches exactly one person');
@@ -237,6 +251,7 @@ test('POST CoverageEligibilityRequest/$submit returns a valid CoverageEligibilit
   const viaClient = await client.operation({
     resourceType: 'CoverageEligibilityRequest', name: '$submit',
     input: eligibility({ identifier: { system: NIR_SYSTEM, value: row.nir } }, { id: 'req-2' }),
+    options: present(row.nir),
   });
   assertEligibility(viaClient, pid);
   assert.equal(viaClient.request.identifier.value, 'req-2');
@@ -246,26 +261,31 @@ test('POST CoverageEligibilityRequest/$submit returns a valid CoverageEligibilit
 test('$submit for an unknown NIR is 404 not-found', async () => {
   const nir = absentNir(new Set(byNir.keys()), 5);
   const r = await http(server, 'POST', '/fhir/CoverageEligibilityRequest/$submit', {
-    token, contentType: FHIR_JSON, body: eligibility({ identifier: { system: NIR_SYSTEM, value: nir } }),
+    token, contentType: FHIR_JSON, card: false,
+    body: eligibility({ reference: '#p' }, {
+      contained: [{ resourceType: 'Patient', id: 'p', identifier: [{ system: NIR_SYSTEM, value: nir }], birthDate: '1980-01-01' }],
+    }),
   });
   assertOutcome(r, 404, 'not-found');
 });
 
-test('a dependant sharing a NIR: several Patients; $submit needs the birthDate', async () => {
+test('a dependant sharing a NIR: the card answers its holder; a dependant when selected by birth date', async () => {
   const dep = dependant();
-  const b = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(dep.nir) } });
-  const entries = assertSearchset(b);
-  assert.ok(b.total >= 2, `several people are billed under ${dep.nir} (total ${b.total})`);
-  assert.ok(b.total >= byNir.get(dep.nir).length, 'at least everyone of the sample under that NIR');
-  const match = entries.find((e) => e.resource.birthDate === dep.birth_date);
-  assert.ok(match, 'the dependant is among the matches');
-  assertSamePerson(match.resource, dep);
+  const holder = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(dep.nir) }, options: present(dep.nir) });
+  const hentries = assertSearchset(holder);
+  assert.ok(hentries.length >= 1 && hentries.every((e) => e.resource.birthDate !== dep.birth_date),
+    'without a selection, the card holder only, not the dependant');
+  const b = await client.search({ resourceType: 'Patient', searchParams: { identifier: ident(dep.nir), birthdate: dep.birth_date }, options: present(dep.nir) });
+  const entries = assertSearchset(b, { total: 1 });
+  assertSamePerson(entries[0].resource, dep);
+  const match = entries[0];
 
-  const ambiguous = await http(server, 'POST', '/fhir/CoverageEligibilityRequest/$submit', {
+  // $submit with the card and no birthDate: the holder, not a 422
+  const mine = await http(server, 'POST', '/fhir/CoverageEligibilityRequest/$submit', {
     token, contentType: FHIR_JSON, body: eligibility({ identifier: { system: NIR_SYSTEM, value: dep.nir } }),
   });
-  const oo = assertOutcome(ambiguous, 422, 'multiple-matches');
-  assert.match(oo.issue[0].diagnostics, /birthDate/);
+  assert.equal(mine.status, 200, mine.text);
+  assertEligibility(mine.json, hentries[0].resource.id);
 
   const contained = eligibility({ reference: '#pat' }, {
     contained: [{

@@ -8,7 +8,20 @@ import assert from 'node:assert/strict';
 import {
   test, NIR_SYSTEM, seededDataDir, startServer, readSample, Pros, http, vigie, vigieOk,
   pinClock, serviceNowMs,
+  journalRecords,
 } from './lib.mjs';
+
+/*
+ * A card-less lookup (NIR and birth date) and what the guard made of it. The answer is the
+ * same verification either way (a client cannot read its budget); the journal says which.
+ */
+async function decided(token, pro, row) {
+  const r = await http(server, 'GET', `${q(row.nir)}&birthdate=${row.birth_date}`, { token, card: false });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers.get('vigie-guard'), 'verify');
+  const mine = (await journalRecords(data)).filter((x) => x.record.pro === pro.rpps && x.record.route === 'Patient');
+  return mine.at(-1).record.decision;
+}
 
 let data, server, pros, sample, onCall, offCall, hospital, night;
 const DAY = 86_400_000;
@@ -54,15 +67,10 @@ test('pros.tsv and vigie hours give each practice its hours and rota', async () 
 test('at 03:30 a pharmacy not on call is off hours; the one on its rota night and a hospital are not', async () => {
   const now = new Date(serviceNowMs());
   assert.equal(now.toISOString().slice(11, 13), '02', 'the server clock is pinned to 02:xx UTC');
-  const look = async (pro, row) => {
-    const token = await pros.login(server, pro);
-    const r = await http(server, 'GET', q(row.nir), { token, card: false });
-    assert.equal(r.status, 200, r.text);
-    return r.headers.get('vigie-guard');
-  };
-  assert.equal(await look(offCall, sample[0]), 'minimise', 'off hours: the answer is minimised');
-  assert.equal(await look(onCall, sample[1]), null, 'on call: a full answer');
-  assert.equal(await look(hospital, sample[2]), null, 'a hospital is always open');
+  const look = async (pro, row) => decided(await pros.login(server, pro), pro, row);
+  assert.equal(await look(offCall, sample[0]), 'minimise', 'off hours: the guard minimises');
+  assert.equal(await look(onCall, sample[1]), 'verify', 'on call: within the budget');
+  assert.equal(await look(hospital, sample[2]), 'verify', 'a hospital is always open');
 });
 
 test('hours set with vigie hours are what the guard judges by', async () => {
@@ -72,9 +80,7 @@ test('hours set with vigie hours are what the guard judges by', async () => {
   await server.stop();
   server = await startServer(data);
   const token = await pros.login(server, offCall);
-  const r = await http(server, 'GET', q(sample[3].nir), { token, card: false });
-  assert.equal(r.status, 200, r.text);
-  assert.equal(r.headers.get('vigie-guard'), null, 'open day and night now');
+  assert.equal(await decided(token, offCall, sample[3]), 'verify', 'open day and night now');
   // and back to the profession's usual hours
   const usual = await vigieOk(['hours', '--data', data, '--rpps', offCall.rpps, '--usual']);
   assert.match(usual.stdout, /usual hours/);

@@ -67,16 +67,14 @@ before(async () => {
       for (const e of r.json.entry ?? []) seen.full.set(key(e.resource), e.resource);
     }
   }
-  // Without the card: the first few are allowed as exceptions, then the answers are minimised.
+  // Without the card: verifications (the NIR and the birth date stated; rights, no identity).
+  const birth = new Map(sample.filter((r) => r.rank === '0').map((r) => [r.nir, r.birth_date]));
   for (const nir of minB) {
-    const r = await http(server, 'GET', q(nir), { token: tB, card: false });
+    const r = await http(server, 'GET', `${q(nir)}&birthdate=${birth.get(nir)}`, { token: tB, card: false });
     if (r.status !== 200) break; // a step-up is asked: enough
-    if (r.headers.get('vigie-guard') === 'minimise') {
-      seen.minimisedNirs.add(nir);
-      seen.minimisedPersons += r.json.total;
-    } else {
-      for (const e of r.json.entry ?? []) seen.full.set(key(e.resource), e.resource);
-    }
+    assert.equal(r.headers.get('vigie-guard'), 'verify');
+    seen.minimisedNirs.add(nir);
+    seen.minimisedPersons += r.json.total;
   }
   // (Whether the guard minimised some of them is its business: the set must say which.)
   for (const nir of outsideC) {
@@ -94,7 +92,7 @@ after(async () => { if (mta) await mta.stop(); });
 
 const day = '2026-12-01';
 const scopeAB = () => ({ title: 'Comptes volés, deux pharmacies', rpps: `${A.rpps},${B.rpps}`, from: day, to: '2026-12-02' });
-let incident;
+let incident, affectedCount;
 
 test('bad scopes and unknown incidents are refused with a clear error, and change nothing', async () => {
   const before_ = await http(server, 'GET', '/admin/incidents', { token: op });
@@ -132,10 +130,17 @@ test('open over HTTP: the exact affected set, by field and decision, journaled',
   incident = r.json.id;
   assert.ok(Number.isInteger(r.json.journal_entry), 'the act has a journal entry');
   const a = r.json.affected;
-  assert.equal(a.persons, seen.full.size + seen.minimisedPersons, JSON.stringify(a));
-  assert.equal(a.by_decision.minimised.persons, seen.minimisedPersons);
-  assert.equal(a.by_decision.full.persons, seen.full.size);
-  assert.equal(a.by_field.name.persons, seen.full.size, 'names only in full answers');
+  // Everyone answered is listed; so is everyone else billed under an answered NIR (a card
+  // answers its holder, a verification the person stated), as "uncertain": no one missed.
+  const answered = seen.full.size + seen.minimisedPersons;
+  assert.ok(seen.minimisedPersons > 0 && seen.full.size > 0);
+  assert.ok(a.persons >= answered, JSON.stringify(a));
+  assert.ok(a.persons - a.uncertain <= answered, JSON.stringify(a));
+  assert.ok(a.by_decision.minimised.persons >= seen.minimisedPersons);
+  assert.ok(a.by_decision.full.persons >= seen.full.size);
+  assert.equal(a.by_decision.full.persons + a.by_decision.minimised.persons, a.persons, 'A and B saw different NIRs');
+  assert.equal(a.by_field.name.persons, a.by_decision.full.persons, 'names only in full answers');
+  affectedCount = a.persons;
   assert.equal(a.by_field.identifier.persons, a.persons);
   assert.equal(r.json.scope.length, 2);
   // 72 hours from opening.
@@ -154,9 +159,12 @@ test('export: the list in JSON and CSV, page by page, journaled before it leaves
   assert.equal(j.status, 200, j.text);
   assert.match(j.headers.get('vigie-journal-entry') ?? '', /^\d+$/);
   const people = j.json.persons;
-  assert.equal(people.length, seen.full.size + seen.minimisedPersons);
+  assert.equal(people.length, affectedCount);
   const names = new Set(people.map((p) => `${p.family}|${p.given}|${p.birth_date}`));
   for (const k of seen.full.keys()) assert.ok(names.has(k), `${k} is in the list`);
+  // Those not seen in a full answer were verified, or are listed as a precaution.
+  assert.ok(people.filter((p) => !seen.full.has(`${p.family}|${p.given}|${p.birth_date}`))
+    .every((p) => p.uncertain || p.minimised > 0), 'every other listed person is accounted for');
   for (const k of seen.outside) assert.ok(!names.has(k), 'a person only C looked up is not');
   assert.ok(people.every((p) => p.entries.length >= 1 && p.fields.includes('identifier')));
   assert.ok(!j.text.match(/[12]\d{4}(\d{2}|2A|2B)\d{8}/), 'no NIR in the export');
@@ -186,18 +194,18 @@ test('the regulator\'s draft: nature, numbers, consequences, measures, contact, 
   assert.match(d.headers.get('content-type'), /text\/plain/);
   for (const s of ['article 33', 'Nature de la violation', 'Conséquences probables', 'Mesures prises', 'Contact', '72 heures', A.rpps, B.rpps])
     assert.ok(d.text.includes(s), `the draft says ${s}`);
-  assert.ok(d.text.includes(String(seen.full.size + seen.minimisedPersons)), 'the exact count');
+  assert.ok(d.text.includes(String(affectedCount)), 'the exact count');
 });
 
 test('the command line, with the server running: show, widen through the control socket', async () => {
   const show = await vigieOk(['incident', 'show', '--data', data, '--incident', String(incident), ...OFFSET()]);
-  assert.match(show.stdout, new RegExp(`affected: ${seen.full.size + seen.minimisedPersons} people`));
+  assert.match(show.stdout, new RegExp(`affected: ${affectedCount} people`));
   // The list from the command line too: journaled through the running server, into a new file.
   const file = path.join(await makeTmp(), 'affected.json');
   const ex = await vigieOk(['incident', 'export', '--data', data, '--incident', String(incident), '--format', 'json',
     '--out', file, ...OFFSET()]);
   assert.match(ex.stderr, /people written to .* \(journal entry \d+\)/);
-  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).persons.length, seen.full.size + seen.minimisedPersons);
+  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).persons.length, affectedCount);
   assert.equal((fs.statSync(file).mode & 0o777).toString(8), '600', 'the list is private');
   const again_ = await vigie(['incident', 'export', '--data', data, '--incident', String(incident), '--out', file]);
   assert.equal(again_.code, 1, 'an existing file is never overwritten');
@@ -208,7 +216,7 @@ test('the command line, with the server running: show, widen through the control
   assert.match(w.stderr, /widened \(journal entry \d+\)/);
   const s = await http(server, 'GET', `/admin/incidents/${incident}`, { token: op });
   assert.equal(s.json.scope.length, 3);
-  assert.ok(s.json.affected.persons > seen.full.size + seen.minimisedPersons, 'C\'s people are in now');
+  assert.ok(s.json.affected.persons > affectedCount, 'C\'s people are in now');
   const again = await vigie(['incident', 'widen', '--data', data, '--incident', String(incident), '--rpps', C.rpps,
     '--from', day, '--to', '2026-12-02', ...OFFSET()]);
   assert.equal(again.code, 1);

@@ -250,6 +250,13 @@ function autoCardProof(token, p, body) {
   return cardProof(who.master, who.rpps, m[1].toUpperCase());
 }
 
+/** The headers a card reader adds for nir on a lookup by token's professional (for FHIR clients). */
+export function cardHeaders(token, nir) {
+  const who = tokenPros.get(token);
+  assert.ok(who, 'a token from Pros.login');
+  return { 'vigie-card-proof': cardProof(who.master, who.rpps, nir) };
+}
+
 /** Remember that token belongs to rpps of data (for card proofs). */
 export function tokenOf(token, rpps, data) {
   tokenPros.set(token, { rpps, master: readCardsKey(data) });

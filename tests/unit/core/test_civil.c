@@ -45,6 +45,20 @@ static void dates_round_trip_and_match_the_c_library(void **state)
 	                 civil_days(2026, 12, 6)); /* 23:30 UTC is 00:30 the next day in Paris */
 }
 
+static void stated_dates_are_days_that_exist(void **state)
+{
+	static const char *const GOOD[] = { "1955-08-12", "2024-02-29", "2000-02-29", "1900-12-31" };
+	static const char *const BAD[] = { "2023-02-29", "1900-02-29", "2026-02-31", "2026-04-31",
+		                           "2026-13-01", "2026-00-10", "2026-01-00", "2026-1-01",
+		                           "2026-01-011", "20260101", "2026/01/01", "", "1955-08-1a" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(GOOD) / sizeof(GOOD[0]); i++)
+		assert_true(civil_date_valid(GOOD[i]));
+	for (size_t i = 0; i < sizeof(BAD) / sizeof(BAD[0]); i++)
+		assert_false(civil_date_valid(BAD[i]));
+}
+
 static void paris_offset_matches_tzdata_every_30_minutes_2000_to_2040(void **state)
 {
 	int64_t from = civil_days(2000, 1, 1) * 86400, to = civil_days(2041, 1, 1) * 86400;
@@ -92,6 +106,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dates_round_trip_and_match_the_c_library),
+		cmocka_unit_test(stated_dates_are_days_that_exist),
 		cmocka_unit_test(paris_offset_matches_tzdata_every_30_minutes_2000_to_2040),
 	};
 

@@ -170,7 +170,7 @@ static void minimised_answers(void **state)
 	cov = json_object_get(json_array_get(json_object_get(b, "entry"), 1), "resource");
 	assert_null(json_object_get(pat, "name"));
 	assert_null(json_object_get(pat, "gender"));
-	assert_string_equal(json_string_value(json_object_get(pat, "birthDate")), "1955");
+	assert_null(json_object_get(pat, "birthDate")); /* stated, not echoed */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	                        pat, "identifier"), 0), "value")), "255081416802538");
 	sec = json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(
@@ -179,10 +179,68 @@ static void minimised_answers(void **state)
 	assert_string_equal(json_string_value(json_object_get(cov, "status")), "active");
 	assert_non_null(json_object_get(cov, "class")); /* the rights: what the check needs */
 	assert_null(json_object_get(cov, "extension")); /* not the attending physician */
+	assert_null(json_object_get(cov, "relationship"));
+	{
+		json_t *cl = json_object_get(cov, "class"), *o;
+		const char *v;
+
+		/* Billing's rights (base, C2S); not ALD (health data), nor AME. */
+		assert_int_equal(json_array_size(cl), 2);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(cl, 0), "value")),
+		                    "base");
+		assert_string_equal(json_string_value(json_object_get(json_array_get(cl, 1), "value")),
+		                    "c2s");
+		/* The bundle says what it left out, in the same words for everyone. */
+		o = json_array_get(json_object_get(b, "entry"), 2);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(o, "search"),
+		                                                      "mode")),
+		                    "outcome");
+		v = json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(
+		                                                             o, "resource"),
+		                                                     "issue"),
+		                                                     0),
+		                                      "diagnostics"));
+		assert_string_equal(v, FHIR_VERIFY_NOTE);
+	}
 	assert_null(strstr(w.buf, "DURAND"));
-	assert_null(strstr(w.buf, "1955-08-12"));
+	assert_null(strstr(w.buf, "1955"));
 	assert_null(strstr(w.buf, "MARTIN"));
+	assert_null(strstr(w.buf, "ald"));
 	json_decref(b);
+	jw_release(&w);
+
+	/* AME, a legal status, is left out too, and so is it from an eligibility response. */
+	p.rights.ame = 1;
+	jw_init(&w, 0);
+	fhir_bundle_coverages(&w, "http://h/fhir", "http://x/self", &p, 1);
+	b = parse(&w);
+	assert_null(strstr(w.buf, "\"ame\""));
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), 1);
+	json_decref(b);
+	jw_release(&w);
+}
+
+static void verified_eligibility(void **state)
+{
+	struct fhir_person p = person();
+	struct fhir_elig_req rq;
+	const char *why;
+	struct jw w;
+	json_t *r, *items;
+
+	(void)state;
+	p.rights.ame = 1;
+	fhir_minimise(&p);
+	assert_int_equal(fhir_parse_eligibility(REQ_ID, strlen(REQ_ID), &rq, &why), 0);
+	jw_init(&w, 0);
+	fhir_eligibility_response(&w, "abc", "2026-11-22T10:00:00Z", &rq, &p);
+	r = parse(&w);
+	items = json_object_get(json_array_get(json_object_get(r, "insurance"), 0), "item");
+	/* base and C2S; not AME, ALD or the attending physician */
+	assert_int_equal(json_array_size(items), 2);
+	assert_string_equal(json_string_value(json_object_get(r, "disposition")), FHIR_VERIFY_NOTE);
+	assert_null(strstr(w.buf, "MARTIN"));
+	json_decref(r);
 	jw_release(&w);
 }
 
@@ -239,6 +297,7 @@ int main(void)
 		cmocka_unit_test(bundle_with_coverage),
 		cmocka_unit_test(minimised_answers),
 		cmocka_unit_test(eligibility_response),
+		cmocka_unit_test(verified_eligibility),
 		cmocka_unit_test(outcome_and_capability),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

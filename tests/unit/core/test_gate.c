@@ -29,8 +29,11 @@ static void every_verdict(void **state)
 		const char *name;
 	} T[] = {
 		{ GATE_PROOF_OK, GUARD_ALLOW, GATE_FULL, GUARD_ALLOW, false, "allow" },
-		{ GATE_NO_PROOF, GUARD_ALLOW, GATE_FULL, GUARD_ALLOW, false, "allow" },
-		{ GATE_NO_PROOF, GUARD_MINIMISE, GATE_MINIMISE, GUARD_ALLOW, false, "minimise" },
+		/* With the patient there, the guard's minimise still only verifies. */
+		{ GATE_PROOF_OK, GUARD_MINIMISE, GATE_VERIFY, GUARD_ALLOW, false, "minimise" },
+		/* Without a proof, never a full answer: allowed or minimised, it verifies. */
+		{ GATE_NO_PROOF, GUARD_ALLOW, GATE_VERIFY, GUARD_ALLOW, false, "verify" },
+		{ GATE_NO_PROOF, GUARD_MINIMISE, GATE_VERIFY, GUARD_ALLOW, false, "minimise" },
 		{ GATE_NO_PROOF, GUARD_STEP_UP, GATE_REFUSE, GUARD_STEP_UP, false, "step-up" },
 		{ GATE_NO_PROOF, GUARD_THROTTLE, GATE_REFUSE, GUARD_THROTTLE, false, "throttle" },
 		{ GATE_NO_PROOF, GUARD_DENY, GATE_REFUSE, GUARD_DENY, false, "deny" },
@@ -53,9 +56,9 @@ static void every_verdict(void **state)
 			assert_int_equal(v.refusal, T[i].refusal);
 		assert_int_equal(v.bad_proof, T[i].bad_proof);
 		assert_string_equal(gate_decision_name(&v), T[i].name);
-		/* Observing: decided, never acted on. */
+		/* Observing: decided, never refused; card-less answers still only verify. */
 		v = gate_verdict(T[i].proof, &g, true);
-		assert_int_equal(v.answer, GATE_FULL);
+		assert_int_equal(v.answer, T[i].proof == GATE_PROOF_OK ? GATE_FULL : GATE_VERIFY);
 	}
 }
 

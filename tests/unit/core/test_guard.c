@@ -374,6 +374,71 @@ static void honeytoken_suspends_at_once(void **state)
 	assert_int_equal(r.decision, GUARD_ALLOW);
 }
 
+/* A stated birth date that matches nobody is a wrong password: per NIR, per day. */
+static void wrong_birth_dates_are_wrong_passwords(void **state)
+{
+	struct guard_cfg c = cfg();
+	struct guard_account a;
+	char nir[16], other[16];
+	struct guard_event e;
+	struct guard_result r;
+	int64_t t = MONDAY + 10 * HOUR;
+
+	(void)state;
+	guard_account_init(&a);
+	patient_nir(nir, 3);
+	/* A typo and a second wrong try on one NIR: answered (no match), counted. */
+	for (unsigned i = 0; i < c.mismatch_nir; i++) {
+		e = ev(&PHARMACY, t += 2 * MIN, nir, false);
+		e.found = false;
+		e.mismatch = true;
+		r = guard_decide(&c, &a, &e);
+		assert_true(served(r.decision));
+	}
+	/* Then the NIR is refused without a card, even with the right date (no oracle)... */
+	e = ev(&PHARMACY, t += 2 * MIN, nir, false);
+	r = guard_decide(&c, &a, &e);
+	assert_int_equal(r.decision, GUARD_DENY);
+	assert_true(r.reasons & GR_MISMATCH);
+	/* ... asking again presses, it is not a new offence (no suspension for it)... */
+	for (int i = 0; i < 4; i++) {
+		e.t_ms = t += MIN;
+		r = guard_decide(&c, &a, &e);
+		assert_int_equal(r.decision, GUARD_DENY);
+	}
+	assert_false(guard_is_suspended(&a));
+	/* ... the card still works, and another NIR is not concerned. */
+	e = ev(&PHARMACY, t += MIN, nir, true);
+	assert_int_equal(guard_decide(&c, &a, &e).decision, GUARD_ALLOW);
+	patient_nir(other, 4);
+	e = ev(&PHARMACY, t += MIN, other, false);
+	assert_true(served(guard_decide(&c, &a, &e).decision));
+	/* The next local day the NIR is free again. */
+	e = ev(&PHARMACY, MONDAY + DAY + 10 * HOUR, nir, false);
+	assert_true(served(guard_decide(&c, &a, &e).decision));
+
+	/* Wrong dates over many NIRs, one each: a step-up past the soft count, denied at the hard. */
+	guard_account_init(&a);
+	t = MONDAY + 10 * HOUR;
+	for (unsigned i = 0; i < c.mismatch_day_hard; i++) {
+		patient_nir(other, 100 + i);
+		e = ev(&PHARMACY, t += 3 * MIN, other, false);
+		e.found = false;
+		e.mismatch = true;
+		r = guard_decide(&c, &a, &e);
+		if (i + 1 <= c.mismatch_day_soft)
+			assert_true(served(r.decision));
+		else if (i + 1 < c.mismatch_day_hard)
+			assert_true(r.decision >= GUARD_STEP_UP);
+		else
+			assert_true(r.decision >= GUARD_DENY);
+		if (i + 1 > c.mismatch_day_soft)
+			assert_true(r.reasons & GR_MISMATCH);
+		if (r.decision == GUARD_STEP_UP)
+			guard_step_up_done(&c, &a, t + 1000, 60);
+	}
+}
+
 static void sequential_enumeration_is_suspended_within_a_few_lookups(void **state)
 {
 	struct guard_cfg c = cfg();
@@ -966,6 +1031,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(honeytoken_suspends_at_once),
+		cmocka_unit_test(wrong_birth_dates_are_wrong_passwords),
 		cmocka_unit_test(sequential_enumeration_is_suspended_within_a_few_lookups),
 		cmocka_unit_test(structured_enumeration_is_suspended),
 		cmocka_unit_test(not_found_and_invalid_key_rates_suspend),
