@@ -69,6 +69,13 @@ struct store_pro;
  */
 int pro_new_totp(struct vigie *v, struct store_pro *p, char b32[33], char uri[PRO_OTPAUTH_MAX]);
 /*
+ * Suspend professional pro_id, under its login's lock (a login in flight
+ * either ends before or sees it): the store's flag (it outlives a restart),
+ * this node's directory entry forgotten, and every session ended, even if
+ * the flag could not be stored. 0, or the first error.
+ */
+int pro_suspend(struct vigie *v, int64_t pro_id);
+/*
  * auth_require_operator, and the session proved its second factor (login or
  * step-up) at most cfg.operator_max_age seconds ago (RFC 9470), else 401
  * insufficient_user_authentication with max_age. 0, or -1 and *res.

@@ -723,6 +723,18 @@ static int set_password(struct vigie *v, struct store_pro *p, const char hash[PA
 	return rc;
 }
 
+int pro_suspend(struct vigie *v, int64_t pro_id)
+{
+	int rc, rr;
+
+	logins_lock(v->logins, SESSION_PRO, pro_id);
+	rc = store_pro_set_suspended(v->store, pro_id, 1);
+	directory_forget(v->directory, pro_id);
+	rr = sessions_revoke_subject(v->sessions, pro_id);
+	logins_unlock(v->logins, SESSION_PRO, pro_id);
+	return rc != 0 ? rc : rr;
+}
+
 int pro_new_totp(struct vigie *v, struct store_pro *p, char b32[TOTP_B32_LEN + 1],
                  char uri[PRO_OTPAUTH_MAX])
 {

@@ -34,7 +34,6 @@
 #include "node/access.h"
 #include "node/directory.h"
 #include "node/guardian.h"
-#include "node/logins.h"
 #include "node/node.h"
 #include "node/notices.h"
 #include "node/people.h"
@@ -166,7 +165,7 @@ static enum MHD_Result malformed(struct req *r, const char *asked, const char *r
 {
 	struct vigie *v = r->v;
 	int64_t now = r->now_ms / 1000, wait;
-	char key[32], ra[24];
+	char key[32];
 	struct access_rec a;
 
 	snprintf(key, sizeof(key), "pro:%lld", (long long)r->who.id);
@@ -176,10 +175,7 @@ static enum MHD_Result malformed(struct req *r, const char *asked, const char *r
 		return refuse(r, asked, route, status, code, diag, "invalid");
 	}
 	atomic_fetch_add_explicit(&v->metrics.malformed_throttled, 1, memory_order_relaxed);
-	snprintf(ra, sizeof(ra), "%lld", (long long)wait);
-	reply_prepare_outcome(r, MHD_HTTP_TOO_MANY_REQUESTS, "throttled",
-	                      "too many malformed lookups from this account; wait");
-	reply_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	reply_prepare_throttled(r, wait, "too many malformed lookups from this account; wait");
 	if (throttle_ip_wait(v->malformed_note, key, now) > 0)
 		return reply_send(r); /* this burst has its journal entry already */
 	throttle_ip_fail(v->malformed_note, key, now);
@@ -343,14 +339,8 @@ static void suspend_account(struct req *r, const struct guard_result *g)
 	memcpy(al.rpps, r->who.rpps, sizeof(al.rpps));
 	snprintf(al.decision, sizeof(al.decision), "%s", guard_decision_name(g->decision));
 	reason_names(g->reasons, reasons, sizeof(reasons));
-	/* Under the login's lock: a login in flight either ends before or sees it. */
-	logins_lock(v->logins, SESSION_PRO, r->who.id);
-	if (store_pro_set_suspended(v->store, r->who.id, 1) != 0)
-		log_event(LOG_ERROR, "guard.suspend_store_failed", LI("pro", r->who.id));
-	directory_forget(v->directory, r->who.id);
-	if (sessions_revoke_subject(v->sessions, r->who.id) != 0)
-		log_event(LOG_ERROR, "guard.revoke_failed", LI("pro", r->who.id));
-	logins_unlock(v->logins, SESSION_PRO, r->who.id);
+	if (pro_suspend(v, r->who.id) != 0)
+		log_event(LOG_ERROR, "guard.suspend_failed", LI("pro", r->who.id));
 	guardian_alert_add(v->guardian, &al);
 	atomic_fetch_add_explicit(&v->metrics.guard_suspensions, 1, memory_order_relaxed);
 	log_event(LOG_WARN, "guard.suspended", LI("alert", (int64_t)al.id), LI("pro", r->who.id),

@@ -245,13 +245,7 @@ static int op_apply(struct req *r, enum op_act act, struct store_pro *p, char b3
 
 	switch (act) {
 	case OP_SUSPEND:
-		/* Under the login's lock: a login in flight either ends before or sees it. */
-		logins_lock(v->logins, SESSION_PRO, p->id);
-		rc = store_pro_set_suspended(v->store, p->id, 1);
-		directory_forget(v->directory, p->id);
-		if (rc == 0)
-			rc = sessions_revoke_subject(v->sessions, p->id);
-		logins_unlock(v->logins, SESSION_PRO, p->id);
+		rc = pro_suspend(v, p->id);
 		snprintf(body, sizeof(body), "{\"t\":%lld,\"by\":\"operator\"}", (long long)now);
 		if (rc == 0)
 			notice_add(v, p->id, now, "suspended", body);

@@ -248,21 +248,19 @@ static void ilogin_work(struct req *r)
 		/*
 		 * A back-off (not the lock at acct_fail_max) does not stop the owner's
 		 * own client (address and user agent it logged in from before): a
-		 * thief failing elsewhere cannot lock the owner out.
+		 * thief failing elsewhere cannot lock the owner out. Nor the owner on
+		 * a new client with the account's second factor; a wrong one counts
+		 * as a failure, so the back-off is no free oracle of the code.
 		 */
-		if (locked > now && locked != INT64_MAX && known)
-			locked = 0;
-		/*
-		 * Nor the owner on a new client with the account's second factor; a
-		 * wrong one counts as a failure, so the back-off is no free oracle of
-		 * the code.
-		 */
-		if (locked > now && locked != INT64_MAX && !known && acc[i].totp_on &&
-		    lr.second[0]) {
-			if (second_on_copy(r, &acc[i], lr.second))
+		if (locked > now && locked != INT64_MAX) {
+			if (known)
 				locked = 0;
-			else
-				iaccount_failed(v, &acc[i], now);
+			else if (acc[i].totp_on && lr.second[0]) {
+				if (second_on_copy(r, &acc[i], lr.second))
+					locked = 0;
+				else
+					iaccount_failed(v, &acc[i], now);
+			}
 		}
 		if (locked <= now)
 			iaccount_failed(v, &acc[i], now);

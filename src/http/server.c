@@ -360,7 +360,11 @@ static int is_token(const char *s, size_t n)
 	return 1;
 }
 
-/* RFC 9110 §5.5: no NUL, CR, LF or other control byte in a value (HTAB is allowed). */
+/*
+ * RFC 9110 §5.5: no NUL, CR, LF or other control byte in a value (HTAB is
+ * allowed). A NUL never reaches this check: libmicrohttpd 0.9.75 cuts the
+ * value there (the rest of the line is dropped, not refused).
+ */
 static int is_field_value(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
