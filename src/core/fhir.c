@@ -652,6 +652,9 @@ void fhir_capability(struct jw *w, const char *date, const char *version, const 
 	jw_end(w);
 	jw_karr(w, "searchParam");
 	search_param(w, "identifier", "token", "INS-NIR TEST: " FHIR_NIR_SYSTEM "|<NIR>");
+	search_param(w, "birthdate", "date",
+	             "YYYY-MM-DD, required without the patient's card (Vigie-Card-Proof): the "
+	             "answer then verifies that person and gives the billing rights only");
 	jw_end(w);
 	jw_end(w);
 
@@ -661,6 +664,8 @@ void fhir_capability(struct jw *w, const char *date, const char *version, const 
 	jw_karr(w, "searchParam");
 	search_param(w, "beneficiary:identifier", "token",
 	             "the beneficiary's NIR: " FHIR_NIR_SYSTEM "|<NIR>");
+	search_param(w, "beneficiary.birthdate", "date",
+	             "YYYY-MM-DD, required without the patient's card, as for Patient");
 	jw_end(w);
 	jw_end(w);
 

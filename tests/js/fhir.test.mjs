@@ -96,6 +96,7 @@ test('metadata is a valid R4 CapabilityStatement (fhir-kit-client)', async () =>
   for (const t of ['Patient', 'Coverage', 'CoverageEligibilityRequest']) assert.ok(types.includes(t), t);
   const patient = rest.resource.find((r) => r.type === 'Patient');
   assert.ok(patient.searchParam.some((p) => p.name === 'identifier' && p.type === 'token'));
+  assert.ok(patient.searchParam.some((p) => p.name === 'birthdate' && p.type === 'date'), 'card-less lookups state it');
   assert.ok(patient.searchRevInclude.includes('Coverage:beneficiary'));
 });
 
