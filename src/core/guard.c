@@ -49,6 +49,7 @@ static const char *const REASON_NAMES[GUARD_REASONS] = {
 	"strikes",
 	"suspended",
 	"identity_mismatch",
+	"not_me",
 };
 /* clang-format on */
 

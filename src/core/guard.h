@@ -132,8 +132,10 @@ enum guard_reason {
 	GR_STRIKES = 1u << 16,         /* "strikes": refused too often, or far over the budget */
 	GR_SUSPENDED = 1u << 17,       /* "suspended": already suspended */
 	GR_MISMATCH = 1u << 18, /* "identity_mismatch": stated birth dates that match nobody */
+	GR_NOT_ME = 1u << 19,   /* "not_me": a patient said a card-less lookup was not them
+	                           (set by the shell, never by guard_decide) */
 };
-#define GUARD_REASONS 19
+#define GUARD_REASONS 20
 
 /* The stable name of reason bit index i (0..GUARD_REASONS-1), or "unknown". */
 const char *guard_reason_name(unsigned i);

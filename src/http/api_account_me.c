@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "core/fhir.h"
+#include "core/guard.h"
 #include "core/jw.h"
 #include "core/msgcode.h"
 #include "core/nir.h"
@@ -28,6 +29,7 @@
 #include "http/server.h"
 #include "node/access.h"
 #include "node/codes.h"
+#include "node/guardian.h"
 #include "node/logins.h"
 #include "node/node.h"
 #include "node/notices.h"
@@ -817,6 +819,42 @@ const struct body_spec ACCT_MISUSE_BODY = {
 	{ { "index", 1, 18, BODY_DIGITS }, { "text", 0, MISUSE_TEXT_MAX, BODY_OPTIONAL } },
 };
 
+/* An answer given without the patient's card (a verification, core/gate.h). */
+static int cardless(const struct access_rec *acc)
+{
+	return acc->status == 200 && acc->n_results > 0 &&
+	       (strcmp(acc->decision, "verify") == 0 || strcmp(acc->decision, "minimise") == 0);
+}
+
+/*
+ * "Not me" about a card-less answer is the guard's strongest signal: the
+ * patient was not there, and nothing showed they were. The professional's
+ * account is stopped for review (suspended, sessions ended, an alert with
+ * the reason "not_me" for the security team, a notice saying why); an
+ * operator reinstates it, or opens an incident from the alert. A lookup
+ * made with the card (the patient present) only files the report.
+ */
+static void stop_for_review(struct req *r, const struct access_rec *acc, int64_t report)
+{
+	struct vigie *v = r->v;
+	struct guardian_alert al = { .t_ms = r->now_ms,
+		                     .pro_id = acc->pro_id,
+		                     .reasons = GR_NOT_ME };
+	char detail[96];
+
+	memcpy(al.rpps, acc->rpps, sizeof(al.rpps));
+	snprintf(al.decision, sizeof(al.decision), "suspend");
+	if (pro_suspend(v, acc->pro_id) != 0)
+		log_event(LOG_ERROR, "guard.suspend_failed", LI("pro", acc->pro_id));
+	guardian_alert_add(v->guardian, &al);
+	atomic_fetch_add_explicit(&v->metrics.guard_suspensions, 1, memory_order_relaxed);
+	log_event(LOG_WARN, "guard.suspended", LI("alert", (int64_t)al.id), LI("pro", acc->pro_id),
+	          LS("rpps", acc->rpps), LS("reasons", "not_me"), LI("report", report));
+	snprintf(detail, sizeof(detail), "{\"t\":%lld,\"reasons\":\"not_me\"}",
+	         (long long)(r->now_ms / 1000));
+	notice_add(v, acc->pro_id, r->now_ms / 1000, "suspended", detail);
+}
+
 static void misuse_work(struct req *r)
 {
 	struct vigie *v = r->v;
@@ -875,6 +913,8 @@ static void misuse_work(struct req *r)
 	snprintf(extra, sizeof(extra), ",\"access\":%lld,\"report\":%lld", (long long)idx,
 	         (long long)m->id);
 	VG_IGNORE(account_event(r, a.id, "misuse_report", MAIL_NONE, extra));
+	if (cardless(&acc))
+		stop_for_review(r, &acc, m->id);
 	log_event(LOG_WARN, "account.misuse_reported", LI("report", m->id), LI("index", idx),
 	          LI("pro", acc.pro_id));
 	atomic_fetch_add(&v->metrics.misuse_reports, 1);

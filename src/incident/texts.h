@@ -181,8 +181,10 @@
 #define TXT_ACCT_ACCESS      "%s, %s, a consulté votre dossier d'assurance maladie."
 #define TXT_ACCT_ACCESS_SEEN "Ce qui lui a été montré : %s."
 #define TXT_ACCT_ACCESS_MINIMISED                                                                      \
-	"La réponse a été réduite : ni votre nom ni votre date de naissance complète ne lui ont " \
-	"été montrés."
+	"C'était sans votre carte Vitale : la réponse a seulement vérifié votre numéro et votre " \
+	"date de naissance, que ce professionnel connaissait, et donné vos droits de base ; ni "      \
+	"votre nom, ni votre médecin traitant, ni vos prises en charge particulières (ALD, AME) "    \
+	"ne lui ont été montrés."
 #define TXT_ACCT_ACCESS_REFUSED                                                                     \
 	"%s, %s, a tenté de consulter votre dossier d'assurance maladie. La consultation a été " \
 	"refusée : rien ne lui a été montré."

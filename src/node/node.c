@@ -64,28 +64,60 @@ static int start_guard(struct vigie *v)
 	return rc;
 }
 
+/* Accesses filed later than this after they happened are not told (a refill, not news). */
+#define TELL_WITHIN_MS (24 * 3600 * 1000LL)
+
+/* A card-less answer (a verification: core/gate.h): the patient was not shown to be there. */
+static int cardless_answer(const struct access_rec *a)
+{
+	return a->pro_id != 0 && a->status == 200 && a->n_results > 0 &&
+	       (strcmp(a->decision, "verify") == 0 || strcmp(a->decision, "minimise") == 0);
+}
+
 /*
  * The indexer's hook: each access by a professional to a person whose
- * account asked to be told of every access becomes an event to e-mail.
+ * account asked to be told of every access becomes an event to e-mail; so
+ * does every card-less answer about a person who has an account, asked or
+ * not (the patients watch too: "not me" is one answer away, and the
+ * guard's strongest signal). The accounts are those of everyone billed
+ * under the NIR asked for (the record names the NIR, not which of them).
  */
 static void tell_accesses(void *ctx, const struct access_rec *rows, size_t n)
 {
 	struct vigie *v = ctx;
+	int64_t stale = vigie_now_ms(v) - TELL_WITHIN_MS;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct access_rec *a = &rows[i];
-		int64_t account;
+		int64_t alerting, ids[STORE_MATCH_MAX];
+		size_t k = 0;
 		char detail[256];
 
-		if (a->pro_id == 0 || (account = people_alerting(v->people, a->patient)) == 0)
+		/* (A store refilled from the log at start files old rows again: told once.) */
+		if (a->pro_id == 0 || a->t_ms < stale)
 			continue;
+		alerting = people_alerting(v->people, a->patient);
 		snprintf(detail, sizeof(detail),
 		         "{\"index\":%lld,\"t_ms\":%lld,\"pro_id\":%lld,\"rpps\":\"%s\","
 		         "\"route\":\"%s\",\"decision\":\"%s\",\"fields\":\"%s\"}",
 		         (long long)a->idx, (long long)a->t_ms, (long long)a->pro_id, a->rpps,
 		         a->route, a->decision, a->fields);
-		if (ievent_add(v, account, a->t_ms, "access", detail, MAIL_PENDING) != 0)
+		if (alerting &&
+		    ievent_add(v, alerting, a->t_ms, "access", detail, MAIL_PENDING) != 0)
 			log_event(LOG_ERROR, "people.alert_failed", LI("index", a->idx));
+		if (!cardless_answer(a) || store_insured_ids_by_patient(v->store, a->patient, ids,
+		                                                        STORE_MATCH_MAX, &k) != 0)
+			continue;
+		for (size_t j = 0; j < k; j++) {
+			struct store_account acct;
+
+			if (ids[j] == alerting || store_account_get(v->store, ids[j], &acct) != 0)
+				continue; /* told already, or no account */
+			if (ievent_add(v, acct.id, a->t_ms, "access", detail, MAIL_PENDING) != 0)
+				log_event(LOG_ERROR, "people.cardless_notice_failed",
+				          LI("index", a->idx));
+			sodium_memzero(&acct, sizeof(acct));
+		}
 	}
 }
 

@@ -5,12 +5,14 @@
 // nor a dependant they did not state. A NIR alone answers "state the birth
 // date"; a date that matches nobody is answered like a NIR of nobody and
 // counted like a wrong password. With the card, the holder in full, and a
-// dependant only when the request selects them.
+// dependant only when the request selects them. And the patients watch too
+// (item 4): a card-less answer about someone with an account is told to them,
+// and their "not me" stops the professional's account for review.
 import { before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   test, NIR_SYSTEM, FHIR_JSON, seededDataDir, startServer, readSample, Pros, http, assertOutcome,
-  assertValidFhir, assertCleanExit, journalRecords, absentNir,
+  assertValidFhir, assertCleanExit, journalRecords, absentNir, readAccounts, sleep, operatorToken,
 } from './lib.mjs';
 
 let data, server, pros, sample, byNir;
@@ -164,6 +166,66 @@ test('a wrong birth date is answered like a NIR of nobody, and counted like a wr
   // The journal: the refusals name the reason for the security team.
   const recs = (await journalRecords(data)).map((x) => x.record).filter((x) => x.status === 403 && x.decision === 'deny');
   assert.ok(recs.length >= 2, JSON.stringify(recs));
+});
+
+/** Poll until pred holds of what f resolves (the indexer files accesses a moment after they leave). */
+async function eventually(f, pred) {
+  let v;
+  for (let i = 0; i < 40; i++) {
+    v = await f();
+    if (pred(v)) return v;
+    await sleep(250);
+  }
+  return v;
+}
+
+test('a card-less lookup of someone with an account is told to them; their "not me" stops the account for review', async () => {
+  const acc = readAccounts(data)[0];
+  const person = sample.find((r) => r.nir === acc.nir && r.family === acc.family) ?? sample.find((r) => r.nir === acc.nir && r.rank === '0');
+  const login = await http(server, 'POST', '/auth/insured/login', { body: { login: acc.nir, password: acc.password } });
+  assert.equal(login.status, 200, login.text);
+  const t = login.json.access_token;
+  const mine = (p) => http(server, 'GET', p, { token: t, card: false });
+  // With the card (the patient at the counter): filed, not told unasked; a report does not suspend.
+  const withCard = pros.fresh();
+  const tc = await pros.login(server, withCard);
+  assert.equal((await http(server, 'GET', `/fhir/Patient?identifier=${q(acc.nir)}`, { token: tc })).status, 200);
+  // Without the card: told, asked or not (the account has not asked for every access).
+  const p = pros.fresh();
+  const tp = await pros.login(server, p);
+  const r = await patient(tp, acc.nir, person.birth_date);
+  assert.equal(r.status, 200, r.text);
+  const ex = await eventually(() => http(server, 'POST', '/me/export', { token: t, body: {}, card: false }),
+    (x) => x.json?.events?.some((e) => e.kind === 'access' && e.detail.rpps === p.rpps));
+  const told = ex.json.events.filter((e) => e.kind === 'access' && [p.rpps, withCard.rpps].includes(e.detail.rpps));
+  assert.deepEqual(told.map((e) => [e.detail.rpps, e.detail.decision, e.mail]), [[p.rpps, 'verify', 'pending']],
+    'one notice, for the card-less lookup only');
+  const list = await eventually(() => mine('/me/accesses'), (x) => x.json.accesses.some((a) => a.professional.rpps === withCard.rpps));
+  const carded = list.json.accesses.find((a) => a.professional.rpps === withCard.rpps);
+  const cardless = list.json.accesses.find((a) => a.professional.rpps === p.rpps);
+  assert.equal(cardless.index, told[0].detail.index);
+  // "Not me" on the card lookup: a report, and the professional works on.
+  const rep1 = await http(server, 'POST', '/me/reports', { token: t, card: false, body: { index: String(carded.index) } });
+  assert.equal(rep1.status, 201, rep1.text);
+  assert.equal((await http(server, 'GET', `/fhir/Patient?identifier=${q(sample[5].nir)}`, { token: tc })).status, 200);
+  // "Not me" on the card-less one: the account is stopped for review, at once.
+  const rep2 = await http(server, 'POST', '/me/reports', { token: t, card: false, body: { index: String(cardless.index), text: "Ce n'était pas moi." } });
+  assert.equal(rep2.status, 201, rep2.text);
+  assertOutcome(await http(server, 'GET', `/fhir/Patient?identifier=${q(sample[5].nir)}`, { token: tp }), 401);
+  assertOutcome(await pros.loginResponse(server, p), 401);
+  const op = await operatorToken(server);
+  const alerts = (await http(server, 'GET', '/admin/alerts', { token: op })).json;
+  const mineA = alerts.alerts.filter((a) => a.rpps === p.rpps);
+  assert.equal(mineA.length, 1, JSON.stringify(alerts));
+  assert.deepEqual(mineA[0].reasons, ['not_me']);
+  assert.ok(alerts.suspended.some((x) => x.rpps === p.rpps));
+  assert.ok(!alerts.suspended.some((x) => x.rpps === withCard.rpps));
+  // The professional is told why (their notices, read after an operator reinstates them).
+  const back = await http(server, 'POST', '/admin/reinstate', { token: op, body: { rpps: p.rpps } });
+  assert.equal(back.status, 200, back.text);
+  const tp2 = await pros.login(server, p);
+  const notes = await http(server, 'GET', '/auth/pro/notices', { token: tp2 });
+  assert.ok(notes.json.notices.some((n) => n.kind === 'suspended' && /not_me/.test(JSON.stringify(n))), notes.text);
 });
 
 test('the server stops cleanly', async () => {

@@ -226,7 +226,7 @@ static void access_names_the_professional_time_and_fields(void **state)
 	assert_non_null(strstr(body, want));
 	assert_non_null(strstr(body, "l'entrée n° 48213 du journal"));
 	assert_non_null(strstr(body, "« Ce n'était pas moi »"));
-	assert_null(strstr(body, "réduite"));
+	assert_null(strstr(body, "sans votre carte"));
 	assert_non_null(strstr(body, "    " CODE "\n"));
 	/* Minimised. */
 	snprintf(detail, sizeof(detail), ACCESS, "minimise", "identifier,birthYear");
@@ -238,6 +238,12 @@ static void access_names_the_professional_time_and_fields(void **state)
 	assert_non_null(strstr(body, "médecin généraliste"));
 	assert_non_null(strstr(body, TXT_ACCT_ACCESS_MINIMISED));
 	assert_non_null(strstr(body, texts_field_label(AFF_BIRTH_YEAR)));
+	/* A verification (every card-less answer) is told the same way. */
+	snprintf(detail, sizeof(detail), ACCESS, "verify", "identifier,coverage");
+	VG_IGNORE(account_mail_facts("access", T_MS, detail, strlen(detail), &f));
+	account_mail_compose(&f, &id, CODE, subject, body, sizeof(body));
+	assert_non_null(strstr(body, TXT_ACCT_ACCESS_MINIMISED));
+	assert_non_null(strstr(body, "« Ce n'était pas moi »"));
 	/* Blocked by the person, refused by the guard: nothing shown. */
 	snprintf(detail, sizeof(detail), ACCESS, "blocked", "");
 	VG_IGNORE(account_mail_facts("access", T_MS, detail, strlen(detail), &f));
