@@ -691,7 +691,7 @@ static bool regular(const struct guard_cfg *c, struct guard_account *a, int64_t 
 struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account *a,
                                  const struct guard_event *e)
 {
-	struct guard_result r = { GUARD_ALLOW, 0, 0, false };
+	struct guard_result r = { GUARD_ALLOW, 0, 0, false, false };
 	const struct guard_peer *p;
 	uint64_t h = 0;
 	bool card, new_today, new_hour, never, over = false, soft = false;
@@ -710,8 +710,22 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 	inc16(&a->h_lookups);
 	if (e->honeytoken) {
 		/* Nobody with a reason to look has this record's NIR. */
-		r.score = c->suspend_at;
 		r.reasons = GR_HONEYTOKEN;
+		if (!e->card && a->days >= c->warm_days && !a->tainted && !a->step_up_pending &&
+		    a->strikes < 1.0f) {
+			/*
+			 * ... but an attacker who learnt one can hand it to an honest
+			 * pharmacy ("here is my number"): an account with a clean history
+			 * is denied and raises an alert; a second one today suspends.
+			 */
+			r.decision = GUARD_DENY;
+			r.score = c->deny_at;
+			r.alert = true;
+			a->strikes += c->strike_deny;
+			a->tainted = 1;
+			goto out;
+		}
+		r.score = c->suspend_at;
 		suspend(a, &r);
 		goto out;
 	}

@@ -33,8 +33,12 @@
  * say which patients an account saw.
  *
  * The policy (thresholds in struct guard_cfg, defaults in guard.c):
- *  1. A honeytoken record suspends the account at once; a suspended
- *     account gets GUARD_SUSPEND on every call until guard_reinstate.
+ *  1. A honeytoken record suspends the account at once, unless the
+ *     account has a clean history (warm, not refused today, no strike): an
+ *     honest pharmacy handed a honeytoken NIR by an attacker is denied and
+ *     an alert raised (guard_result.alert), and only a second one the same
+ *     day suspends. A suspended account gets GUARD_SUSPEND on every call
+ *     until guard_reinstate.
  *  2. A lookup with a valid card-presence proof is a full lookup: it is
  *     always allowed (the patient is there) and costs no budget; it feeds
  *     the account's history (patients seen, addresses, timing).
@@ -308,6 +312,7 @@ struct guard_result {
 	uint32_t score;     /* the points of this lookup's signals */
 	uint32_t reasons;   /* enum guard_reason bits */
 	bool suspended_now; /* this call suspended the account: revoke, alert */
+	bool alert;         /* raise an alert without suspending (a honeytoken, rule 1) */
 };
 
 /*

@@ -324,11 +324,13 @@ static void reason_names(uint32_t bits, char *out, size_t cap)
 }
 
 /*
- * The guard suspended this account: no login, every token revoked, an alert
- * for the operators (log, metrics, /admin/alerts) and a notice for the
- * professional. The store's flag makes it outlive a restart.
+ * The guard suspended this account (suspend), or asks the security team to
+ * look without suspending (a honeytoken on a clean account): an alert for
+ * the operators (log, metrics, /admin/alerts). A suspension also ends the
+ * account (no login, every token revoked; the store's flag makes it outlive
+ * a restart) and leaves a notice for the professional.
  */
-static void suspend_account(struct req *r, const struct guard_result *g)
+static void alert_account(struct req *r, const struct guard_result *g, int suspend)
 {
 	struct vigie *v = r->v;
 	struct guardian_alert al = {
@@ -339,9 +341,15 @@ static void suspend_account(struct req *r, const struct guard_result *g)
 	memcpy(al.rpps, r->who.rpps, sizeof(al.rpps));
 	snprintf(al.decision, sizeof(al.decision), "%s", guard_decision_name(g->decision));
 	reason_names(g->reasons, reasons, sizeof(reasons));
-	if (pro_suspend(v, r->who.id) != 0)
+	if (suspend && pro_suspend(v, r->who.id) != 0)
 		log_event(LOG_ERROR, "guard.suspend_failed", LI("pro", r->who.id));
 	guardian_alert_add(v->guardian, &al);
+	if (!suspend) {
+		log_event(LOG_WARN, "guard.alert", LI("alert", (int64_t)al.id),
+		          LI("pro", r->who.id), LS("rpps", r->who.rpps), LI("score", g->score),
+		          LS("reasons", reasons), LS("ip", r->ip));
+		return;
+	}
 	atomic_fetch_add_explicit(&v->metrics.guard_suspensions, 1, memory_order_relaxed);
 	log_event(LOG_WARN, "guard.suspended", LI("alert", (int64_t)al.id), LI("pro", r->who.id),
 	          LS("rpps", r->who.rpps), LI("score", g->score), LS("reasons", reasons),
@@ -384,8 +392,8 @@ static struct guard_result judge(struct req *r, const char *nir, size_t nir_len,
 	l.honeytoken = honey != 0;
 	gate_event(&l, &e);
 	g = guardian_decide(r->v->guardian, r->who.id, &e);
-	if (g.suspended_now && !r->v->cfg.guard_observe)
-		suspend_account(r, &g);
+	if ((g.suspended_now || g.alert) && !r->v->cfg.guard_observe)
+		alert_account(r, &g, g.suspended_now);
 	return g;
 }
 

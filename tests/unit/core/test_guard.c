@@ -374,6 +374,49 @@ static void honeytoken_suspends_at_once(void **state)
 	assert_int_equal(r.decision, GUARD_ALLOW);
 }
 
+/*
+ * A honeytoken NIR handed to an honest pharmacy ("here is my number") must not
+ * suspend it: a clean, known account is denied and an alert raised; a second
+ * honeytoken the same day suspends, and so does the first on a fresh account.
+ */
+static void a_honeytoken_on_a_clean_account_alerts_instead_of_suspending(void **state)
+{
+	struct guard_cfg c = cfg();
+	struct guard_account a;
+	struct practice p = pharmacy(77);
+	struct day_stats st = { 0 };
+	char nir[16];
+	struct guard_event e;
+	struct guard_result r;
+	int64_t t = MONDAY + 14 * DAY + 10 * HOUR;
+
+	(void)state;
+	guard_account_init(&a);
+	practice_days(&c, &a, &p, 0, 14, &st);
+	assert_int_equal(st.suspended, 0);
+	assert_true(a.days >= c.warm_days);
+	patient_nir(nir, 901);
+	e = ev(&PHARMACY, t, nir, false);
+	e.honeytoken = true;
+	r = guard_decide(&c, &a, &e);
+	assert_int_equal(r.decision, GUARD_DENY);
+	assert_true(r.alert);
+	assert_false(r.suspended_now);
+	assert_true(r.reasons & GR_HONEYTOKEN);
+	assert_false(guard_is_suspended(&a));
+	/* The pharmacy works on... */
+	patient_nir(nir, 902);
+	e = ev(&PHARMACY, t + 5 * MIN, nir, true);
+	assert_int_equal(guard_decide(&c, &a, &e).decision, GUARD_ALLOW);
+	/* ... and a second honeytoken the same day suspends. */
+	patient_nir(nir, 903);
+	e = ev(&PHARMACY, t + 10 * MIN, nir, false);
+	e.honeytoken = true;
+	r = guard_decide(&c, &a, &e);
+	assert_int_equal(r.decision, GUARD_SUSPEND);
+	assert_true(r.suspended_now);
+}
+
 /* A stated birth date that matches nobody is a wrong password: per NIR, per day. */
 static void wrong_birth_dates_are_wrong_passwords(void **state)
 {
@@ -1032,6 +1075,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(honeytoken_suspends_at_once),
 		cmocka_unit_test(wrong_birth_dates_are_wrong_passwords),
+		cmocka_unit_test(a_honeytoken_on_a_clean_account_alerts_instead_of_suspending),
 		cmocka_unit_test(sequential_enumeration_is_suspended_within_a_few_lookups),
 		cmocka_unit_test(structured_enumeration_is_suspended),
 		cmocka_unit_test(not_found_and_invalid_key_rates_suspend),
