@@ -962,6 +962,13 @@ void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int6
 	a->grace_until_ms = t_ms + (int64_t)c->step_up_grace_s * 1000;
 }
 
+void guard_stop(struct guard_account *a)
+{
+	a->suspended = 1;
+	a->tainted = 1;
+	a->step_up_pending = 0;
+}
+
 void guard_reinstate(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms,
                      int32_t utc_offset_min)
 {

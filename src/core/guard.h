@@ -345,6 +345,13 @@ void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int6
 void guard_reinstate(const struct guard_cfg *c, struct guard_account *a, int64_t t_ms,
                      int32_t utc_offset_min);
 
+/*
+ * The shell stopped the account for review (a patient's "not me" about a
+ * card-less answer, rule 4 of the issue's design; an operator): suspended
+ * from now until guard_reinstate, the day tainted (it teaches no baseline).
+ */
+void guard_stop(struct guard_account *a);
+
 static inline bool guard_is_suspended(const struct guard_account *a)
 {
 	return a->suspended != 0;

@@ -32,6 +32,17 @@
  * people (rank 0), so exposure is the number of distinct real people (not
  * honeytokens) answered, full (never without a card) or verified (the
  * answer of every card-less lookup: a match and the billing rights).
+ *
+ * The patients watch too (the server tells every card-less answer to the
+ * person's account): ACCOUNT_PCT of insured people have an account; of
+ * those told of a lookup that was not theirs (an attack), NOTME_PCT answer
+ * "not me", 2 hours to 3 days later; of those told of their own card-less
+ * lookup (a phone call, a relative), NOTME_FALSE_PER_1M say "not me" by
+ * mistake. A "not me" stops the account for review at the account's next
+ * request after it (guard_stop); a legitimate one is lifted the next
+ * morning and counted with the legitimate suspensions (reason not_me).
+ * These shares are assumptions, not measurements: no service tells its
+ * patients of every card-less check today.
  */
 #include "sim/simrun.h"
 
@@ -53,11 +64,16 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-#define N_ATTACKS     8
-#define SLOW_ACCOUNTS 20
-#define MAX_ATTACKERS (7 + SLOW_ACCOUNTS)
-#define RECENT        64
-#define TL_MAX        256
+#define ACCOUNT_PCT        70
+#define NOTME_PCT          30
+#define NOTME_FALSE_PER_1M 20
+#define NOTME_MIN_S        (2 * 3600)
+#define NOTME_SPAN_S       (70 * 3600)
+#define N_ATTACKS          8
+#define SLOW_ACCOUNTS      20
+#define MAX_ATTACKERS      (7 + SLOW_ACCOUNTS)
+#define RECENT             64
+#define TL_MAX             256
 
 struct sperson {
 	char nir[16];
@@ -77,6 +93,7 @@ struct spro {
 	int64_t reinstate_day;   /* legit suspension: lifted on that day (-1: none) */
 	struct hours hours;      /* its opening hours and rota (from the seed) */
 	struct guard_account *g; /* its state, in sim.accounts */
+	int64_t notme_ms;        /* a patient's "not me" arrives then (0: none) */
 };
 
 struct ev {
@@ -105,6 +122,7 @@ struct attacker {
 	uint32_t lookups, full, minimised, step_ups;
 	uint32_t dec[GUARD_DECISIONS];
 	int64_t first_step_up_ms, suspended_ms;
+	int by_patient; /* stopped by a patient's "not me" */
 	uint32_t tl_n;
 	int64_t tl_t[TL_MAX];
 	uint32_t tl_x[TL_MAX];
@@ -141,6 +159,8 @@ struct sim {
 	uint64_t legit_card[PRO_KINDS], legit_min[PRO_KINDS];
 	uint64_t legit_throttle, legit_deny, legit_susp, owner_blocked;
 	uint32_t legit_susp_reasons, legit_susp_kind[PRO_KINDS];
+	uint64_t legit_notme; /* of legit_susp: a patient's "not me" by mistake */
+	struct rng notme_r; /* the patients' answers (its own stream: the traffic stays the same) */
 	uint32_t *pro_step_ups;
 	/* Attacks. */
 	struct attacker att[MAX_ATTACKERS];
@@ -414,6 +434,40 @@ static struct ev *legit_day(struct sim *s, int d, size_t *n)
 	return evs;
 }
 
+/* Whether person who has an online account (a fixed share, by person). */
+static int has_account(const struct sim *s, int64_t who)
+{
+	uint64_t x = ((uint64_t)who + 1) * 0x9E3779B97F4A7C15ULL ^ s->o->seed;
+
+	x ^= x >> 31;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 29;
+	return x % 100 < ACCOUNT_PCT;
+}
+
+/* A card-less answer about who, told to their account: maybe a "not me" for p's account. */
+static void told(struct sim *s, struct spro *p, int64_t who, int64_t t_ms, uint64_t per_1m)
+{
+	if (who < 0 || s->people[who].honey || !has_account(s, who) ||
+	    rng_below(&s->notme_r, 1000000) >= per_1m)
+		return;
+	t_ms += (int64_t)(NOTME_MIN_S + rng_below(&s->notme_r, NOTME_SPAN_S)) * 1000;
+	if (!p->notme_ms || t_ms < p->notme_ms)
+		p->notme_ms = t_ms;
+}
+
+/* A "not me" due by t_ms stops p's account: 1 if it did. */
+static int not_me_due(struct spro *p, int64_t t_ms)
+{
+	if (!p->notme_ms || t_ms < p->notme_ms)
+		return 0;
+	p->notme_ms = 0;
+	if (guard_is_suspended(p->g))
+		return 0;
+	guard_stop(p->g);
+	return 1;
+}
+
 static void legit_event(struct sim *s, const struct ev *e)
 {
 	struct spro *p = &s->pros[e->pro];
@@ -435,6 +489,13 @@ static void legit_event(struct sim *s, const struct ev *e)
 		if (o.g.suspended_now && e->t_ms < p->attack_ms)
 			p->reinstate_day = (e->t_ms - s->t0_ms) / 86400000 + 1;
 		return;
+	}
+	if (not_me_due(p, e->t_ms)) { /* a patient's mistake: reviewed, lifted the next morning */
+		s->legit_susp++;
+		s->legit_notme++;
+		s->legit_susp_kind[kind]++;
+		s->legit_susp_reasons |= GR_NOT_ME;
+		p->reinstate_day = (e->t_ms - s->t0_ms) / 86400000 + 1;
 	}
 	s->legit_lookups[kind]++;
 	s->legit_card[kind] += e->card;
@@ -458,6 +519,8 @@ static void legit_event(struct sim *s, const struct ev *e)
 		s->legit_susp_kind[kind]++;
 		p->reinstate_day = (e->t_ms - s->t0_ms) / 86400000 + 1;
 	}
+	if ((o.d == GUARD_ALLOW || o.d == GUARD_MINIMISE) && o.v.answer == GATE_VERIFY)
+		told(s, p, who, e->t_ms, NOTME_FALSE_PER_1M);
 }
 
 /* -------------------------------------------------------------- attacks -- */
@@ -672,6 +735,8 @@ static void attacker_step(struct sim *s, struct attacker *a)
 	enum gate_proof proof = a->mode == M_REPLAY ? GATE_PROOF_BAD : GATE_NO_PROOF;
 	struct outcome o;
 
+	if (not_me_due(p, t))
+		a->by_patient = 1; /* a person it looked up said "not me" */
 	if (a->pos >= a->n || guard_is_suspended(p->g)) {
 		a->stopped = 1;
 		if (guard_is_suspended(p->g) && a->suspended_ms < 0)
@@ -706,6 +771,8 @@ static void attacker_step(struct sim *s, struct attacker *a)
 			a->full++;
 		else
 			a->minimised++;
+		if (o.v.answer == GATE_VERIFY)
+			told(s, p, who, t, NOTME_PCT * 10000);
 		timeline(a, t);
 	}
 	if (o.d != GUARD_THROTTLE)
@@ -766,6 +833,7 @@ static int cmp_u32(const void *a, const void *b)
 
 struct attack_sum {
 	uint32_t accounts, lookups, total, full, minimised, max, median, suspended, step_ups;
+	uint32_t by_patients;                    /* of suspended: stopped by a patient's "not me" */
 	double first_step_up_min, suspended_min; /* -1: never */
 	uint32_t per[SLOW_ACCOUNTS];
 	uint32_t dec[GUARD_DECISIONS];
@@ -793,6 +861,7 @@ static void summarise(const struct sim *s, int attack, struct attack_sum *o)
 		o->step_ups += a->step_ups;
 		o->max = x > o->max ? x : o->max;
 		o->suspended += a->suspended_ms >= 0;
+		o->by_patients += a->by_patient != 0;
 		for (int d = 0; d < GUARD_DECISIONS; d++)
 			o->dec[d] += a->dec[d];
 		if (a->first_step_up_ms >= 0) {
@@ -844,13 +913,15 @@ static void write_json(const struct sim *s, FILE *f, const struct attack_sum *su
 	fprintf(f,
 	        "  \"legit\": {\"lookups\": %llu, \"card_share\": %.4f, \"step_ups\": %llu, "
 	        "\"step_ups_per_1000\": %.3f, \"minimised_per_1000\": %.3f, \"throttles\": %llu, "
-	        "\"denials\": %llu, \"suspensions\": %llu, \"owner_lookups_refused\": %llu,\n"
+	        "\"denials\": %llu, \"suspensions\": %llu, \"suspensions_not_me\": %llu, "
+	        "\"owner_lookups_refused\": %llu,\n"
 	        "    \"by_profession\": {",
 	        (unsigned long long)L, L ? (double)sum6(s->legit_card) / (double)L : 0,
 	        (unsigned long long)SU, L ? 1000.0 * (double)SU / (double)L : 0,
 	        L ? 1000.0 * (double)sum6(s->legit_min) / (double)L : 0,
 	        (unsigned long long)s->legit_throttle, (unsigned long long)s->legit_deny,
-	        (unsigned long long)s->legit_susp, (unsigned long long)s->owner_blocked);
+	        (unsigned long long)s->legit_susp, (unsigned long long)s->legit_notme,
+	        (unsigned long long)s->owner_blocked);
 	for (int k = 1; k < PRO_KINDS; k++)
 		fprintf(f, "%s\"%s\": {\"lookups\": %llu, \"step_ups_per_1000\": %.3f}",
 		        k > 1 ? ", " : "", access_profession_name(k),
@@ -873,8 +944,10 @@ static void write_json(const struct sim *s, FILE *f, const struct attack_sum *su
 			fprintf(f, "%s%u", k ? ", " : "", a->per[k]);
 		fprintf(f,
 		        "], \"step_ups\": %u, \"first_step_up_min\": %.2f, "
-		        "\"suspended_accounts\": %u, \"suspended_after_min\": %.2f, \"decisions\": {",
-		        a->step_ups, a->first_step_up_min, a->suspended, a->suspended_min);
+		        "\"suspended_accounts\": %u, \"stopped_by_patients\": %u, "
+		        "\"suspended_after_min\": %.2f, \"decisions\": {",
+		        a->step_ups, a->first_step_up_min, a->suspended, a->by_patients,
+		        a->suspended_min);
 		for (int d = 0; d < GUARD_DECISIONS; d++)
 			fprintf(f, "%s\"%s\": %u", d ? ", " : "",
 			        guard_decision_name((enum guard_decision)d), a->dec[d]);
@@ -929,12 +1002,13 @@ static void write_table(const struct sim *s, FILE *f, const struct attack_sum *s
 	if (!md)
 		fprintf(f,
 		        "legitimate: %llu lookups (%.1f %% with a card), %llu step-ups (%.2f per 1,000), "
-		        "%llu suspensions, %llu throttles, %llu denials\n",
+		        "%llu suspensions (%llu by a patient's mistaken \"not me\"), %llu throttles, "
+		        "%llu denials\n",
 		        (unsigned long long)L,
 		        L ? 100.0 * (double)sum6(s->legit_card) / (double)L : 0,
 		        (unsigned long long)SU, L ? 1000.0 * (double)SU / (double)L : 0,
-		        (unsigned long long)s->legit_susp, (unsigned long long)s->legit_throttle,
-		        (unsigned long long)s->legit_deny);
+		        (unsigned long long)s->legit_susp, (unsigned long long)s->legit_notme,
+		        (unsigned long long)s->legit_throttle, (unsigned long long)s->legit_deny);
 	if (!md && s->legit_susp) {
 		fprintf(f,
 		        "legitimate suspensions by profession (pharmacist, GP, specialist, lab, "
@@ -1078,6 +1152,7 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 	guard_cfg_init(&s->cfg, key);
 	login_policy_defaults(&s->login);
 	rng_init(&s->r, o->seed ^ 0x51b0a7ULL);
+	rng_init(&s->notme_r, o->seed ^ 0x4e07ae5ULL);
 	s->t0_ms = (int64_t)20458 * 86400000 - 3600000; /* 2026-01-05 00:00 in Paris (UTC+1) */
 	s->cap_people = o->n_insured;
 	s->cap_pros = o->n_pros;
