@@ -8,7 +8,7 @@ import path from 'node:path';
 import {
   NIR_SYSTEM, seededDataDir, startServer, readSample, Pros, http, assertOutcome,
   assertCleanExit, totpAtStep, nowStep, wrongTotp, sleep,
-  test, luhnDigit, unknownRpps as unknownRppsOf,
+  test, luhnDigit, unknownRpps as unknownRppsOf, tokenOf,
 } from './lib.mjs';
 
 let data, server, pros, sample;
@@ -45,7 +45,8 @@ test('login: 200 {access_token, token_type: "Bearer", expires_in}, and the token
   assert.equal(r.json.token_type, 'Bearer');
   assert.ok(Number.isInteger(r.json.expires_in) && r.json.expires_in > 0 && r.json.expires_in <= 86400,
     `expires_in ${r.json.expires_in}`);
-  const l = await lookup(server, r.json.access_token);
+  // The patient is present: the card reader's proof goes with the lookup.
+  const l = await lookup(server, tokenOf(r.json.access_token, pro.rpps, data));
   assert.equal(l.status, 200, l.text);
   assert.equal(l.json.resourceType, 'Bundle');
 });

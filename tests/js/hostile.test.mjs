@@ -9,7 +9,7 @@ import path from 'node:path';
 import {
   NIR_SYSTEM, FHIR_JSON, seededDataDir, startServer, readSample, Pros, http, raw, parseRaw,
   assertOutcome, assertValidFhir, assertCleanExit, badKey, withKey, sleep, makeTmp, vigieOk,
-  test,
+  test, cardHeaders,
 } from './lib.mjs';
 import { validate as ssnValidate } from 'french-ssn';
 
@@ -209,7 +209,8 @@ test('Corsica: 2A/2B NIRs are parsed (not refused as letters)', async () => {
 
 test('unknown and repeated query parameters: 400', async () => {
   const id = `identifier=${q(`${NIR_SYSTEM}|${nir}`)}`;
-  for (const p of [`/fhir/Patient?${id}&_count=10`, `/fhir/Patient?${id}&name=MARTIN`, `/fhir/Patient?${id}&birthdate=1980-01-01`,
+  for (const p of [`/fhir/Patient?${id}&_count=10`, `/fhir/Patient?${id}&name=MARTIN`, `/fhir/Patient?${id}&family=MARTIN`,
+    `/fhir/Patient?${id}&birthdate=1980-01-01&birthdate=1980-01-01`,
     `/fhir/Patient?${id}&${id}`, `/fhir/Patient?${id}&identifier=${q(`${NIR_SYSTEM}|255081416802538`)}`,
     `/fhir/Coverage?beneficiary:identifier=${q(`${NIR_SYSTEM}|${nir}`)}&beneficiary=Patient/1`,
     `/fhir/Coverage?${id}`, '/fhir/metadata?mode=full', `/fhir/Patient?${id}&_revinclude=Coverage:beneficiary&_revinclude=Coverage:beneficiary`]) {
@@ -412,7 +413,9 @@ test('a burst of 200 parallel garbage requests, then a normal lookup works', asy
 });
 
 test('query values are decoded as usual, but an escaped control byte is refused, never cut short', async () => {
-  const get = (target) => raw(server, [`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`]);
+  const card = cardHeaders(token, nir)['vigie-card-proof'];
+  const get = (target) => raw(server, [`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+    `Vigie-Card-Proof: ${card}\r\nConnection: close\r\n\r\n`]);
   const ident = `/fhir/Patient?identifier=${q(`${NIR_SYSTEM}|${nir}`)}`;
   assert.equal((await get(ident)).status, 200, 'control: %3A and %7C decode');
   for (const tail of ['%00', '%00x', '%0a', '%1f', '%7f']) {
