@@ -17,8 +17,11 @@ int cmd_sim(int argc, char **argv)
 		                              { "days", required_argument, NULL, 'D' },
 		                              { "out", required_argument, NULL, 'o' },
 		                              { "quiet", no_argument, NULL, 'q' },
+		                              { "notme-pct", required_argument, NULL, 'n' },
 		                              { NULL, 0, NULL, 0 } };
-	struct simrun_opts o = { .n_insured = 200000, .n_pros = 2000, .seed = 1, .days = 30 };
+	struct simrun_opts o = {
+		.n_insured = 200000, .n_pros = 2000, .seed = 1, .days = 30, .notme_pct = 30
+	};
 	const char *out = "sim-report";
 	char jp[4096], hp[4096];
 	FILE *jf, *hf;
@@ -33,9 +36,9 @@ int cmd_sim(int argc, char **argv)
 			o.n_insured = x;
 			break;
 		case 'p':
-			if (cli_u64(optarg, "--pros", &x) || x < 40 || x > 100000)
+			if (cli_u64(optarg, "--pros", &x) || x < 100 || x > 100000)
 				return cli_fail(
-				        "--pros: 40..100000 (the attacks need 27 pharmacists' accounts)");
+				        "--pros: 100..100000 (the attacks need 48 pharmacists' accounts)");
 			o.n_pros = (uint32_t)x;
 			break;
 		case 's':
@@ -47,6 +50,11 @@ int cmd_sim(int argc, char **argv)
 			if (cli_u64(optarg, "--days", &x) || x < 16 || x > 365)
 				return cli_fail("--days: 16..365 (the attacks start by day 15)");
 			o.days = (uint32_t)x;
+			break;
+		case 'n':
+			if (cli_u64(optarg, "--notme-pct", &x) || x > 100)
+				return cli_fail("--notme-pct: 0..100");
+			o.notme_pct = (uint32_t)x;
 			break;
 		case 'o': out = optarg; break;
 		case 'q': o.quiet = 1; break;

@@ -50,6 +50,7 @@ static const char *const REASON_NAMES[GUARD_REASONS] = {
 	"suspended",
 	"identity_mismatch",
 	"not_me",
+	"never_seen_weeks",
 };
 /* clang-format on */
 
@@ -136,6 +137,26 @@ void guard_cfg_init(struct guard_cfg *c, const uint8_t key[GUARD_KEY_BYTES])
 	 */
 	c->mismatch_nir = 2, c->mismatch_day_soft = 4, c->mismatch_day_hard = 10;
 	/*
+	 * Rolling windows (rule 8), on the account's daily pace (never below its
+	 * peers'). A pharmacist's 5 card-less never-seen patients an active day
+	 * make 30 a week (+- 5.5), 125 a month: 1.4 x + 8 over a week and
+	 * 1.25 x + 15 over a month sit 3 to 4 standard deviations above an
+	 * honest account's own pace (tuned on `vigie sim`'s seed 1: legitimate
+	 * step-ups 0.17 -> 0.18 per 1,000), and a robot adding what the day budget leaves
+	 * (about 9 a day) on top of the owner's work passes them within days,
+	 * where it had months under the day budget alone.
+	 */
+	c->window_days[0] = 7, c->window_days[1] = 30, c->window_days[2] = GUARD_WINDOW_DAYS;
+	c->window_mult[0] = 1.4f, c->window_mult[1] = 1.25f, c->window_mult[2] = 1.2f;
+	c->window_slack[0] = 8, c->window_slack[1] = 15, c->window_slack[2] = 20;
+	/*
+	 * A day above the card-less baselines teaches them at most a quarter
+	 * more, at a fifth of the usual weight: a robot's 15 a day against an
+	 * honest 5 moves the baseline by about 2 in a month, an honest
+	 * practice that grows for good gets there in a season.
+	 */
+	c->growth_alpha = 0.03f, c->growth_cap = 0.25f;
+	/*
 	 * Structure: twins share the first 10 characters and have consecutive
 	 * order numbers; triplets of the same sex without cards are the only
 	 * legitimate way to reach seq_soft. Four people with the same sex,
@@ -186,6 +207,7 @@ void guard_account_init(struct guard_account *a)
 	a->version = GUARD_STATE_VERSION;
 	a->hour = INT64_MIN;
 	a->day = INT64_MIN;
+	a->w_day = INT64_MIN;
 }
 
 /* ---------------------------------------------------------------- SipHash-1-3 */
@@ -352,6 +374,24 @@ static void learn(const struct guard_cfg *c, const struct guard_account *a, floa
 	*b = a->days == 0 ? v : *b + c->ewma_alpha * (v - *b);
 }
 
+/*
+ * A card-less day into its baseline (rule 8): as usual up to the peers'
+ * level (what any account of the profession is granted), and above it
+ * at growth_alpha and by at most growth_cap above the baseline, so that a
+ * robot adding its lookups to an honest account's cannot teach the guard
+ * its pace.
+ */
+static void learn_slow(const struct guard_cfg *c, const struct guard_account *a, float *b, float v,
+                       float peer)
+{
+	float ref = *b > peer ? *b : peer, cap = (1.0f + c->growth_cap) * ref + 1.0f;
+
+	if (a->days == 0 || v <= ref)
+		learn(c, a, b, v, peer);
+	else
+		*b += c->growth_alpha * ((v > cap ? cap : v) - *b);
+}
+
 static void close_day(const struct guard_cfg *c, struct guard_account *a)
 {
 	const struct guard_peer *p = peer_of(c, a->profession);
@@ -363,7 +403,7 @@ static void close_day(const struct guard_cfg *c, struct guard_account *a)
 	learn(c, a, &a->b_nocard_day, a->d_nocard, p->nocard_day);
 	learn(c, a, &a->b_nocard_hour, max16(a->d_peak_nocard, a->h_nocard), p->nocard_hour);
 	learn(c, a, &a->b_distinct_day, day_distinct(a), p->distinct_day);
-	learn(c, a, &a->b_never_day, a->d_nocard_new, p->never_day);
+	learn_slow(c, a, &a->b_never_day, a->d_nocard_new, p->never_day);
 	learn(c, a, &a->b_distinct_hour, max16(a->d_peak_distinct, a->h_distinct),
 	      p->distinct_hour);
 	if (a->d_nc_found >= 3) {
@@ -376,6 +416,28 @@ static void close_day(const struct guard_cfg *c, struct guard_account *a)
 	}
 	if (a->days < UINT16_MAX)
 		a->days++;
+}
+
+static unsigned wslot(int64_t day)
+{
+	return (unsigned)(day - civil_floor_div(day, GUARD_WINDOW_DAYS) * GUARD_WINDOW_DAYS);
+}
+
+/* Bring the rolling windows to day: the days in between (at most all of them) start empty. */
+static void window_roll(struct guard_account *a, int64_t day)
+{
+	int64_t d = a->w_day == INT64_MIN || day - a->w_day > GUARD_WINDOW_DAYS
+	                    ? day - GUARD_WINDOW_DAYS
+	                    : a->w_day;
+
+	for (d = d + 1; d <= day; d++) {
+		unsigned i = wslot(d);
+
+		a->w_never[i] = 0;
+		a->w_steps[i] = a->w_active[i] = 0;
+	}
+	if (day > a->w_day)
+		a->w_day = day;
 }
 
 /* Move the hour and day windows to t_ms (never backwards); days are local (UTC + offset). */
@@ -419,6 +481,63 @@ static void roll(const struct guard_cfg *c, struct guard_account *a, int64_t t_m
 		a->tainted = 0;
 		memset(a->day_map, 0, sizeof(a->day_map));
 		a->day = day;
+	}
+	if (day > a->w_day)
+		window_roll(a, day);
+}
+
+struct window_sum {
+	float active, never, steps;
+};
+
+/* The last n local days of the rolling windows, today included. */
+static struct window_sum window_sum(const struct guard_account *a, uint32_t n)
+{
+	struct window_sum w = { 0, 0, 0 };
+
+	if (n > GUARD_WINDOW_DAYS)
+		n = GUARD_WINDOW_DAYS;
+	for (uint32_t k = 0; k < n && a->w_day != INT64_MIN; k++) {
+		unsigned i = wslot(a->w_day - (int64_t)k);
+
+		w.active += a->w_active[i];
+		w.never += a->w_never[i];
+		w.steps += a->w_steps[i];
+	}
+	if (w.active < 1)
+		w.active = 1;
+	return w;
+}
+
+/*
+ * Rule 8: a card-less lookup of a found patient the account never saw,
+ * on a warm account, against the rolling windows. Sets *over past a
+ * window's budget (with its satisfied step-ups' allowances), and scores a
+ * suspension past hard_mult times one, step-ups or not. Known patients
+ * looked up without their card (a practice that takes calls) are the day
+ * budgets' business: a list of stolen NIRs is people the account never saw.
+ */
+static void windows(const struct guard_cfg *c, const struct guard_account *a, bool *over,
+                    uint32_t *score, uint32_t *reasons)
+{
+	const struct guard_peer *p = peer_of(c, a->profession);
+	float base = blend(c, a, a->b_never_day, p->never_day);
+
+	for (int k = 0; k < 3; k++) {
+		struct window_sum w = window_sum(a, c->window_days[k]);
+		float n = w.never + 1;
+		/* A window is never tighter than a day. */
+		float budget = fmaxf(c->window_mult[k] * base * w.active + c->window_slack[k],
+		                     never_budget(c, a));
+
+		if (n > budget + w.steps * c->step_up_allowance * never_budget(c, a)) {
+			*over = true;
+			*reasons |= GR_WEEKS;
+		}
+		if (n > c->hard_mult * budget) {
+			*score += c->suspend_at;
+			*reasons |= GR_WEEKS;
+		}
 	}
 }
 
@@ -708,6 +827,7 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 	p = peer_of(c, a->profession);
 	roll(c, a, e->t_ms, e->utc_offset_min);
 	inc16(&a->h_lookups);
+	a->w_active[wslot(a->w_day)] = 1;
 	if (e->honeytoken) {
 		/* Nobody with a reason to look has this record's NIR. */
 		r.reasons = GR_HONEYTOKEN;
@@ -879,6 +999,7 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 					r.score += c->suspend_at;
 					r.reasons |= GR_NEVER_SEEN;
 				}
+				windows(c, a, &over, &r.score, &r.reasons);
 			}
 		} else if (nd > c->hard_mult * day_budget(c, a)) {
 			/* Far past the budget, step-ups or not. */
@@ -928,8 +1049,12 @@ decide:
 			if (!card) {
 				inc16(&a->d_nocard);
 				inc16(&a->h_nocard);
-				if (never && e->found)
+				if (never && e->found) {
 					inc16(&a->d_nocard_new);
+					/* The windows count from warm: to a new account, everyone is new. */
+					if (a->days >= c->warm_days)
+						inc16(&a->w_never[wslot(a->w_day)]);
+				}
 			}
 		}
 		if (new_hour) {
@@ -958,6 +1083,8 @@ void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int6
 	a->nc_n = a->nc_never = a->nc_geo = a->nc_far = a->nc_off = 0;
 	if (a->d_step_ups < UINT16_MAX)
 		a->d_step_ups++;
+	if (a->w_steps[wslot(a->w_day)] < UINT8_MAX)
+		a->w_steps[wslot(a->w_day)]++;
 	a->strikes += c->strike_step_up_done;
 	a->grace_until_ms = t_ms + (int64_t)c->step_up_grace_s * 1000;
 }
@@ -983,6 +1110,9 @@ void guard_reinstate(const struct guard_cfg *c, struct guard_account *a, int64_t
 	a->h_nocard = a->h_nocard_prev = 0;
 	a->d_nocard = a->d_nocard_new = 0;
 	a->allow_day = a->allow_never = 0;
+	/* What the windows counted was reviewed with the suspension: they start afresh. */
+	memset(a->w_never, 0, sizeof(a->w_never));
+	memset(a->w_steps, 0, sizeof(a->w_steps));
 	a->seq_n = 0;
 	a->seq_pos = 0;
 	a->gaps = 0;

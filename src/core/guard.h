@@ -76,6 +76,16 @@
  *     them on one NIR in a local day that NIR is denied card-less until
  *     the next day, whatever date is stated; past mismatch_day_soft in a
  *     day a step-up is asked, at mismatch_day_hard the lookup is denied.
+ *  8. Staying under the day budgets is not enough: once the account is
+ *     warm, card-less patients it never saw are also counted over rolling
+ *     7, 30 and 90 local days, against window_mult[w] x its daily baseline
+ *     (never below its peers') x its active days in the window +
+ *     window_slack[w], never less than a day's budget, plus what satisfied
+ *     step-ups in the window granted. Past one a step-up is asked; past
+ *     hard_mult times one (step-ups or not) the account is suspended. That
+ *     baseline learns upwards only slowly above the peers' level
+ *     (growth_alpha, at most growth_cap above itself a day): a robot on top
+ *     of an honest account's work cannot teach the guard its own pace.
  *
  * Mapping to HTTP (for the request path): ALLOW 200 full answer; MINIMISE
  * 200 with only what the rights check needs; STEP_UP 401 with
@@ -94,7 +104,8 @@
 #include "core/access.h"
 #include "core/hours.h"
 
-#define GUARD_STATE_VERSION 3
+#define GUARD_STATE_VERSION 4
+#define GUARD_WINDOW_DAYS   90 /* the longest card-less window (rule 8) */
 #define GUARD_KEY_BYTES     16
 
 enum guard_decision {
@@ -138,8 +149,10 @@ enum guard_reason {
 	GR_MISMATCH = 1u << 18, /* "identity_mismatch": stated birth dates that match nobody */
 	GR_NOT_ME = 1u << 19,   /* "not_me": a patient said a card-less lookup was not them
 	                           (set by the shell, never by guard_decide) */
+	GR_WEEKS = 1u << 20,    /* "never_seen_weeks": card-less never-seen patients over
+	                           7, 30 or 90 days past the account's budget (rule 8) */
 };
-#define GUARD_REASONS 20
+#define GUARD_REASONS 21
 
 /* The stable name of reason bit index i (0..GUARD_REASONS-1), or "unknown". */
 const char *guard_reason_name(unsigned i);
@@ -205,6 +218,11 @@ struct guard_cfg {
 	 * mismatch_day_soft in a day asks a step-up, mismatch_day_hard denies.
 	 */
 	uint32_t mismatch_nir, mismatch_day_soft, mismatch_day_hard;
+	/* Rolling windows (rule 8): their length in local days, budget factor and slack. */
+	uint32_t window_days[3];
+	float window_mult[3], window_slack[3];
+	/* Upward learning of the never-seen baseline: weight and bound of a day above it. */
+	float growth_alpha, growth_cap;
 	uint32_t seq_soft, seq_hard; /* recent NIRs with the same prefix and an order within 5 */
 	uint32_t struct_soft, struct_hard; /* recent NIRs with the same 10-character prefix */
 	/*
@@ -301,6 +319,11 @@ struct guard_account {
 	uint8_t mm_n[8];
 	uint16_t d_mismatch;
 	uint16_t pad3_[3];
+	/* Rolling windows: per local day (slot day % GUARD_WINDOW_DAYS) card-less
+	 * never-seen patients, satisfied step-ups, and whether the account was used. */
+	int64_t w_day; /* the latest day in the rings */
+	uint16_t w_never[GUARD_WINDOW_DAYS];
+	uint8_t w_steps[GUARD_WINDOW_DAYS], w_active[GUARD_WINDOW_DAYS];
 };
 #define GUARD_ACCOUNT_BYTES sizeof(struct guard_account)
 

@@ -6,8 +6,10 @@
  * `vigie seed` with the same sizes and seed), about 1 % of households
  * honeytokens.
  *
- * Legitimate traffic, 30 days from Monday 2026-01-05 (Europe/Paris time,
- * core/civil.h). Each professional has a patientele: 80 % from its
+ * Legitimate traffic, 30 days from Monday 2026-02-02 (Europe/Paris time,
+ * core/civil.h), after 28 days of the same from 2026-01-05 that give every
+ * account a history (the guard learns from them; nothing of them is
+ * reported: a stolen account is not a new one). Each professional has a patientele: 80 % from its
  * department, 17 % from neighbouring ones, 3 % from anywhere; never a
  * honeytoken. Per open day it checks rights for a number of patients around
  * its profession's mean (pharmacist 90, GP 30, specialist 25, lab 70,
@@ -35,7 +37,7 @@
  *
  * The patients watch too (the server tells every card-less answer to the
  * person's account): ACCOUNT_PCT of insured people have an account; of
- * those told of a lookup that was not theirs (an attack), NOTME_PCT answer
+ * those told of a lookup that was not theirs (an attack), notme_pct (--notme-pct, 30) answer
  * "not me", 2 hours to 3 days later; of those told of their own card-less
  * lookup (a phone call, a relative), NOTME_FALSE_PER_1M say "not me" by
  * mistake. A "not me" stops the account for review at the account's next
@@ -65,13 +67,14 @@
 #include "core/banned.h"
 
 #define ACCOUNT_PCT        70
-#define NOTME_PCT          30
 #define NOTME_FALSE_PER_1M 20
 #define NOTME_MIN_S        (2 * 3600)
 #define NOTME_SPAN_S       (70 * 3600)
-#define N_ATTACKS          8
+#define N_ATTACKS          10
+#define HISTORY_DAYS       28 /* legitimate days before the measured ones (a multiple of 7) */
 #define SLOW_ACCOUNTS      20
-#define MAX_ATTACKERS      (7 + SLOW_ACCOUNTS)
+#define MAX_ATTACKERS      (8 + 2 * SLOW_ACCOUNTS)
+#define CAREFUL_QUOTA      4 /* the careful robot's first day: 4 people, then one more a day */
 #define RECENT             64
 #define TL_MAX             256
 
@@ -115,6 +118,11 @@ struct attacker {
 	double gap_s; /* mean gap between lookups */
 	int human;    /* exponential gaps, opening hours only */
 	int moved;    /* the owner's token from another address */
+	/* The careful robot: never answers a step-up, ends its day at one, and keeps a daily
+	 * quota that grows by one after a day without a refusal and shrinks by a third after one. */
+	int careful, hit;
+	uint32_t quota, today_n;
+	int64_t today;
 	int64_t start_ms, next_ms;
 	int stopped;
 	char ip[24];
@@ -137,6 +145,8 @@ static const char *const ATTACK_NAME[N_ATTACKS] = {
 	"the same across 20 accounts",
 	"stolen token used from a new address",
 	"captured card proof replayed",
+	"careful robot, under the budgets it infers",
+	"the careful robot across 20 accounts",
 	"credential stuffing against logins",
 };
 
@@ -152,7 +162,8 @@ struct sim {
 	uint32_t *by_dept[POPDATA_N_DEPTS], n_dept[POPDATA_N_DEPTS], cap_dept[POPDATA_N_DEPTS];
 	uint32_t *nir_tab; /* open addressing: person index + 1 */
 	uint64_t nir_cap;
-	int64_t t0_ms; /* 2026-01-05 00:00 local */
+	int64_t t0_ms; /* 2026-01-05 00:00 local: the history starts */
+	int64_t m0_ms; /* HISTORY_DAYS later, 2026-02-02: the measured days start */
 	struct rng r;
 	/* Legitimate traffic. */
 	uint64_t legit_lookups[PRO_KINDS], legit_step_ups[PRO_KINDS];
@@ -523,6 +534,23 @@ static void legit_event(struct sim *s, const struct ev *e)
 		told(s, p, who, e->t_ms, NOTME_FALSE_PER_1M);
 }
 
+/*
+ * The accounts' history is over: what the legitimate counters saw in it is
+ * not reported (the guard's state, which learnt from it, is kept).
+ */
+static void forget_history(struct sim *s)
+{
+	memset(s->legit_lookups, 0, sizeof(s->legit_lookups));
+	memset(s->legit_step_ups, 0, sizeof(s->legit_step_ups));
+	memset(s->legit_card, 0, sizeof(s->legit_card));
+	memset(s->legit_min, 0, sizeof(s->legit_min));
+	memset(s->legit_susp_kind, 0, sizeof(s->legit_susp_kind));
+	s->legit_throttle = s->legit_deny = s->legit_susp = s->owner_blocked = 0;
+	s->legit_susp_reasons = 0;
+	s->legit_notme = 0;
+	memset(s->pro_step_ups, 0, (size_t)s->cap_pros * sizeof(*s->pro_step_ups));
+}
+
 /* -------------------------------------------------------------- attacks -- */
 
 static uint32_t pick_pharmacist(struct sim *s, uint32_t *cursor)
@@ -586,7 +614,7 @@ static int add_attacker(struct sim *s, int attack, uint32_t pro, enum mode m, do
 	a->n = n;
 	a->gap_s = gap_s;
 	a->human = human;
-	a->start_ms = a->next_ms = s->t0_ms + (int64_t)day * 86400000 + (int64_t)(hour * 3600000);
+	a->start_ms = a->next_ms = s->m0_ms + (int64_t)day * 86400000 + (int64_t)(hour * 3600000);
 	a->first_step_up_ms = a->suspended_ms = -1;
 	snprintf(a->ip, sizeof(a->ip), "203.0.113.%d", s->natt + 1);
 	rng_init(&a->r, s->o->seed * 1000003u + (uint64_t)s->natt);
@@ -643,6 +671,19 @@ static int plan_attacks(struct sim *s)
 	n = 50;
 	list = leaked_list(s, &r, s->pros[pro].dept, &n);
 	add_attacker(s, 6, pro, M_REPLAY, 5, 0, 14, 10.0, list, n);
+	/* 8. and 9. The careful robot, on one account and on 20, for the whole month. */
+	for (int k = 0; k <= SLOW_ACCOUNTS; k++) {
+		struct attacker *a;
+
+		pro = pick_pharmacist(s, &cur);
+		n = 3000;
+		list = leaked_list(s, &r, s->pros[pro].dept, &n);
+		add_attacker(s, k ? 8 : 7, pro, M_LIST, 240, 1, 1 + k % 3, 9.5 + 0.1 * k, list, n);
+		a = &s->att[s->natt - 1];
+		a->careful = 1;
+		a->quota = CAREFUL_QUOTA;
+		a->today = -1;
+	}
 	for (int i = 0; i < s->natt; i++)
 		if ((s->att[i].mode == M_LIST || s->att[i].mode == M_REPLAY) && !s->att[i].list &&
 		    s->att[i].n)
@@ -726,6 +767,28 @@ static void timeline(struct attacker *a, int64_t t)
 	a->tl_x[a->tl_n - 1] = x;
 }
 
+/*
+ * The careful robot's day: a new day grows its quota by one after a day
+ * without a refusal; once the quota is reached it rests until tomorrow's
+ * opening hours. 1 if it rests now (a->next_ms set).
+ */
+static int careful_rests(struct sim *s, struct attacker *a, int64_t t)
+{
+	int64_t day = (t - s->t0_ms) / 86400000;
+
+	if (day != a->today) {
+		if (a->today >= 0 && !a->hit)
+			a->quota++;
+		a->today = day;
+		a->today_n = 0;
+		a->hit = 0;
+	}
+	if (a->today_n < a->quota)
+		return 0;
+	a->next_ms = schedule(s, a, s->t0_ms + (day + 1) * 86400000 + 8 * 3600000);
+	return 1;
+}
+
 static void attacker_step(struct sim *s, struct attacker *a)
 {
 	struct spro *p = &s->pros[a->pro];
@@ -743,12 +806,29 @@ static void attacker_step(struct sim *s, struct attacker *a)
 			a->suspended_ms = t;
 		return;
 	}
+	if (a->careful && careful_rests(s, a, t))
+		return;
 	next_nir(s, a, nir);
 	a->lookups++;
 	/* The stolen token keeps the owner's client but not its address; a login of one's own
 	 * is a new address and a new client. */
 	snprintf(ip, sizeof(ip), "%s", a->ip);
 	o = lookup(s, p, nir, proof, a->moved, ip, a->moved ? "LGC/5.2" : "Mozilla/5.0", t, &who);
+	a->today_n++;
+	if (a->careful && o.d >= GUARD_STEP_UP && o.d != GUARD_SUSPEND) {
+		/* Refused: it does not press (a pressed refusal is a strike), it comes back tomorrow. */
+		a->dec[o.d]++;
+		if (o.d == GUARD_STEP_UP) {
+			a->step_ups++;
+			if (a->first_step_up_ms < 0)
+				a->first_step_up_ms = t;
+		}
+		a->hit = 1;
+		a->quota = a->quota > 3 ? a->quota * 2 / 3 : 2;
+		a->today_n = a->quota;
+		a->next_ms = schedule(s, a, t);
+		return;
+	}
 	if (o.d == GUARD_STEP_UP) {
 		a->step_ups++;
 		if (a->first_step_up_ms < 0)
@@ -772,7 +852,7 @@ static void attacker_step(struct sim *s, struct attacker *a)
 		else
 			a->minimised++;
 		if (o.v.answer == GATE_VERIFY)
-			told(s, p, who, t, NOTME_PCT * 10000);
+			told(s, p, who, t, (uint64_t)s->o->notme_pct * 10000);
 		timeline(a, t);
 	}
 	if (o.d != GUARD_THROTTLE)
@@ -785,7 +865,7 @@ static int stuffing(struct sim *s)
 {
 	static const uint8_t KEY[LOGIN_WATCH_KEY_BYTES] = { 0x5a };
 	struct login_watch *w = malloc(sizeof(*w));
-	int64_t now = s->t0_ms / 1000 + 20 * 86400;
+	int64_t now = s->m0_ms / 1000 + 20 * 86400;
 	const char *ip = "198.51.100.7", *why;
 
 	if (!w)
@@ -907,9 +987,10 @@ static void write_json(const struct sim *s, FILE *f, const struct attack_sum *su
 
 	fprintf(f,
 	        "{\n  \"population\": {\"insured\": %llu, \"professionals\": %u, \"seed\": %llu, "
-	        "\"days\": %u, \"start\": \"2026-01-05\", \"time_zone\": \"Europe/Paris\"},\n",
+	        "\"days\": %u, \"history_days\": %u, \"start\": \"2026-02-02\", "
+	        "\"time_zone\": \"Europe/Paris\", \"notme_pct\": %u},\n",
 	        (unsigned long long)s->o->n_insured, s->npros, (unsigned long long)s->o->seed,
-	        s->o->days);
+	        s->o->days, HISTORY_DAYS, s->o->notme_pct);
 	fprintf(f,
 	        "  \"legit\": {\"lookups\": %llu, \"card_share\": %.4f, \"step_ups\": %llu, "
 	        "\"step_ups_per_1000\": %.3f, \"minimised_per_1000\": %.3f, \"throttles\": %llu, "
@@ -957,7 +1038,7 @@ static void write_json(const struct sim *s, FILE *f, const struct attack_sum *su
 	        "    {\"name\": \"%s\", \"accounts\": 0, \"exposed_total\": 0, "
 	        "\"one_address\": {\"attempts\": %u, \"password_checks\": %u}, "
 	        "\"many_addresses_one_account\": {\"attempts\": %u, \"password_checks\": %u}}\n  ],\n",
-	        ATTACK_NAME[7], s->stuff_attempts, s->stuff_checked, s->spread_attempts,
+	        ATTACK_NAME[N_ATTACKS - 1], s->stuff_attempts, s->stuff_checked, s->spread_attempts,
 	        s->spread_checked);
 	fprintf(f,
 	        "  \"targets\": {\"median_exposure_per_account\": {\"value\": %u, \"target\": 20, "
@@ -997,7 +1078,7 @@ static void write_table(const struct sim *s, FILE *f, const struct attack_sum *s
 	fprintf(f,
 	        md ? "| %s | - | %u attempts from one address (%u reached a password check), %u from 1,000 addresses on one account (%u checked) | 0 (no TOTP) | - | - | - | - |\n"
 	           : "%-48s %u attempts from one address: %u checked; %u from 1000 addresses: %u checked\n",
-	        ATTACK_NAME[7], s->stuff_attempts, s->stuff_checked, s->spread_attempts,
+	        ATTACK_NAME[N_ATTACKS - 1], s->stuff_attempts, s->stuff_checked, s->spread_attempts,
 	        s->spread_checked);
 	if (!md)
 		fprintf(f,
@@ -1049,8 +1130,8 @@ static void svg_bars(FILE *f, const struct attack_sum *sum)
 
 static void svg_timeline(FILE *f, const struct sim *s)
 {
-	static const char *const COL[N_ATTACKS] = { "#c24", "#24c", "#2a4", "#a60",
-		                                    "#808", "#088", "#555", "#000" };
+	static const char *const COL[N_ATTACKS] = { "#c24", "#24c", "#2a4", "#a60", "#808",
+		                                    "#088", "#555", "#e80", "#0a8", "#000" };
 	double top = 1, span = (double)s->o->days * 86400000.0;
 
 	for (int i = 0; i < s->natt; i++)
@@ -1067,9 +1148,9 @@ static void svg_timeline(FILE *f, const struct sim *s)
 		const struct attacker *a = &s->att[i];
 
 		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" points=\"", COL[a->attack]);
-		fprintf(f, "%.1f,230 ", 40 + 700 * (double)(a->start_ms - s->t0_ms) / span);
+		fprintf(f, "%.1f,230 ", 40 + 700 * (double)(a->start_ms - s->m0_ms) / span);
 		for (uint32_t k = 0; k < a->tl_n; k++)
-			fprintf(f, "%.1f,%.1f ", 40 + 700 * (double)(a->tl_t[k] - s->t0_ms) / span,
+			fprintf(f, "%.1f,%.1f ", 40 + 700 * (double)(a->tl_t[k] - s->m0_ms) / span,
 			        230 - 220 * a->tl_x[k] / top);
 		fprintf(f, "\"/>\n");
 	}
@@ -1115,13 +1196,15 @@ static void write_html(const struct sim *s, FILE *f, const struct attack_sum *su
 	        "sim: the guard against stolen accounts</title><style>body{font-family:sans-serif;"
 	        "max-width:900px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px "
 	        "solid #ccc;padding:4px 8px;font-size:13px}</style></head><body>\n"
-	        "<h1>vigie sim</h1><p>%u days from Monday 2026-01-05 on the population of "
+	        "<h1>vigie sim</h1><p>%u days from Monday 2026-02-02 (after 4 weeks of history) "
+	        "on the population of "
 	        "<code>vigie seed --insured %llu --pros %u --seed %llu</code>: legitimate traffic of "
-	        "every professional and 7 attacks on stolen accounts (password, TOTP secret and a "
-	        "live token), plus credential stuffing. The model is described in "
+	        "every professional and 9 attacks on stolen accounts (password, TOTP secret and a "
+	        "live token), plus credential stuffing; %u %% of the people told of a lookup that "
+	        "was not theirs answer &laquo;&nbsp;not me&nbsp;&raquo;. The model is described in "
 	        "<code>src/sim/simrun.c</code>.</p>\n<h2>Results</h2><pre>",
 	        s->o->days, (unsigned long long)s->o->n_insured, s->npros,
-	        (unsigned long long)s->o->seed);
+	        (unsigned long long)s->o->seed, s->o->notme_pct);
 	write_table(s, f, sum, 0);
 	fprintf(f, "</pre>\n<h2>Records exposed per stolen account</h2>\n");
 	svg_bars(f, sum);
@@ -1154,6 +1237,7 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 	rng_init(&s->r, o->seed ^ 0x51b0a7ULL);
 	rng_init(&s->notme_r, o->seed ^ 0x4e07ae5ULL);
 	s->t0_ms = (int64_t)20458 * 86400000 - 3600000; /* 2026-01-05 00:00 in Paris (UTC+1) */
+	s->m0_ms = s->t0_ms + (int64_t)HISTORY_DAYS * 86400000;
 	s->cap_people = o->n_insured;
 	s->cap_pros = o->n_pros;
 	for (s->nir_cap = 1024; s->nir_cap < o->n_insured * 2; s->nir_cap *= 2)
@@ -1172,7 +1256,7 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 		rc = patientele(s);
 	if (rc == 0)
 		rc = plan_attacks(s);
-	for (uint32_t d = 0; rc == 0 && d < o->days; d++) {
+	for (uint32_t d = 0; rc == 0 && d < HISTORY_DAYS + o->days; d++) {
 		size_t n = 0, k = 0;
 		struct ev *evs = legit_day(s, (int)d, &n);
 		int64_t end = s->t0_ms + (int64_t)(d + 1) * 86400000;
@@ -1202,8 +1286,10 @@ int simrun(const struct simrun_opts *o, FILE *json, FILE *html, FILE *table)
 				break;
 		}
 		free(evs);
+		if (d + 1 == HISTORY_DAYS)
+			forget_history(s);
 		if (!o->quiet)
-			fprintf(stderr, "\rvigie sim: day %u/%u", d + 1, o->days);
+			fprintf(stderr, "\rvigie sim: day %u/%u", d + 1, HISTORY_DAYS + o->days);
 	}
 	if (!o->quiet)
 		fputc('\n', stderr);

@@ -17,6 +17,7 @@ struct simrun_opts {
 	uint32_t n_pros;
 	uint64_t seed;
 	uint32_t days;
+	uint32_t notme_pct; /* of people with an account told of a lookup not theirs, who answer */
 	int quiet;
 };
 

@@ -112,6 +112,7 @@ static void trace(int i, int64_t t_ms, const struct guard_result *r, const struc
 
 struct day_stats {
 	int lookups, step_ups, refused, suspended, minimised;
+	uint32_t reasons; /* of every decision */
 };
 
 /*
@@ -148,6 +149,7 @@ static void practice_day(const struct guard_cfg *c, struct guard_account *a, str
 		e.geo = lcg(&p->seed) % 100 < (uint64_t)p->local_pct ? GUARD_GEO_NEAR : GUARD_GEO_FAR;
 		r = guard_decide(c, a, &e);
 		st->lookups++;
+		st->reasons |= r.reasons;
 		if (r.decision == GUARD_STEP_UP) {
 			st->step_ups++;
 			guard_step_up_done(c, a, t + 30 * S, 60);
@@ -616,6 +618,67 @@ static void never_seen_patients_show_a_list_on_a_known_account(void **state)
 	assert_true(at.exposed <= 40);
 }
 
+/*
+ * Rule 8, alone: the day budgets and the never-seen share are set out of
+ * the way (40 never-seen patients a day, the share not judged), so only
+ * the weeks can speak. A robot with the account, on top of the
+ * pharmacist's own work, takes 8 card-less never-seen people a working
+ * day after closing time and ends its day at the first refusal without
+ * giving a second factor. The days alone would let it take 8 people a day
+ * for months; the weeks refuse it within its first week, and again as it
+ * goes on, although the pharmacist's own second factor, given the next
+ * morning, lifts each step-up (what that leaves the robot with the real
+ * day budgets is measured by `vigie sim`).
+ */
+static void staying_under_the_day_budget_is_not_enough(void **state)
+{
+	struct guard_cfg c = cfg();
+	struct guard_account a;
+	struct practice p = pharmacy(41);
+	struct day_stats honest = { 0 }, owner = { 0 };
+	int served_n = 0, first_refusal_day = -1, refused_days = 0, i = 0;
+
+	(void)state;
+	c.never_floor = c.never_cap = 40;
+	c.never_seen_cap = 0;
+	guard_account_init(&a);
+	practice_days(&c, &a, &p, 0, 63, &honest);
+	assert_true(a.days >= c.warm_days);
+	assert_false(honest.reasons & GR_WEEKS); /* nine honest weeks: no window spoke */
+	for (int d = 63; d < 63 + 28; d++) {
+		if (d % 7 == 6)
+			continue;
+		practice_day(&c, &a, &p, MONDAY + d * DAY, p.card_pct, &owner);
+		for (int k = 0; k < 8; k++, i++) {
+			char nir[16];
+			bool found = true;
+			struct guard_event e;
+			struct guard_result r;
+
+			leaked_list(nir, i, &found);
+			e = ev(&PHARMACY, MONDAY + d * DAY + 19 * HOUR + k * 4 * 60 * S, nir, false);
+			r = guard_decide(&c, &a, &e);
+			trace(i, e.t_ms, &r, &a);
+			if (!served(r.decision)) {
+				assert_int_equal(r.decision, GUARD_STEP_UP);
+				if (first_refusal_day < 0) {
+					assert_true(r.reasons & GR_WEEKS);
+					first_refusal_day = d;
+				}
+				refused_days++;
+				break; /* careful: it comes back tomorrow */
+			}
+			if (found)
+				served_n++;
+		}
+	}
+	assert_true(first_refusal_day >= 63 && first_refusal_day < 70);
+	assert_true(refused_days >= 3);
+	assert_true(served_n < 24 * 8);
+	assert_int_equal(owner.suspended, 0);
+	assert_false(guard_is_suspended(&a));
+}
+
 static void step_up_satisfied_restores_the_allowance(void **state)
 {
 	struct guard_cfg c = cfg();
@@ -1081,6 +1144,7 @@ int main(void)
 		cmocka_unit_test(not_found_and_invalid_key_rates_suspend),
 		cmocka_unit_test(a_leaked_list_without_card_gets_the_budget_and_no_more),
 		cmocka_unit_test(never_seen_patients_show_a_list_on_a_known_account),
+		cmocka_unit_test(staying_under_the_day_budget_is_not_enough),
 		cmocka_unit_test(step_up_satisfied_restores_the_allowance),
 		cmocka_unit_test(budget_learns_from_the_accounts_history_within_bounds),
 		cmocka_unit_test(a_gp_gets_a_smaller_budget_than_a_pharmacist),
