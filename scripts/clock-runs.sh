@@ -17,7 +17,7 @@ instants=(
   "2027-10-31 00:52:00"   # 02:52 in Paris (summer); at 01:00 UTC clocks go back to 02:00
 )
 files=(tests/js/auth.test.mjs tests/js/guard.test.mjs tests/js/hours.test.mjs tests/js/ops.test.mjs
-       tests/js/cli.test.mjs tests/js/fhir.test.mjs)
+       tests/js/cli.test.mjs tests/js/fhir.test.mjs tests/js/verify.test.mjs)
 export VIGIE_BIN="$PWD/$build/vigie"
 export ASAN_OPTIONS="verify_asan_link_order=0:${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}"
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
