@@ -137,23 +137,24 @@ void guard_cfg_init(struct guard_cfg *c, const uint8_t key[GUARD_KEY_BYTES])
 	 */
 	c->mismatch_nir = 2, c->mismatch_day_soft = 4, c->mismatch_day_hard = 10;
 	/*
-	 * Rolling windows (rule 8), on the account's daily pace (never below its
-	 * peers'). A pharmacist's 5 card-less never-seen patients an active day
-	 * make 30 a week (+- 5.5), 125 a month: 1.4 x + 8 over a week and
-	 * 1.25 x + 15 over a month sit 3 to 4 standard deviations above an
-	 * honest account's own pace (tuned on `vigie sim`'s seed 1: legitimate
-	 * step-ups 0.17 -> 0.18 per 1,000), and a robot adding what the day budget leaves
-	 * (about 9 a day) on top of the owner's work passes them within days,
-	 * where it had months under the day budget alone.
+	 * Rolling windows (rule 8), on the account's daily never-seen pace
+	 * (blended with its peers'). A pharmacist's 5 card-less never-seen
+	 * patients an active day make 30 a week (+- 5.5), 125 a month: 1.4 x + 8
+	 * over a week and 1.25 x + 15 over a month sit 3 to 4 standard
+	 * deviations above an honest account's own pace (tuned on `vigie sim`'s
+	 * seed 1: legitimate step-ups 0.19 -> 0.27 per 1,000, suspensions
+	 * unchanged), and a robot adding what the day budget leaves on top of
+	 * the owner's work passes them within days, where it had months under
+	 * the day budget alone.
 	 */
 	c->window_days[0] = 7, c->window_days[1] = 30, c->window_days[2] = GUARD_WINDOW_DAYS;
 	c->window_mult[0] = 1.4f, c->window_mult[1] = 1.25f, c->window_mult[2] = 1.2f;
 	c->window_slack[0] = 8, c->window_slack[1] = 15, c->window_slack[2] = 20;
 	/*
-	 * A day above the card-less baselines teaches them at most a quarter
-	 * more, at a fifth of the usual weight: a robot's 15 a day against an
-	 * honest 5 moves the baseline by about 2 in a month, an honest
-	 * practice that grows for good gets there in a season.
+	 * A day above the never-seen baseline (and above the peers' level)
+	 * teaches it at most a quarter more, at a fifth of the usual weight: a
+	 * robot's 15 a day against an honest 5 moves it by about 2 in a month,
+	 * an honest practice that grows for good gets there in a season.
 	 */
 	c->growth_alpha = 0.03f, c->growth_cap = 0.25f;
 	/*
@@ -207,7 +208,6 @@ void guard_account_init(struct guard_account *a)
 	a->version = GUARD_STATE_VERSION;
 	a->hour = INT64_MIN;
 	a->day = INT64_MIN;
-	a->w_day = INT64_MIN;
 }
 
 /* ---------------------------------------------------------------- SipHash-1-3 */
@@ -375,8 +375,8 @@ static void learn(const struct guard_cfg *c, const struct guard_account *a, floa
 }
 
 /*
- * A card-less day into its baseline (rule 8): as usual up to the peers'
- * level (what any account of the profession is granted), and above it
+ * A day's card-less never-seen patients into their baseline (rule 8): as
+ * usual up to the peers' level (what any account of the profession is granted), and above it
  * at growth_alpha and by at most growth_cap above the baseline, so that a
  * robot adding its lookups to an honest account's cannot teach the guard
  * its pace.
@@ -423,12 +423,12 @@ static unsigned wslot(int64_t day)
 	return (unsigned)(day - civil_floor_div(day, GUARD_WINDOW_DAYS) * GUARD_WINDOW_DAYS);
 }
 
-/* Bring the rolling windows to day: the days in between (at most all of them) start empty. */
+/* The rolling windows move from a->day to day (later): the days in between start empty. */
 static void window_roll(struct guard_account *a, int64_t day)
 {
-	int64_t d = a->w_day == INT64_MIN || day - a->w_day > GUARD_WINDOW_DAYS
+	int64_t d = a->day == INT64_MIN || day - a->day > GUARD_WINDOW_DAYS
 	                    ? day - GUARD_WINDOW_DAYS
-	                    : a->w_day;
+	                    : a->day;
 
 	for (d = d + 1; d <= day; d++) {
 		unsigned i = wslot(d);
@@ -436,8 +436,6 @@ static void window_roll(struct guard_account *a, int64_t day)
 		a->w_never[i] = 0;
 		a->w_steps[i] = a->w_active[i] = 0;
 	}
-	if (day > a->w_day)
-		a->w_day = day;
 }
 
 /* Move the hour and day windows to t_ms (never backwards); days are local (UTC + offset). */
@@ -480,33 +478,9 @@ static void roll(const struct guard_cfg *c, struct guard_account *a, int64_t t_m
 		a->allow_day = a->allow_never = 0;
 		a->tainted = 0;
 		memset(a->day_map, 0, sizeof(a->day_map));
+		window_roll(a, day);
 		a->day = day;
 	}
-	if (day > a->w_day)
-		window_roll(a, day);
-}
-
-struct window_sum {
-	float active, never, steps;
-};
-
-/* The last n local days of the rolling windows, today included. */
-static struct window_sum window_sum(const struct guard_account *a, uint32_t n)
-{
-	struct window_sum w = { 0, 0, 0 };
-
-	if (n > GUARD_WINDOW_DAYS)
-		n = GUARD_WINDOW_DAYS;
-	for (uint32_t k = 0; k < n && a->w_day != INT64_MIN; k++) {
-		unsigned i = wslot(a->w_day - (int64_t)k);
-
-		w.active += a->w_active[i];
-		w.never += a->w_never[i];
-		w.steps += a->w_steps[i];
-	}
-	if (w.active < 1)
-		w.active = 1;
-	return w;
 }
 
 /*
@@ -521,23 +495,32 @@ static void windows(const struct guard_cfg *c, const struct guard_account *a, bo
                     uint32_t *score, uint32_t *reasons)
 {
 	const struct guard_peer *p = peer_of(c, a->profession);
-	float base = blend(c, a, a->b_never_day, p->never_day);
+	float base = blend(c, a, a->b_never_day, p->never_day), day = never_budget(c, a);
+	float active = 0, never = 1, steps = 0; /* this lookup's patient counts */
+	int k = 0;
 
-	for (int k = 0; k < 3; k++) {
-		struct window_sum w = window_sum(a, c->window_days[k]);
-		float n = w.never + 1;
+	/* One pass back from today; each window is judged when its last day is added. */
+	for (uint32_t back = 0; back < GUARD_WINDOW_DAYS && k < 3; back++) {
+		unsigned i = wslot(a->day - (int64_t)back);
+
+		active += a->w_active[i];
+		never += a->w_never[i];
+		steps += a->w_steps[i];
+		if (back + 1 < c->window_days[k] && back + 1 < GUARD_WINDOW_DAYS)
+			continue;
 		/* A window is never tighter than a day. */
-		float budget = fmaxf(c->window_mult[k] * base * w.active + c->window_slack[k],
-		                     never_budget(c, a));
+		float budget = fmaxf(
+		        c->window_mult[k] * base * fmaxf(active, 1) + c->window_slack[k], day);
 
-		if (n > budget + w.steps * c->step_up_allowance * never_budget(c, a)) {
+		if (never > budget + steps * c->step_up_allowance * day) {
 			*over = true;
 			*reasons |= GR_WEEKS;
 		}
-		if (n > c->hard_mult * budget) {
+		if (never > c->hard_mult * budget) {
 			*score += c->suspend_at;
 			*reasons |= GR_WEEKS;
 		}
+		k++;
 	}
 }
 
@@ -827,7 +810,7 @@ struct guard_result guard_decide(const struct guard_cfg *c, struct guard_account
 	p = peer_of(c, a->profession);
 	roll(c, a, e->t_ms, e->utc_offset_min);
 	inc16(&a->h_lookups);
-	a->w_active[wslot(a->w_day)] = 1;
+	a->w_active[wslot(a->day)] = 1;
 	if (e->honeytoken) {
 		/* Nobody with a reason to look has this record's NIR. */
 		r.reasons = GR_HONEYTOKEN;
@@ -1053,7 +1036,7 @@ decide:
 					inc16(&a->d_nocard_new);
 					/* The windows count from warm: to a new account, everyone is new. */
 					if (a->days >= c->warm_days)
-						inc16(&a->w_never[wslot(a->w_day)]);
+						inc16(&a->w_never[wslot(a->day)]);
 				}
 			}
 		}
@@ -1083,8 +1066,8 @@ void guard_step_up_done(const struct guard_cfg *c, struct guard_account *a, int6
 	a->nc_n = a->nc_never = a->nc_geo = a->nc_far = a->nc_off = 0;
 	if (a->d_step_ups < UINT16_MAX)
 		a->d_step_ups++;
-	if (a->w_steps[wslot(a->w_day)] < UINT8_MAX)
-		a->w_steps[wslot(a->w_day)]++;
+	if (a->w_steps[wslot(a->day)] < UINT8_MAX)
+		a->w_steps[wslot(a->day)]++;
 	a->strikes += c->strike_step_up_done;
 	a->grace_until_ms = t_ms + (int64_t)c->step_up_grace_s * 1000;
 }

@@ -79,7 +79,7 @@
  *  8. Staying under the day budgets is not enough: once the account is
  *     warm, card-less patients it never saw are also counted over rolling
  *     7, 30 and 90 local days, against window_mult[w] x its daily baseline
- *     (never below its peers') x its active days in the window +
+ *     (blended with its peers') x its active days in the window +
  *     window_slack[w], never less than a day's budget, plus what satisfied
  *     step-ups in the window granted. Past one a step-up is asked; past
  *     hard_mult times one (step-ups or not) the account is suspended. That
@@ -319,9 +319,8 @@ struct guard_account {
 	uint8_t mm_n[8];
 	uint16_t d_mismatch;
 	uint16_t pad3_[3];
-	/* Rolling windows: per local day (slot day % GUARD_WINDOW_DAYS) card-less
-	 * never-seen patients, satisfied step-ups, and whether the account was used. */
-	int64_t w_day; /* the latest day in the rings */
+	/* Rolling windows: per local day (slot day % GUARD_WINDOW_DAYS, up to `day`)
+	 * card-less never-seen patients, satisfied step-ups, and whether the account was used. */
 	uint16_t w_never[GUARD_WINDOW_DAYS];
 	uint8_t w_steps[GUARD_WINDOW_DAYS], w_active[GUARD_WINDOW_DAYS];
 };
