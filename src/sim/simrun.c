@@ -815,24 +815,21 @@ static void attacker_step(struct sim *s, struct attacker *a)
 	snprintf(ip, sizeof(ip), "%s", a->ip);
 	o = lookup(s, p, nir, proof, a->moved, ip, a->moved ? "LGC/5.2" : "Mozilla/5.0", t, &who);
 	a->today_n++;
-	if (a->careful && o.d >= GUARD_STEP_UP && o.d != GUARD_SUSPEND) {
-		/* Refused: it does not press (a pressed refusal is a strike), it comes back tomorrow. */
-		a->dec[o.d]++;
-		if (o.d == GUARD_STEP_UP) {
-			a->step_ups++;
-			if (a->first_step_up_ms < 0)
-				a->first_step_up_ms = t;
-		}
-		a->hit = 1;
-		a->quota = a->quota > 3 ? a->quota * 2 / 3 : 2;
-		a->today_n = a->quota;
-		a->next_ms = schedule(s, a, t);
-		return;
-	}
 	if (o.d == GUARD_STEP_UP) {
 		a->step_ups++;
 		if (a->first_step_up_ms < 0)
 			a->first_step_up_ms = t;
+	}
+	if (a->careful && o.d >= GUARD_STEP_UP && o.d != GUARD_SUSPEND) {
+		/* Refused: it does not press (a pressed refusal is a strike), it comes back tomorrow. */
+		a->dec[o.d]++;
+		a->hit = 1;
+		a->quota = a->quota > 3 ? a->quota * 2 / 3 : 2;
+		a->today_n = a->quota; /* its next step finds the quota spent and rests */
+		a->next_ms = schedule(s, a, t);
+		return;
+	}
+	if (o.d == GUARD_STEP_UP) {
 		guard_step_up_done(&s->cfg, p->g, t + 2000,
 		                   civil_paris_offset_min((t + 2000) / 1000));
 		t += 2000;

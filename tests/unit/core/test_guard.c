@@ -636,7 +636,7 @@ static void staying_under_the_day_budget_is_not_enough(void **state)
 	struct guard_account a;
 	struct practice p = pharmacy(41);
 	struct day_stats honest = { 0 }, owner = { 0 };
-	int served_n = 0, first_refusal_day = -1, refused_days = 0, i = 0;
+	int first_refusal_day = -1, refused_days = 0, i = 0;
 
 	(void)state;
 	c.never_floor = c.never_cap = 40;
@@ -668,13 +668,10 @@ static void staying_under_the_day_budget_is_not_enough(void **state)
 				refused_days++;
 				break; /* careful: it comes back tomorrow */
 			}
-			if (found)
-				served_n++;
 		}
 	}
 	assert_true(first_refusal_day >= 63 && first_refusal_day < 70);
 	assert_true(refused_days >= 3);
-	assert_true(served_n < 24 * 8);
 	assert_int_equal(owner.suspended, 0);
 	assert_false(guard_is_suspended(&a));
 }
